@@ -1,0 +1,35 @@
+# Two entry points for a fresh Debian/Ubuntu machine: `make render` and `make test`.
+# Each installs only what is missing, so a second run goes straight to work.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+QUALITY ?= low
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system render test lint doctor clean
+
+setup: system $(STAMP)
+
+system:
+	@bash scripts/install-system.sh
+
+$(STAMP): pyproject.toml
+	@VENV=$(VENV) PYTHON=$(PYTHON) bash scripts/install-python.sh
+
+render: setup
+	$(BIN)/lecture render --quality $(QUALITY)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+doctor: setup
+	$(BIN)/lecture doctor
+
+clean:
+	rm -rf renders/low renders/medium renders/high renders/4k renders/media

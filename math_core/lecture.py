@@ -1,0 +1,266 @@
+"""build_lecture(seed): every number of Lecture 1, in one frozen result.
+
+The five random draws of the source lecture come from one ``default_rng(seed)`` in the
+source's order (mixture data, uniforms, correlated Gaussian, latent codes, decoder noise),
+so seed 5 reproduces its arrays bit for bit. Everything the animations add draws from
+``derived_rng`` streams and leaves those five untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from math_core._checks import FloatArray, check_seed, derived_rng, frozen
+from math_core.density1d import DensityEstimate, estimate_density, inverse_cdf_sample
+from math_core.divergence import CrossEntropySplit, cross_entropy_split
+from math_core.families import DiffusionDemo, autoregressive_sample, diffusion_demo
+from math_core.gaussian import (
+    EllipseGeometry,
+    FitPath,
+    GaussianFit,
+    ReverseKLFit,
+    ellipse_geometry,
+    fit_gaussian_mle,
+    fit_gaussian_reverse_kl,
+    fit_path,
+)
+from math_core.latent import (
+    LECTURE_GENERATOR,
+    LatentGenerator,
+    LatentPath,
+    decode,
+    latent_grid_lines,
+    latent_path,
+)
+from math_core.mixture import (
+    LECTURE_MIXTURE,
+    AncestralStep,
+    EMResult,
+    GaussianMixture,
+    MixtureSample,
+    ancestral_steps,
+    component_choice_uniforms,
+    fit_em,
+    gaussian_log_density,
+    mixture_log_density,
+    responsibilities,
+    sample_mixture,
+)
+
+N_DATA = 3200
+N_UNIFORM = 4500
+N_CORRELATED = 1400
+N_LATENT = 3600
+N_MONTE_CARLO = 20000
+N_ANCESTRAL_STEPS = 8
+CORRELATED_MEAN = (0.0, 0.0)
+CORRELATED_COV = ((2.0, 1.3), (1.3, 1.1))
+#: A deliberately poor first guess for the fit animation: off-centre and broad.
+FIT_START_MEAN = (-3.0, 3.0)
+FIT_START_COV = ((9.0, 0.0), (0.0, 9.0))
+#: The square of the data plane every 2D scene shares.
+PLANE_LIMITS = (-5.0, 5.0)
+LATENT_PATH_ENDS = ((-2.2, -1.6), (2.2, 1.6))
+
+
+@dataclass(frozen=True)
+class DensityGrid:
+    """log-density on a regular grid: ``log_density[i, j]`` is at ``(xs[j], ys[i])``."""
+
+    xs: FloatArray
+    ys: FloatArray
+    log_density: FloatArray
+
+
+def density_grid(logpdf: object, lo: float, hi: float, n: int) -> DensityGrid:
+    """Evaluate a vectorised ``logpdf(points)`` on an n x n grid over [lo, hi]^2."""
+    axis = np.linspace(lo, hi, n)
+    xx, yy = np.meshgrid(axis, axis)
+    values = logpdf(np.column_stack([xx.ravel(), yy.ravel()]))  # type: ignore[operator]
+    return DensityGrid(frozen(axis), frozen(axis), frozen(np.reshape(values, xx.shape)))
+
+
+@dataclass(frozen=True)
+class DataSection:
+    """Sections 1-2: the mixture, its sample, how the first draws were made, p(k | x)."""
+
+    mixture: GaussianMixture
+    sample: MixtureSample
+    ancestral: tuple[AncestralStep, ...]
+    mixture_density: DensityGrid
+    class_grid: DensityGrid  #: log_density holds argmax_k p(k | x) as a float label
+    true_avg_log_likelihood: float
+
+
+@dataclass(frozen=True)
+class FitSection:
+    """Section 3: the single-Gaussian MLE, the path to it, and the KL view."""
+
+    mle: GaussianFit
+    path: FitPath
+    ellipses: EllipseGeometry
+    fit_density: DensityGrid
+    #: on the 3200 observed points: p is the true mixture, q the fit (or the mixture itself)
+    data_split_gaussian: CrossEntropySplit
+    data_split_mixture: CrossEntropySplit
+    #: on fresh samples from the true mixture, with standard errors
+    mc_split_gaussian: CrossEntropySplit
+    mc_split_mixture: CrossEntropySplit
+
+
+@dataclass(frozen=True)
+class SamplingSection:
+    """Section 4: KDE of x1 and sampling by inverse CDF."""
+
+    estimate: DensityEstimate
+    uniforms: FloatArray
+    samples: FloatArray
+
+
+@dataclass(frozen=True)
+class GeometrySection:
+    """Section 5: a correlated Gaussian, its axes, level sets and samples."""
+
+    mean: FloatArray
+    cov: FloatArray
+    geometry: EllipseGeometry
+    samples: FloatArray
+    density: DensityGrid
+
+
+@dataclass(frozen=True)
+class LatentSection:
+    """Section 6: z ~ N(0, I), pushed through the hand-made generator."""
+
+    generator: LatentGenerator
+    z: FloatArray
+    bend: FloatArray
+    noise: FloatArray
+    x: FloatArray
+    grid_lines: FloatArray
+    path: LatentPath
+
+
+@dataclass(frozen=True)
+class FamiliesSection:
+    """Sections 7-8: model families on the same mixture, and the failure modes."""
+
+    autoregressive: FloatArray
+    diffusion: DiffusionDemo
+    em: EMResult
+    reverse_kl: ReverseKLFit
+    reverse_kl_ellipses: EllipseGeometry
+
+
+@dataclass(frozen=True)
+class Lecture:
+    """Every number the video shows, for one seed."""
+
+    seed: int
+    data: DataSection
+    fit: FitSection
+    sampling: SamplingSection
+    geometry: GeometrySection
+    latent: LatentSection
+    families: FamiliesSection
+
+
+def _build_data(sample: MixtureSample, seed: int) -> DataSection:
+    mix = LECTURE_MIXTURE
+    lo, hi = PLANE_LIMITS
+    uniforms = component_choice_uniforms(seed, N_ANCESTRAL_STEPS)
+
+    def labels(pts: FloatArray) -> FloatArray:
+        return frozen(np.argmax(responsibilities(mix, pts), axis=1))
+
+    return DataSection(
+        mixture=mix,
+        sample=sample,
+        ancestral=ancestral_steps(mix, sample, uniforms, N_ANCESTRAL_STEPS),
+        mixture_density=density_grid(lambda p: mixture_log_density(mix, p), lo, hi, 220),
+        class_grid=density_grid(labels, lo, hi, 220),
+        true_avg_log_likelihood=float(np.mean(mixture_log_density(mix, sample.points))),
+    )
+
+
+def _build_fit(points: FloatArray, seed: int) -> FitSection:
+    mix = LECTURE_MIXTURE
+    mle = fit_gaussian_mle(points)
+    lo, hi = PLANE_LIMITS
+    log_p_data = mixture_log_density(mix, points)
+    mc = sample_mixture(mix, N_MONTE_CARLO, derived_rng(seed, "monte-carlo")).points
+    log_p_mc = mixture_log_density(mix, mc)
+    return FitSection(
+        mle=mle,
+        path=fit_path(points, mle, FIT_START_MEAN, FIT_START_COV),
+        ellipses=ellipse_geometry(mle.mean, mle.cov),
+        fit_density=density_grid(lambda p: gaussian_log_density(mle.mean, mle.cov, p), lo, hi, 220),
+        data_split_gaussian=cross_entropy_split(
+            log_p_data, gaussian_log_density(mle.mean, mle.cov, points)
+        ),
+        data_split_mixture=cross_entropy_split(log_p_data, log_p_data),
+        mc_split_gaussian=cross_entropy_split(
+            log_p_mc, gaussian_log_density(mle.mean, mle.cov, mc)
+        ),
+        mc_split_mixture=cross_entropy_split(log_p_mc, log_p_mc),
+    )
+
+
+def _build_families(points: FloatArray, seed: int) -> FamiliesSection:
+    mix = LECTURE_MIXTURE
+    rkl = fit_gaussian_reverse_kl(mix)
+    return FamiliesSection(
+        autoregressive=autoregressive_sample(mix, 600, derived_rng(seed, "autoregressive")),
+        diffusion=diffusion_demo(mix, points, derived_rng(seed, "diffusion")),
+        em=fit_em(points, 3, derived_rng(seed, "em")),
+        reverse_kl=rkl,
+        reverse_kl_ellipses=ellipse_geometry(rkl.mean, rkl.cov),
+    )
+
+
+@lru_cache(maxsize=8)
+def build_lecture(seed: int = 5) -> Lecture:
+    """Compute every number of the lecture for ``seed`` (cached; results are read-only)."""
+    seed = check_seed(seed)
+    rng = np.random.default_rng(seed)
+    # 1. mixture data (the source's first draw)
+    sample = sample_mixture(LECTURE_MIXTURE, N_DATA, rng)
+    points = sample.points
+    # 2. KDE of x1, then uniforms for the inverse CDF (the second draw)
+    estimate = estimate_density(points[:, 0])
+    uniforms = rng.uniform(size=N_UNIFORM)
+    # 3. the correlated Gaussian's samples (third draw)
+    mean, cov = np.array(CORRELATED_MEAN), np.array(CORRELATED_COV)
+    correlated = rng.multivariate_normal(mean, cov, size=N_CORRELATED)
+    # 4-5. latent codes, then decoder noise (fourth and fifth draws)
+    z = rng.normal(size=(N_LATENT, 2))
+    noise = rng.normal(size=(N_LATENT, 2))
+    gen = LECTURE_GENERATOR
+    return Lecture(
+        seed=seed,
+        data=_build_data(sample, seed),
+        fit=_build_fit(points, seed),
+        sampling=SamplingSection(
+            estimate, frozen(uniforms), inverse_cdf_sample(estimate, uniforms)
+        ),
+        geometry=GeometrySection(
+            mean=frozen(mean),
+            cov=frozen(cov),
+            geometry=ellipse_geometry(mean, cov),
+            samples=frozen(correlated),
+            density=density_grid(lambda p: gaussian_log_density(mean, cov, p), -4.0, 4.0, 240),
+        ),
+        latent=LatentSection(
+            generator=gen,
+            z=frozen(z),
+            bend=frozen(gen.bend(z)),
+            noise=frozen(noise),
+            x=decode(gen, z, noise),
+            grid_lines=latent_grid_lines(),
+            path=latent_path(gen, *LATENT_PATH_ENDS),
+        ),
+        families=_build_families(points, seed),
+    )

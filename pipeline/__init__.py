@@ -1,0 +1,1 @@
+"""The `lecture` command: render, preview and assemble the lecture from the scenes."""

@@ -1,0 +1,18 @@
+"""Shared fixtures: a seeded generator, and the lecture built once per test session."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from math_core.lecture import Lecture, build_lecture
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20261125)
+
+
+@pytest.fixture(scope="session")
+def lecture() -> Lecture:
+    return build_lecture(5)

@@ -1,0 +1,58 @@
+"""Cross-entropy = entropy + KL: the identity, closed forms, and the lecture's numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import multivariate_normal
+
+from math_core.divergence import cross_entropy_split
+
+
+def gaussian_kl(m0, s0, m1, s1) -> float:
+    """KL(N0 || N1), closed form."""
+    inv1 = np.linalg.inv(s1)
+    d = m1 - m0
+    k = len(m0)
+    return 0.5 * (
+        np.trace(inv1 @ s0) + d @ inv1 @ d - k + np.log(np.linalg.det(s1) / np.linalg.det(s0))
+    )
+
+
+def test_monte_carlo_agrees_with_closed_form_gaussians(rng: np.random.Generator) -> None:
+    m0, s0 = np.array([0.0, 1.0]), np.array([[1.0, 0.3], [0.3, 0.5]])
+    m1, s1 = np.array([1.0, -0.5]), np.array([[2.0, -0.2], [-0.2, 1.5]])
+    p, q = multivariate_normal(m0, s0), multivariate_normal(m1, s1)
+    x = p.rvs(size=50_000, random_state=rng)
+    split = cross_entropy_split(p.logpdf(x), q.logpdf(x))
+    assert abs(split.kl - gaussian_kl(m0, s0, m1, s1)) < 4 * split.kl_se
+    assert abs(split.entropy - p.entropy()) < 4 * split.entropy_se
+    assert split.cross_entropy == pytest.approx(split.entropy + split.kl, abs=1e-12)
+
+
+def test_lecture_split_on_the_data(lecture) -> None:
+    fit = lecture.fit
+    g, m = fit.data_split_gaussian, fit.data_split_mixture
+    # The empirical cross-entropy of the fit is minus its average log-likelihood.
+    assert g.cross_entropy == pytest.approx(-fit.mle.avg_log_likelihood, rel=1e-12)
+    assert m.cross_entropy == pytest.approx(-lecture.data.true_avg_log_likelihood, rel=1e-12)
+    # The true mixture scores higher, and the gap is the KL.
+    assert g.kl == pytest.approx(g.cross_entropy - m.cross_entropy, rel=1e-12)
+    assert m.kl == 0.0
+    assert m.kl_se == 0.0
+    assert g.kl > 1.0
+
+
+def test_lecture_split_by_monte_carlo_has_small_errors(lecture) -> None:
+    mc = lecture.fit.mc_split_gaussian
+    assert mc.n_samples == 20_000
+    assert mc.kl_se < 0.01
+    # Two independent estimates of the same KL (data vs fresh samples) agree within error.
+    data = lecture.fit.data_split_gaussian
+    assert abs(mc.kl - data.kl) < 4 * np.hypot(mc.kl_se, data.kl_se)
+    assert lecture.fit.mc_split_mixture.kl == 0.0
+
+
+def test_mismatched_inputs_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"got shapes \(3,\) and \(2,\)"):
+        cross_entropy_split(np.zeros(3), np.zeros(2))

@@ -1,0 +1,80 @@
+"""Autoregressive factorisation and diffusion on the lecture's mixture."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.integrate import trapezoid
+from scipy.stats import ks_2samp
+
+from math_core.families import (
+    conditional_x2,
+    marginal_x1,
+    mixture_score,
+    noised_mixture,
+)
+from math_core.mixture import LECTURE_MIXTURE, mixture_log_density, responsibilities, sample_mixture
+
+MIX = LECTURE_MIXTURE
+
+
+def joint_pdf(x1: float, x2: np.ndarray) -> np.ndarray:
+    pts = np.column_stack([np.full_like(x2, x1), x2])
+    return np.exp(mixture_log_density(MIX, pts))
+
+
+@pytest.mark.parametrize("x1", [-2.5, 0.0, 0.7, 2.3])
+def test_marginal_and_conditional_are_the_chain_rule(x1: float) -> None:
+    x2 = np.linspace(-12, 12, 6001)
+    joint = joint_pdf(x1, x2)
+    marginal = trapezoid(joint, x2)  # p(x1) by integrating x2 out numerically
+    assert marginal_x1(MIX).pdf([x1])[0] == pytest.approx(marginal, rel=1e-8)
+    np.testing.assert_allclose(conditional_x2(MIX, x1).pdf(x2), joint / marginal, atol=1e-9)
+
+
+def test_autoregressive_samples_match_direct_samples(lecture) -> None:
+    ar = lecture.families.autoregressive
+    direct = sample_mixture(MIX, 4000, np.random.default_rng(1)).points
+    for j in range(2):
+        assert ks_2samp(ar[:, j], direct[:, j]).pvalue > 0.001
+    # The joint: the x2 given x1 near each mode must come from that mode's cluster.
+    labels = np.argmax(responsibilities(MIX, ar), axis=1)
+    np.testing.assert_allclose(np.bincount(labels, minlength=3) / len(ar), MIX.weights, atol=0.07)
+
+
+def test_score_is_the_gradient_of_the_log_density(rng: np.random.Generator) -> None:
+    noised = noised_mixture(MIX, 0.7)
+    x = rng.uniform(-4, 4, size=(30, 2))
+    h = 1e-5
+    numeric = np.stack(
+        [
+            (mixture_log_density(noised, x + h * e) - mixture_log_density(noised, x - h * e))
+            / (2 * h)
+            for e in np.eye(2)
+        ],
+        axis=1,
+    )
+    np.testing.assert_allclose(mixture_score(noised, x), numeric, rtol=1e-6, atol=1e-7)
+
+
+def test_forward_noising_starts_at_the_data_and_spreads(lecture) -> None:
+    demo = lecture.families.diffusion
+    np.testing.assert_array_equal(demo.forward[0], lecture.data.sample.points)
+    spreads = [np.trace(np.cov(level.T)) for level in demo.forward]
+    assert np.all(np.diff(spreads) > 0)
+    # Variance adds: trace grows by 2 sigma^2 (two coordinates), up to sampling error.
+    expected = spreads[0] + 2 * demo.forward_sigmas[-1] ** 2
+    assert spreads[-1] == pytest.approx(expected, rel=0.05)
+
+
+def test_reverse_sampling_returns_to_the_three_modes(lecture) -> None:
+    final = lecture.families.diffusion.reverse[-1]
+    resp = responsibilities(MIX, final)
+    label = np.argmax(resp, axis=1)
+    d = final - MIX.means[label]
+    maha = np.array([di @ np.linalg.solve(MIX.covs[k], di) for di, k in zip(d, label, strict=True)])
+    # 3-sigma ellipses of a 2D Gaussian hold 98.9% of its mass.
+    assert np.mean(np.sqrt(maha) < 3.0) > 0.95
+    np.testing.assert_allclose(np.bincount(label, minlength=3) / len(final), MIX.weights, atol=0.06)
+    start = lecture.families.diffusion.reverse[0]
+    assert np.trace(np.cov(start.T)) > 20  # it really started from broad noise

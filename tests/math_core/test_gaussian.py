@@ -1,0 +1,124 @@
+"""The single-Gaussian fit, its path, ellipse geometry and the reverse-KL fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import chi2, multivariate_normal
+
+from math_core.gaussian import (
+    SIGMA_MASS_LEVELS,
+    fit_gaussian_mle,
+    fit_gaussian_reverse_kl,
+    fit_path,
+)
+from math_core.lecture import FIT_START_COV, FIT_START_MEAN
+from math_core.mixture import LECTURE_MIXTURE
+
+
+def test_mle_matches_numpy_moments_and_scipy_loglik(rng: np.random.Generator) -> None:
+    x = rng.normal(size=(400, 2)) @ np.array([[1.0, 0.5], [0.0, 0.7]]) + [1.0, -2.0]
+    fit = fit_gaussian_mle(x)
+    np.testing.assert_allclose(fit.mean, x.mean(axis=0), rtol=1e-14)
+    np.testing.assert_allclose(fit.cov, np.cov(x, rowvar=False, ddof=1), rtol=1e-14)
+    expected = multivariate_normal(x.mean(axis=0), np.cov(x.T)).logpdf(x).mean()
+    assert fit.avg_log_likelihood == pytest.approx(expected, rel=1e-12)
+
+
+def test_ddof_one_is_within_a_hair_of_the_true_maximiser(lecture) -> None:
+    x = lecture.data.sample.points
+    biased = np.cov(x.T, ddof=0)
+    best = multivariate_normal(x.mean(axis=0), biased).logpdf(x).mean()
+    assert best >= lecture.fit.mle.avg_log_likelihood
+    assert best - lecture.fit.mle.avg_log_likelihood < 1e-6
+
+
+def test_fit_path_rises_monotonically_to_the_mle(lecture) -> None:
+    path = lecture.fit.path
+    assert np.all(np.diff(path.avg_log_likelihoods) > 0)
+    np.testing.assert_array_equal(path.means[-1], lecture.fit.mle.mean)
+    np.testing.assert_array_equal(path.covs[-1], lecture.fit.mle.cov)
+    np.testing.assert_allclose(path.means[0], FIT_START_MEAN, atol=1e-12)
+    np.testing.assert_allclose(path.covs[0], FIT_START_COV, atol=1e-12)
+    x = lecture.data.sample.points
+    for k in (0, 10, 30):
+        expected = multivariate_normal(path.means[k], path.covs[k]).logpdf(x).mean()
+        assert path.avg_log_likelihoods[k] == pytest.approx(expected, rel=1e-10)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), scale=st.floats(1.0, 5.0))
+def test_fit_path_is_monotone_from_any_broad_start(seed: int, scale: float) -> None:
+    gen = np.random.default_rng(seed)
+    x = gen.normal(size=(200, 2)) @ gen.normal(size=(2, 2)) * 0.5
+    fit = fit_gaussian_mle(x)
+    start_cov = fit.cov + scale * np.eye(2)
+    path = fit_path(x, fit, gen.normal(size=2) * 3, start_cov, n_steps=25)
+    assert np.all(np.diff(path.avg_log_likelihoods) >= -1e-12)
+
+
+def test_fit_path_refuses_a_narrow_start(lecture) -> None:
+    with pytest.raises(ValueError, match="start_cov must be at least as broad"):
+        fit_path(lecture.data.sample.points, lecture.fit.mle, [0, 0], np.eye(2) * 0.1)
+
+
+def test_ellipse_axes_are_the_eigen_decomposition(lecture) -> None:
+    geo = lecture.geometry.geometry
+    cov = lecture.geometry.cov
+    # Closed form for a symmetric 2x2: (a + c)/2 -+ sqrt(((a - c)/2)^2 + b^2)
+    a, b, c = cov[0, 0], cov[0, 1], cov[1, 1]
+    half = np.sqrt(((a - c) / 2) ** 2 + b**2)
+    np.testing.assert_allclose(
+        geo.eigenvalues, [(a + c) / 2 - half, (a + c) / 2 + half], rtol=1e-12
+    )
+    for j in range(2):
+        np.testing.assert_allclose(
+            cov @ geo.eigenvectors[:, j], geo.eigenvalues[j] * geo.eigenvectors[:, j], atol=1e-12
+        )
+    np.testing.assert_allclose(geo.axis_lengths, np.sqrt(geo.eigenvalues))
+
+
+def test_ellipses_sit_at_their_mahalanobis_radius_and_hold_their_mass(lecture, rng) -> None:
+    geo = lecture.geometry.geometry
+    cov, mean = lecture.geometry.cov, lecture.geometry.mean
+    prec = np.linalg.inv(cov)
+    np.testing.assert_allclose(geo.radii, [1.0, 2.0, 3.0], rtol=1e-7)
+    np.testing.assert_allclose(geo.radii**2, chi2.ppf(SIGMA_MASS_LEVELS, df=2))
+    for r, ring in zip(geo.radii, geo.ellipses, strict=True):
+        d = ring - mean
+        np.testing.assert_allclose(np.sqrt(np.einsum("ni,ij,nj->n", d, prec, d)), r, rtol=1e-10)
+    # Mass inside each ellipse, by Monte Carlo with 200k draws: standard error < 0.0012.
+    draws = rng.multivariate_normal(mean, cov, size=200_000) - mean
+    maha = np.sqrt(np.einsum("ni,ij,nj->n", draws, prec, draws))
+    for r, mass in zip(geo.radii, geo.mass_levels, strict=True):
+        assert np.mean(maha <= r) == pytest.approx(mass, abs=0.005)
+
+
+def test_reverse_kl_fit_locks_onto_one_mode(lecture, rng) -> None:
+    rkl = lecture.families.reverse_kl
+    nearest = np.argmin(np.linalg.norm(LECTURE_MIXTURE.means - rkl.mean, axis=1))
+    # Mode seeking: q sits on one component instead of spreading over all three.
+    assert np.linalg.norm(rkl.mean - LECTURE_MIXTURE.means[nearest]) < 0.05
+    assert np.all(np.linalg.eigvalsh(rkl.cov) < 0.6)
+    # Its objective agrees with a Monte-Carlo estimate of KL(q || p).
+    from math_core.mixture import mixture_log_density
+
+    q = multivariate_normal(rkl.mean, rkl.cov)
+    draws = q.rvs(size=100_000, random_state=rng)
+    mc = np.mean(q.logpdf(draws) - mixture_log_density(LECTURE_MIXTURE, draws))
+    assert rkl.reverse_kl == pytest.approx(mc, abs=0.01)
+    # And it is far below the reverse KL of the forward (MLE) fit, which covers the gaps.
+    mle = multivariate_normal(lecture.fit.mle.mean, lecture.fit.mle.cov)
+    draws = mle.rvs(size=100_000, random_state=rng)
+    mle_reverse = np.mean(mle.logpdf(draws) - mixture_log_density(LECTURE_MIXTURE, draws))
+    assert mle_reverse > rkl.reverse_kl + 0.3
+
+
+def test_reverse_kl_needs_a_2d_target() -> None:
+    from math_core.mixture import GaussianMixture
+
+    one_d = GaussianMixture(np.array([1.0]), np.zeros((1, 1)), np.ones((1, 1, 1)))
+    with pytest.raises(ValueError, match="target must be a 2-D mixture, got dimension 1"):
+        fit_gaussian_reverse_kl(one_d)

@@ -1,0 +1,83 @@
+"""The latent generator, its staged homotopy, grid lines and the latent path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from math_core.latent import (
+    LECTURE_GENERATOR,
+    LatentGenerator,
+    decode,
+    homotopy,
+    latent_grid_lines,
+    latent_path,
+    stage_weights,
+)
+
+G = LECTURE_GENERATOR
+
+
+def closed_form(z: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    return np.column_stack(
+        [
+            1.7 * z[:, 0] + 0.4 * z[:, 1] + 0.7 * np.sin(1.25 * z[:, 0]) + 0.1 * noise[:, 0],
+            -0.3 * z[:, 0] + 1.25 * z[:, 1] + 0.55 * np.cos(1.8 * z[:, 1]) + 0.1 * noise[:, 1],
+        ]
+    )
+
+
+def test_decode_is_the_closed_form(rng: np.random.Generator) -> None:
+    z, eps = rng.normal(size=(100, 2)), rng.normal(size=(100, 2))
+    np.testing.assert_allclose(decode(G, z, eps), closed_form(z, eps), rtol=1e-12, atol=1e-14)
+
+
+def test_homotopy_ends_are_z_and_exactly_g_of_z(lecture) -> None:
+    lat = lecture.latent
+    np.testing.assert_array_equal(homotopy(G, lat.z, lat.noise, 0.0), lat.z)
+    np.testing.assert_array_equal(homotopy(G, lat.z, lat.noise, 1.0), lat.x)
+
+
+@settings(max_examples=50, deadline=None)
+@given(t=st.floats(0.0, 1.0), seed=st.integers(0, 2**32 - 1))
+def test_homotopy_moves_through_the_stages_in_order(t: float, seed: int) -> None:
+    gen = np.random.default_rng(seed)
+    z, eps = gen.normal(size=(20, 2)), gen.normal(size=(20, 2))
+    w = stage_weights(t)
+    # A later stage only starts when the earlier ones are complete.
+    assert all(w[j] == 1.0 for j in range(3) if j + 1 < 3 and w[j + 1] > 0)
+    expected = (1 - w[0]) * z + w[0] * (z @ G.A.T) + w[1] * G.bend(z) + w[2] * 0.1 * eps
+    np.testing.assert_allclose(homotopy(G, z, eps, t), expected, atol=1e-12)
+    # Without noise, the last stage changes nothing.
+    np.testing.assert_allclose(homotopy(G, z, None, max(t, 2 / 3)), homotopy(G, z, None, 2 / 3))
+
+
+def test_homotopy_rejects_times_outside_zero_one() -> None:
+    with pytest.raises(ValueError, match=r"t must lie in \[0, 1\], got 1.5"):
+        homotopy(G, np.zeros((1, 2)), None, 1.5)
+
+
+def test_grid_lines_cover_the_square() -> None:
+    lines = latent_grid_lines(extent=3.0, n_lines=7, n_points=30)
+    assert lines.shape == (14, 30, 2)
+    np.testing.assert_allclose(lines[:7, :, 1], np.linspace(-3, 3, 7)[:, None] * np.ones(30))
+    np.testing.assert_allclose(lines[7:, :, 0], np.linspace(-3, 3, 7)[:, None] * np.ones(30))
+
+
+def test_latent_path_is_straight_in_z_and_bent_in_x(lecture) -> None:
+    path = lecture.latent.path
+    assert path.z_length == pytest.approx(np.linalg.norm(path.z[-1] - path.z[0]), rel=1e-9)
+    np.testing.assert_allclose(path.x, closed_form(path.z, np.zeros_like(path.z)), atol=1e-12)
+    # A straight image would have length == chord; the bend makes it longer.
+    assert path.x_length > path.x_chord * 1.01
+
+
+def test_generator_and_decode_validate_shapes() -> None:
+    with pytest.raises(ValueError, match=r"A must have shape \(2, 2\), got \(3,\)"):
+        LatentGenerator(A=np.zeros(3))
+    with pytest.raises(ValueError, match=r"noise must have the shape of z \(4, 2\), got \(3, 2\)"):
+        decode(G, np.zeros((4, 2)), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"start and end must have shape \(2,\)"):
+        latent_path(G, [0, 0, 0], [1, 1])
