@@ -1,0 +1,99 @@
+"""Render one scene in this process and print a JSON line describing the result.
+
+The pipeline runs this as ``python -m pipeline.worker`` in a subprocess per scene, so a
+crash or a kill costs one scene, and each worker has its own media directory (no clash
+between TeX caches or partial movies of parallel renders).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from pipeline.paths import MANIM_CFG
+from pipeline.quality import QUALITIES, check_quality
+
+
+def render_scene(
+    name: str, quality: str, media_dir: Path, last_frame: bool = False, transparent: bool = False
+) -> dict[str, Any]:
+    """Render ``name`` with Manim and return where the files are."""
+    from manim import config, tempconfig
+
+    from pipeline.storyboard import find_scene
+
+    cls = find_scene(name)
+    config.digest_file(str(MANIM_CFG))
+    options: dict[str, Any] = {
+        "quality": QUALITIES[check_quality(quality)][0],
+        "media_dir": str(media_dir),
+        "write_to_movie": not last_frame,
+        "save_last_frame": last_frame,
+        "save_sections": not last_frame,
+        "transparent": transparent,
+        "format": "mov" if transparent else "mp4",
+        "movie_file_extension": ".mov" if transparent else ".mp4",
+    }
+    if last_frame:
+        # Manim writes subcaptions beside config.output_file even when no movie is made.
+        (media_dir / "captions").mkdir(parents=True, exist_ok=True)
+        options["output_file"] = str(media_dir / "captions" / name)
+    start = time.perf_counter()
+    with tempconfig(options):
+        scene = cls()
+        scene.render()
+        writer = scene.renderer.file_writer
+        movie = None if last_frame else str(writer.movie_file_path)
+        image = str(writer.image_file_path) if last_frame else None
+        sections = [s.name for s in writer.sections]
+        subcaptions = [
+            {"start": c.start.total_seconds(), "end": c.end.total_seconds(), "text": c.content}
+            for c in writer.subcaptions
+        ]
+        duration = float(scene.renderer.time)
+    return {
+        "scene": name,
+        "ok": True,
+        "movie": movie,
+        "image": image,
+        "sections": sections,
+        "subcaptions": subcaptions,
+        "duration": duration,
+        "render_seconds": time.perf_counter() - start,
+        "numbers": [vars(n) for n in scene.numbers_shown],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.worker")
+    parser.add_argument("scene")
+    parser.add_argument("--quality", default="low")
+    parser.add_argument("--media-dir", type=Path, required=True)
+    parser.add_argument("--last-frame", action="store_true")
+    parser.add_argument("--transparent", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        result = render_scene(
+            args.scene, args.quality, args.media_dir, args.last_frame, args.transparent
+        )
+    except Exception as exc:  # reported to the parent, which decides what to do
+        result = {
+            "scene": args.scene,
+            "ok": False,
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(),
+        }
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+    sys.stdout.flush()
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

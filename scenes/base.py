@@ -1,0 +1,90 @@
+"""LectureScene: what every lecture scene shares (camera, numbers, beats, narration)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+from manim import DecimalNumber, MathTex, Scene, Text
+
+from math_core.lecture import Lecture, build_lecture
+from scenes import theme
+from scenes.format import ShownNumber, shown
+from scenes.mobjects import LectureCamera
+
+#: Environment variables the pipeline sets for a render worker.
+SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
+SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
+DEFAULT_SEED = 5
+
+
+def lecture_seed() -> int:
+    """The seed for this render: $LECTURE_SEED if set, else the lecture's own 5."""
+    raw = os.environ.get(SEED_ENV, "")
+    if not raw:
+        return DEFAULT_SEED
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{SEED_ENV} must be a non-negative integer, got {raw!r}") from None
+
+
+def text(content: str, size: float = theme.BODY_SIZE, color: str = theme.TEXT, **kw: Any) -> Text:
+    return Text(content, font=theme.FONT, font_size=size, color=color, **kw)
+
+
+class LectureScene(Scene):
+    """Base of every lecture scene.
+
+    Subclasses set ``title`` and ``narration`` (beat title -> what the lecturer says) and
+    write ``construct`` as a series of ``with self.beat("..."):`` blocks.
+    """
+
+    title: ClassVar[str] = ""
+    narration: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("camera_class", LectureCamera)
+        super().__init__(**kwargs)
+        self.lecture: Lecture = build_lecture(lecture_seed())
+        self.numbers_shown: list[ShownNumber] = []
+        self.beats_done: list[str] = []
+
+    @contextmanager
+    def beat(self, name: str) -> Iterator[None]:
+        """A storyboard beat: a Manim section, and its narration as a subcaption."""
+        if name not in self.narration:
+            raise KeyError(f"beat {name!r} of {type(self).__name__} has no narration")
+        target = os.environ.get(SECTION_ENV)
+        # Manim drops the empty section it opened itself, so the first beat is section 0.
+        self.next_section(name, skip_animations=bool(target) and target != name)
+        start = self.renderer.time
+        yield
+        elapsed = self.renderer.time - start
+        if elapsed > 0:
+            self.add_subcaption(self.narration[name], duration=elapsed, offset=-elapsed)
+        self.beats_done.append(name)
+
+    def number(
+        self,
+        source: str,
+        value: float,
+        decimals: int = 3,
+        size: float = theme.NUMBER_SIZE,
+        color: str = theme.TEXT,
+    ) -> MathTex:
+        """A number from math_core, recorded so tests can check it against ``source``."""
+        record = shown(source, value, decimals)
+        self.numbers_shown.append(record)
+        return MathTex(record.text, font_size=size * 1.25, color=color)
+
+    def live_number(
+        self, source: str, value: float, decimals: int = 3, color: str = theme.TEXT
+    ) -> DecimalNumber:
+        """A DecimalNumber that will end at ``value`` (recorded like :meth:`number`)."""
+        self.numbers_shown.append(shown(source, value, decimals))
+        return DecimalNumber(
+            value, num_decimal_places=decimals, font_size=theme.NUMBER_SIZE * 1.25, color=color
+        )

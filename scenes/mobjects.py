@@ -1,0 +1,228 @@
+"""Reusable visual pieces; above all a point cloud that draws thousands of dots quickly.
+
+A VGroup of thousands of ``Dot`` renders at about one frame per second: cairo strokes and
+fills every dot as its own path. :class:`DotCloud` keeps all positions and colours in two
+arrays, and :class:`LectureCamera` splats them as antialiased discs with numpy in a few
+milliseconds per frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from manim import (
+    Animation,
+    Camera,
+    ManimColor,
+    PMobject,
+    VMobject,
+)
+from manim.utils.color import color_to_rgb
+
+from scenes import theme
+
+
+def _rgb_rows(colors: Any, n: int) -> np.ndarray:
+    """Colours as an (n, 3) float array, from one colour or one per point."""
+    if isinstance(colors, (str, ManimColor)):
+        return np.tile(color_to_rgb(colors), (n, 1))
+    rows = np.array([color_to_rgb(c) for c in colors], dtype=float)
+    if rows.shape != (n, 3):
+        raise ValueError(f"colors must be one colour or {n} colours, got {len(rows)}")
+    return rows
+
+
+class DotCloud(PMobject):
+    """Many round dots with per-point colour and opacity, drawn by :class:`LectureCamera`.
+
+    ``shown`` is how many points (in index order) are visible, so a cloud can grow in the
+    order the points were sampled; ``fade`` scales every opacity, for fading in and out.
+    """
+
+    def __init__(
+        self,
+        xy: np.ndarray,
+        colors: Any = theme.TEXT,
+        opacity: float | np.ndarray = theme.DOT_OPACITY,
+        radius: float = theme.DOT_RADIUS,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        xy = np.asarray(xy, dtype=float)
+        n = len(xy)
+        self.radius = float(radius)
+        self.shown = float(n)
+        self.fade = 1.0
+        self.points = np.column_stack([xy[:, :2], np.zeros(n)])
+        alpha = np.broadcast_to(np.asarray(opacity, dtype=float), (n,))
+        self.rgbas = np.column_stack([_rgb_rows(colors, n), alpha])
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def set_xy(self, xy: np.ndarray) -> DotCloud:
+        """Move every point at once (positions in scene units)."""
+        self.points[:, :2] = xy
+        return self
+
+    def recolor(self, colors: Any) -> DotCloud:
+        self.rgbas[:, :3] = _rgb_rows(colors, len(self))
+        return self
+
+    def interpolate_color(self, mobject1: Any, mobject2: Any, alpha: float) -> DotCloud:
+        super().interpolate_color(mobject1, mobject2, alpha)
+        self.fade = (1 - alpha) * mobject1.fade + alpha * mobject2.fade
+        self.shown = (1 - alpha) * mobject1.shown + alpha * mobject2.shown
+        return self
+
+
+class LectureCamera(Camera):
+    """Manim's cairo camera, plus a numpy splatter for :class:`DotCloud`."""
+
+    def display_multiple_point_cloud_mobjects(self, pmobjects: Any, pixel_array: Any) -> None:
+        for pmob in pmobjects:
+            if isinstance(pmob, DotCloud):
+                self.splat_dots(pmob, pixel_array)
+            else:
+                super().display_multiple_point_cloud_mobjects([pmob], pixel_array)
+
+    def splat_dots(self, cloud: DotCloud, pixel_array: np.ndarray) -> None:
+        """Draw the cloud's dots as antialiased discs.
+
+        Overlapping dots blend order-independently: the covered fraction is
+        1 - prod(1 - alpha_i) and the colour is the alpha-weighted mean, which looks like
+        painting translucent dots without a sort and works with ``np.bincount``.
+        """
+        count = int(np.ceil(cloud.shown))
+        if count <= 0 or cloud.fade <= 0:
+            return
+        pts = cloud.points[:count]
+        rgbas = cloud.rgbas[:count]
+        # The last, partly shown point fades in rather than popping.
+        alpha = rgbas[:, 3] * cloud.fade
+        if count > cloud.shown:
+            alpha = alpha.copy()
+            alpha[-1] *= cloud.shown - (count - 1)
+        ph, pw = self.pixel_height, self.pixel_width
+        scale = pw / self.frame_width
+        r_px = max(cloud.radius * scale, 0.75)
+        centres = self.points_to_subpixel_coords(cloud, pts)
+        reach = int(np.ceil(r_px + 0.5))
+        offs = np.arange(-reach, reach + 1)
+        ox, oy = np.meshgrid(offs, offs)
+        ox, oy = ox.ravel(), oy.ravel()
+        base = np.floor(centres).astype(np.int64)
+        px = base[:, 0, None] + ox  # (n, window)
+        py = base[:, 1, None] + oy
+        # Distance from each pixel centre to the dot centre, then a 1-pixel soft edge.
+        dx = px + 0.5 - centres[:, 0, None]
+        dy = py + 0.5 - centres[:, 1, None]
+        cover = np.clip(r_px + 0.5 - np.hypot(dx, dy), 0.0, 1.0)
+        a = cover * alpha[:, None]
+        keep = (a > 0.002) & (px >= 0) & (px < pw) & (py >= 0) & (py < ph)
+        if not keep.any():
+            return
+        idx = (py * pw + px)[keep]
+        a = a[keep]
+        cols = np.broadcast_to(rgbas[:, None, :3], (*keep.shape, 3))[keep]
+        size = ph * pw
+        log_clear = np.bincount(idx, weights=np.log1p(-np.minimum(a, 0.999)), minlength=size)
+        total_a = np.bincount(idx, weights=a, minlength=size)
+        touched = np.flatnonzero(total_a)
+        coverage = 1.0 - np.exp(log_clear[touched])
+        mean_rgb = (
+            np.stack(
+                [
+                    np.bincount(idx, weights=a * cols[:, c], minlength=size)[touched]
+                    for c in range(3)
+                ],
+                axis=1,
+            )
+            / total_a[touched, None]
+        )
+        flat = pixel_array.reshape(size, pixel_array.shape[2])
+        below = flat[touched, :3].astype(float)
+        mixed = below * (1 - coverage[:, None]) + 255.0 * mean_rgb * coverage[:, None]
+        flat[touched, :3] = np.clip(np.rint(mixed), 0, 255).astype(pixel_array.dtype)
+        if pixel_array.shape[2] == 4:
+            under_a = flat[touched, 3].astype(float) / 255.0
+            new_a = under_a + (1 - under_a) * coverage
+            flat[touched, 3] = np.clip(np.rint(255 * new_a), 0, 255).astype(pixel_array.dtype)
+
+
+class GrowCloud(Animation):
+    """Reveal a cloud's points in index order (the order they were sampled)."""
+
+    def __init__(self, cloud: DotCloud, start: float = 0.0, **kwargs: Any) -> None:
+        self.start, self.end = float(start), float(len(cloud))
+        super().__init__(cloud, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        self.mobject.shown = self.start + (self.end - self.start) * self.rate_func(alpha)
+
+
+class FadeCloud(Animation):
+    """Fade a whole cloud between two opacity factors (0 = hidden, 1 = as built)."""
+
+    def __init__(self, cloud: DotCloud, start: float = 0.0, end: float = 1.0, **kwargs: Any):
+        self.start, self.end = start, end
+        super().__init__(cloud, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha)
+        self.mobject.fade = (1 - a) * self.start + a * self.end
+
+
+class MoveCloud(Animation):
+    """Move every point along a path: ``path(t)`` gives all positions at time t in [0, 1]."""
+
+    def __init__(self, cloud: DotCloud, path: Callable[[float], np.ndarray], **kwargs: Any) -> None:
+        self.path = path
+        super().__init__(cloud, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        self.mobject.set_xy(self.path(self.rate_func(alpha)))
+
+
+class RecolorCloud(Animation):
+    """Blend every point's colour to new colours."""
+
+    def __init__(self, cloud: DotCloud, colors: Any, **kwargs: Any) -> None:
+        self.old = cloud.rgbas[:, :3].copy()
+        self.new = _rgb_rows(colors, len(cloud))
+        super().__init__(cloud, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha)
+        self.mobject.rgbas[:, :3] = (1 - a) * self.old + a * self.new
+
+
+def polyline(points_xy: np.ndarray, color: str, width: float = 3.0) -> VMobject:
+    """A smooth-cornered polyline through 2D scene points."""
+    line = VMobject(stroke_color=color, stroke_width=width)
+    line.set_points_as_corners(np.column_stack([points_xy, np.zeros(len(points_xy))]))
+    return line
+
+
+def to_scene(axes: Any, xy: np.ndarray) -> np.ndarray:
+    """Data coordinates -> scene coordinates (2 columns) through an Axes' coords_to_point."""
+    pts = axes.c2p(xy[:, 0], xy[:, 1])
+    arr = np.asarray(pts, dtype=float)
+    # c2p on arrays returns (3, n) in some versions and (n, 3) in others.
+    if arr.shape[0] == 3 and arr.shape[1] == len(xy) and len(xy) != 3:
+        arr = arr.T
+    return arr[:, :2]
+
+
+__all__: Sequence[str] = [
+    "DotCloud",
+    "FadeCloud",
+    "GrowCloud",
+    "LectureCamera",
+    "MoveCloud",
+    "RecolorCloud",
+    "polyline",
+    "to_scene",
+]

@@ -1,0 +1,37 @@
+"""The one place for colours, fonts, sizes and axis ranges of every scene."""
+
+from __future__ import annotations
+
+# Colours (dark background, as in 3b1b's videos; all text meets WCAG AA contrast on it).
+BACKGROUND = "#101218"
+TEXT = "#ECEAE4"
+MUTED = "#9AA0AA"
+ACCENT = "#F2C14E"  # highlights: the current step, the number being explained
+GRID = "#2E3340"
+AXIS = "#7B8190"
+#: one colour per mixture component, wherever that component appears
+COMPONENT_COLORS = ("#5DA9F0", "#F28E2B", "#62C370")
+FIT_COLOR = "#E8615A"  # the single-Gaussian fit
+MODEL_COLOR = "#C792EA"  # a learned/estimated density (KDE, reverse-KL fit)
+LATENT_COLOR = "#8FB8DE"
+DECODED_COLOR = "#DD8452"
+
+# Type
+FONT = "DejaVu Sans"
+TITLE_SIZE = 52
+HEADING_SIZE = 38
+BODY_SIZE = 28
+SMALL_SIZE = 22
+NUMBER_SIZE = 30
+EQUATION_SCALE = 0.9
+
+# Geometry (Manim units; the frame is 14.22 x 8)
+TITLE_EDGE_BUFF = 0.45
+#: the data plane every 2D scene shares, matching math_core.lecture.PLANE_LIMITS
+PLANE_RANGE = (-5.0, 5.0, 1.0)
+PLANE_SIDE = 6.2
+DOT_RADIUS = 0.032
+DOT_OPACITY = 0.75
+
+# Timing
+BEAT_PAUSE = 0.6

@@ -1,0 +1,111 @@
+"""The ``lecture`` command through click's CliRunner: listing, doctor, errors, preview, render."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from scenes import SCENES_IN_ORDER
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_list_prints_the_storyboard_in_order(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["list"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [cls.__name__ for cls in SCENES_IN_ORDER]
+
+
+def test_list_json_has_sections_and_narration(runner: CliRunner) -> None:
+    rows = json.loads(runner.invoke(main, ["list", "--json"]).output)
+    assert [r["name"] for r in rows] == [cls.__name__ for cls in SCENES_IN_ORDER]
+    for row, cls in zip(rows, SCENES_IN_ORDER, strict=True):
+        assert row["sections"] == list(cls.narration)
+        assert row["narration_words"] > 10
+
+
+def test_doctor_passes_when_everything_is_installed(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert "all required checks passed" in result.output
+
+
+def _path_without(tool: str, tmp_path: Path) -> str:
+    """A PATH holding links to every tool on the real PATH except ``tool``."""
+    shadow = tmp_path / "bin"
+    shadow.mkdir()
+    for folder in os.environ["PATH"].split(os.pathsep):
+        if not Path(folder).is_dir():
+            continue
+        for entry in Path(folder).iterdir():
+            target = shadow / entry.name
+            if entry.name != tool and not target.exists():
+                target.symlink_to(entry)
+    return str(shadow)
+
+
+@pytest.mark.parametrize(
+    ("tool", "fix"),
+    [("ffmpeg", "apt-get install -y --no-install-recommends ffmpeg"), ("dvisvgm", "dvisvgm")],
+)
+def test_doctor_names_a_missing_tool_and_its_fix(
+    runner: CliRunner, tmp_path: Path, tool: str, fix: str
+) -> None:
+    assert shutil.which(tool), f"{tool} should be installed for this test"
+    result = runner.invoke(main, ["doctor"], env={"PATH": _path_without(tool, tmp_path)})
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    row = next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["MISSING", tool])
+    assert "not on PATH" in lines[row]
+    assert "fix:" in lines[row + 1]
+    assert fix in lines[row + 1]
+    assert "some required checks failed" in result.output
+
+
+def test_unknown_scene_lists_the_valid_ones(runner: CliRunner) -> None:
+    for args in (["render", "NoSuchScene"], ["preview", "NoSuchScene"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2
+        assert "unknown scene 'NoSuchScene'" in result.output
+        assert SCENES_IN_ORDER[0].__name__ in result.output
+
+
+def test_bad_quality_and_jobs_are_refused(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["render", "--quality", "ultra"])
+    assert result.exit_code == 2
+    assert "'ultra' is not one of 'low', 'medium', 'high', '4k'" in result.output
+    result = runner.invoke(main, ["render", "--jobs", "0"])
+    assert result.exit_code == 2
+    assert "must be a positive integer, got 0" in result.output
+
+
+def test_unknown_section_lists_the_sections(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["preview", "TitleScene", "--section", "Nope"])
+    assert result.exit_code == 2
+    assert "unknown section 'Nope' of TitleScene" in result.output
+    assert "Learning goals" in result.output
+
+
+def test_unwritable_output_directory_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = runner.invoke(main, ["render", "TitleScene", "--output-dir", str(blocker)])
+    assert result.exit_code == 1
+    assert f"output directory {blocker / 'low'} is not writable" in result.output
+
+
+def test_missing_ffmpeg_points_to_doctor(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        main, ["render", "TitleScene"], env={"PATH": _path_without("ffmpeg", tmp_path)}
+    )
+    assert result.exit_code == 1
+    assert "missing ffmpeg: run `lecture doctor`" in result.output
