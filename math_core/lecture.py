@@ -13,8 +13,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from math_core._checks import FloatArray, check_seed, derived_rng, frozen
-from math_core.density1d import DensityEstimate, estimate_density, inverse_cdf_sample
+from math_core._checks import FloatArray, IntArray, check_seed, derived_rng, frozen, frozen_int
+from math_core.density1d import (
+    DensityEstimate,
+    Histogram,
+    density_histogram,
+    estimate_density,
+    inverse_cdf_sample,
+)
 from math_core.divergence import CrossEntropySplit, cross_entropy_split
 from math_core.families import DiffusionDemo, autoregressive_sample, diffusion_demo
 from math_core.gaussian import (
@@ -64,6 +70,8 @@ FIT_START_COV = ((9.0, 0.0), (0.0, 9.0))
 #: The square of the data plane every 2D scene shares.
 PLANE_LIMITS = (-5.0, 5.0)
 LATENT_PATH_ENDS = ((-2.2, -1.6), (2.2, 1.6))
+HISTOGRAM_BINS = 60
+HISTOGRAM_CHECKPOINTS = (25, 100, 400, 1500)
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,9 @@ class DataSection:
     mixture_density: DensityGrid
     class_grid: DensityGrid  #: log_density holds argmax_k p(k | x) as a float label
     true_avg_log_likelihood: float
+    #: running_counts[i, k]: how many of the first i + 1 points came from component k
+    running_counts: IntArray
+    component_ellipses: tuple[EllipseGeometry, ...]
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,8 @@ class FitSection:
 
     mle: GaussianFit
     path: FitPath
+    #: (steps, levels, points, 2): the 1, 2, 3 sigma ellipses at every step of ``path``
+    path_ellipses: FloatArray
     ellipses: EllipseGeometry
     fit_density: DensityGrid
     #: on the 3200 observed points: p is the true mixture, q the fit (or the mixture itself)
@@ -118,6 +131,28 @@ class SamplingSection:
     estimate: DensityEstimate
     uniforms: FloatArray
     samples: FloatArray
+    data_histogram: Histogram  #: of x1, over the KDE grid's range
+    #: histograms of the first ``sample_checkpoints[j]`` samples, same bins
+    sample_checkpoints: tuple[int, ...]
+    sample_histograms: tuple[Histogram, ...]
+
+
+def _build_sampling(
+    x1: FloatArray, estimate: DensityEstimate, uniforms: FloatArray
+) -> SamplingSection:
+    samples = inverse_cdf_sample(estimate, uniforms)
+    lo, hi = float(estimate.grid[0]), float(estimate.grid[-1])
+    checkpoints = tuple(c for c in HISTOGRAM_CHECKPOINTS if c < len(samples)) + (len(samples),)
+    return SamplingSection(
+        estimate=estimate,
+        uniforms=frozen(uniforms),
+        samples=samples,
+        data_histogram=density_histogram(x1, HISTOGRAM_BINS, lo, hi),
+        sample_checkpoints=checkpoints,
+        sample_histograms=tuple(
+            density_histogram(samples[:c], HISTOGRAM_BINS, lo, hi) for c in checkpoints
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -183,6 +218,10 @@ def _build_data(sample: MixtureSample, seed: int) -> DataSection:
         mixture_density=density_grid(lambda p: mixture_log_density(mix, p), lo, hi, 220),
         class_grid=density_grid(labels, lo, hi, 220),
         true_avg_log_likelihood=float(np.mean(mixture_log_density(mix, sample.points))),
+        component_ellipses=tuple(
+            ellipse_geometry(m, c) for m, c in zip(mix.means, mix.covs, strict=True)
+        ),
+        running_counts=frozen_int(np.cumsum(np.eye(mix.n_components)[sample.components], axis=0)),
     )
 
 
@@ -193,9 +232,13 @@ def _build_fit(points: FloatArray, seed: int) -> FitSection:
     log_p_data = mixture_log_density(mix, points)
     mc = sample_mixture(mix, N_MONTE_CARLO, derived_rng(seed, "monte-carlo")).points
     log_p_mc = mixture_log_density(mix, mc)
+    path = fit_path(points, mle, FIT_START_MEAN, FIT_START_COV)
     return FitSection(
         mle=mle,
-        path=fit_path(points, mle, FIT_START_MEAN, FIT_START_COV),
+        path=path,
+        path_ellipses=frozen(
+            [ellipse_geometry(m, c).ellipses for m, c in zip(path.means, path.covs, strict=True)]
+        ),
         ellipses=ellipse_geometry(mle.mean, mle.cov),
         fit_density=density_grid(lambda p: gaussian_log_density(mle.mean, mle.cov, p), lo, hi, 220),
         data_split_gaussian=cross_entropy_split(
@@ -243,9 +286,7 @@ def build_lecture(seed: int = 5) -> Lecture:
         seed=seed,
         data=_build_data(sample, seed),
         fit=_build_fit(points, seed),
-        sampling=SamplingSection(
-            estimate, frozen(uniforms), inverse_cdf_sample(estimate, uniforms)
-        ),
+        sampling=_build_sampling(points[:, 0], estimate, uniforms),
         geometry=GeometrySection(
             mean=frozen(mean),
             cov=frozen(cov),

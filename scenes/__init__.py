@@ -6,9 +6,17 @@ Scenes animate and compute nothing: every number comes from ``math_core.build_le
 from __future__ import annotations
 
 from scenes.s00_title import TitleScene
+from scenes.s02_mixture_sampling import MixtureSamplingScene
+from scenes.s03_gaussian_fit import SingleGaussianFitScene
+from scenes.s04_inverse_cdf import InverseCDFScene
+from scenes.s06_latent import LatentDeformationScene
 
 SCENES_IN_ORDER = [
     TitleScene,
+    MixtureSamplingScene,
+    SingleGaussianFitScene,
+    InverseCDFScene,
+    LatentDeformationScene,
 ]
 
 __all__ = ["SCENES_IN_ORDER"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from manim import DecimalNumber, MathTex, Scene, Text
+from manim import UP, DecimalNumber, MathTex, Scene, Text
 
 from math_core.lecture import Lecture, build_lecture
 from scenes import theme
@@ -66,6 +66,19 @@ class LectureScene(Scene):
         if elapsed > 0:
             self.add_subcaption(self.narration[name], duration=elapsed, offset=-elapsed)
         self.beats_done.append(name)
+
+    def panel_heading(self, content: str) -> Text:
+        """The scene title, top right, shrunk if needed to fit the panel beside the plane."""
+        heading = text(content, theme.HEADING_SIZE)
+        if heading.width > theme.PANEL_WIDTH:
+            heading.scale_to_fit_width(theme.PANEL_WIDTH)
+        return heading.move_to([theme.PANEL_X, 0, 0]).to_edge(UP, buff=theme.TITLE_EDGE_BUFF)
+
+    def fmt(self, source: str, value: float, decimals: int = 3) -> str:
+        """Text of a math_core number to embed in an equation (recorded like :meth:`number`)."""
+        record = shown(source, value, decimals)
+        self.numbers_shown.append(record)
+        return record.text
 
     def number(
         self,

@@ -13,10 +13,15 @@ from typing import Any
 
 import numpy as np
 from manim import (
+    DOWN,
+    LEFT,
     Animation,
+    Axes,
     Camera,
     ManimColor,
+    MathTex,
     PMobject,
+    VGroup,
     VMobject,
 )
 from manim.utils.color import color_to_rgb
@@ -28,6 +33,8 @@ def _rgb_rows(colors: Any, n: int) -> np.ndarray:
     """Colours as an (n, 3) float array, from one colour or one per point."""
     if isinstance(colors, (str, ManimColor)):
         return np.tile(color_to_rgb(colors), (n, 1))
+    if isinstance(colors, np.ndarray) and colors.shape == (n, 3):
+        return colors.astype(float)
     rows = np.array([color_to_rgb(c) for c in colors], dtype=float)
     if rows.shape != (n, 3):
         raise ValueError(f"colors must be one colour or {n} colours, got {len(rows)}")
@@ -38,7 +45,8 @@ class DotCloud(PMobject):
     """Many round dots with per-point colour and opacity, drawn by :class:`LectureCamera`.
 
     ``shown`` is how many points (in index order) are visible, so a cloud can grow in the
-    order the points were sampled; ``fade`` scales every opacity, for fading in and out.
+    order the points were sampled; ``fade_factor`` scales every opacity, which is what
+    Manim's own FadeIn/FadeOut change through :meth:`fade`.
     """
 
     def __init__(
@@ -54,7 +62,7 @@ class DotCloud(PMobject):
         n = len(xy)
         self.radius = float(radius)
         self.shown = float(n)
-        self.fade = 1.0
+        self.fade_factor = 1.0
         self.points = np.column_stack([xy[:, :2], np.zeros(n)])
         alpha = np.broadcast_to(np.asarray(opacity, dtype=float), (n,))
         self.rgbas = np.column_stack([_rgb_rows(colors, n), alpha])
@@ -67,13 +75,17 @@ class DotCloud(PMobject):
         self.points[:, :2] = xy
         return self
 
+    def fade(self, darkness: float = 0.5, family: bool = True) -> DotCloud:
+        self.fade_factor = 1.0 - darkness
+        return self
+
     def recolor(self, colors: Any) -> DotCloud:
         self.rgbas[:, :3] = _rgb_rows(colors, len(self))
         return self
 
     def interpolate_color(self, mobject1: Any, mobject2: Any, alpha: float) -> DotCloud:
         super().interpolate_color(mobject1, mobject2, alpha)
-        self.fade = (1 - alpha) * mobject1.fade + alpha * mobject2.fade
+        self.fade_factor = (1 - alpha) * mobject1.fade_factor + alpha * mobject2.fade_factor
         self.shown = (1 - alpha) * mobject1.shown + alpha * mobject2.shown
         return self
 
@@ -96,12 +108,12 @@ class LectureCamera(Camera):
         painting translucent dots without a sort and works with ``np.bincount``.
         """
         count = int(np.ceil(cloud.shown))
-        if count <= 0 or cloud.fade <= 0:
+        if count <= 0 or cloud.fade_factor <= 0:
             return
         pts = cloud.points[:count]
         rgbas = cloud.rgbas[:count]
         # The last, partly shown point fades in rather than popping.
-        alpha = rgbas[:, 3] * cloud.fade
+        alpha = rgbas[:, 3] * cloud.fade_factor
         if count > cloud.shown:
             alpha = alpha.copy()
             alpha[-1] *= cloud.shown - (count - 1)
@@ -172,7 +184,7 @@ class FadeCloud(Animation):
 
     def interpolate_mobject(self, alpha: float) -> None:
         a = self.rate_func(alpha)
-        self.mobject.fade = (1 - a) * self.start + a * self.end
+        self.mobject.fade_factor = (1 - a) * self.start + a * self.end
 
 
 class MoveCloud(Animation):
@@ -206,14 +218,65 @@ def polyline(points_xy: np.ndarray, color: str, width: float = 3.0) -> VMobject:
     return line
 
 
-def to_scene(axes: Any, xy: np.ndarray) -> np.ndarray:
-    """Data coordinates -> scene coordinates (2 columns) through an Axes' coords_to_point."""
-    pts = axes.c2p(xy[:, 0], xy[:, 1])
-    arr = np.asarray(pts, dtype=float)
-    # c2p on arrays returns (3, n) in some versions and (n, 3) in others.
-    if arr.shape[0] == 3 and arr.shape[1] == len(xy) and len(xy) != 3:
-        arr = arr.T
-    return arr[:, :2]
+def to_scene(axes: Axes, xy: np.ndarray) -> np.ndarray:
+    """Data coordinates -> scene coordinates, (n, 2), for a linear Axes.
+
+    Axes are linear, so the map is fixed by the origin and the two unit vectors; this avoids
+    calling ``coords_to_point`` once per point.
+    """
+    origin = np.asarray(axes.c2p(0, 0))[:2]
+    ex = np.asarray(axes.c2p(1, 0))[:2] - origin
+    ey = np.asarray(axes.c2p(0, 1))[:2] - origin
+    xy = np.asarray(xy, dtype=float)
+    return origin + np.outer(xy[:, 0], ex) + np.outer(xy[:, 1], ey)
+
+
+def get_plane(
+    value_range: tuple[float, float, float] = theme.PLANE_RANGE,
+    side: float = theme.PLANE_SIDE,
+    labels: tuple[str, str] = ("x_1", "x_2"),
+) -> VGroup:
+    """Square axes with the theme's look; returns VGroup(axes, x label, y label)."""
+    axes = Axes(
+        x_range=value_range,
+        y_range=value_range,
+        x_length=side,
+        y_length=side,
+        tips=False,
+        axis_config={"color": theme.AXIS, "stroke_width": 2, "include_ticks": True},
+    )
+    x_label = MathTex(labels[0], color=theme.MUTED, font_size=theme.SMALL_SIZE * 1.3)
+    y_label = MathTex(labels[1], color=theme.MUTED, font_size=theme.SMALL_SIZE * 1.3)
+    x_label.next_to(axes.x_axis.get_right(), DOWN + LEFT, buff=0.12)
+    y_label.next_to(axes.y_axis.get_top(), LEFT + DOWN, buff=0.12)
+    return VGroup(axes, x_label, y_label)
+
+
+def cloud_on(axes: Axes, xy: np.ndarray, colors: Any = theme.TEXT, **kwargs: Any) -> DotCloud:
+    """A DotCloud of data points placed on ``axes``."""
+    return DotCloud(to_scene(axes, xy), colors=colors, **kwargs)
+
+
+def component_colors(components: np.ndarray) -> list[str]:
+    """Each point's colour from the mixture component that drew it."""
+    return [theme.COMPONENT_COLORS[int(k)] for k in components]
+
+
+def angle_colors(xy: np.ndarray) -> np.ndarray:
+    """A colour per point from its direction around the origin (paler near the centre).
+
+    Used to tie each decoded x back to the latent z it came from.
+    """
+    angle = np.arctan2(xy[:, 1], xy[:, 0])
+    radius = np.clip(np.hypot(xy[:, 0], xy[:, 1]) / 2.5, 0.0, 1.0)
+    phases = np.array([0.0, 2 * np.pi / 3, 4 * np.pi / 3])
+    hue = 0.5 + 0.5 * np.cos(angle[:, None] - phases)
+    return np.asarray((1 - 0.75 * radius[:, None]) * 0.85 + 0.75 * radius[:, None] * hue)
+
+
+def curve_on(axes: Axes, xy: np.ndarray, color: str, width: float = 3.0) -> VMobject:
+    """A polyline through data points on ``axes``."""
+    return polyline(to_scene(axes, xy), color, width)
 
 
 __all__: Sequence[str] = [
@@ -223,6 +286,11 @@ __all__: Sequence[str] = [
     "LectureCamera",
     "MoveCloud",
     "RecolorCloud",
+    "angle_colors",
+    "cloud_on",
+    "component_colors",
+    "curve_on",
+    "get_plane",
     "polyline",
     "to_scene",
 ]

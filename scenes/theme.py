@@ -30,8 +30,13 @@ TITLE_EDGE_BUFF = 0.45
 #: the data plane every 2D scene shares, matching math_core.lecture.PLANE_LIMITS
 PLANE_RANGE = (-5.0, 5.0, 1.0)
 PLANE_SIDE = 6.2
+#: the text panel to the right of a data plane: its centre x and usable width
+PANEL_X = 3.7
+PANEL_WIDTH = 6.4
 DOT_RADIUS = 0.032
 DOT_OPACITY = 0.75
 
 # Timing
 BEAT_PAUSE = 0.6
+#: the latent scene's plane: z and x = g(z) both fit in it
+LATENT_RANGE = (-6.0, 6.0, 2.0)

@@ -1,0 +1,133 @@
+"""Scene 4: a density estimate of x1, its CDF, and sampling by pushing uniforms through it."""
+
+from __future__ import annotations
+
+from manim import *
+
+from scenes import theme
+from scenes.base import LectureScene, text
+from scenes.mobjects import curve_on
+
+
+class InverseCDFScene(LectureScene):
+    title = "Sampling by inverting the CDF"
+    narration = {
+        "Histogram and density": "Take the first coordinate of the data. A kernel density "
+        "estimate smooths its histogram into a density we can evaluate anywhere.",
+        "The cumulative distribution": "Adding up the density from the left gives the "
+        "cumulative distribution: it climbs from zero to one, steepest where data is dense.",
+        "Uniforms through the inverse": "To sample, draw a uniform number between zero and "
+        "one, find where the CDF reaches it, and read off x. Dense regions catch more "
+        "uniforms.",
+        "Samples fill the density": "Repeat that thousands of times and the histogram of "
+        "the samples settles onto the density we estimated.",
+    }
+    n_uniforms_shown = 4
+    x_range = (-5.0, 6.0, 1.0)
+    pdf_range = (0.0, 0.3, 0.1)
+    axes_width = 10.5
+
+    def construct(self) -> None:
+        samp = self.lecture.sampling
+        heading = text(self.title, theme.HEADING_SIZE).to_edge(UP, buff=theme.TITLE_EDGE_BUFF)
+        top = self.get_axes(self.pdf_range, 2.4, "p(x_1)").move_to(1.0 * UP)
+        bottom = self.get_axes((0.0, 1.0, 0.5), 2.2, "F(x_1)").move_to(2.45 * DOWN)
+        pdf_axes, cdf_axes = top[0], bottom[0]
+        pdf_curve = self.get_curve(pdf_axes, samp.estimate.pdf, theme.MODEL_COLOR)
+        # 1. Histogram of x1 and the KDE.
+        with self.beat("Histogram and density"):
+            bars = self.get_bars(pdf_axes, samp.data_histogram, theme.COMPONENT_COLORS[0])
+            self.play(FadeIn(heading), FadeIn(top))
+            self.play(LaggedStartMap(GrowFromEdge, bars, edge=DOWN, lag_ratio=0.02), run_time=1.5)
+            self.play(Create(pdf_curve), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE)
+        # 2. Its running integral, the CDF.
+        with self.beat("The cumulative distribution"):
+            cdf_curve = self.get_curve(cdf_axes, samp.estimate.cdf, theme.ACCENT)
+            self.play(FadeIn(bottom), Create(cdf_curve), run_time=2)
+            self.wait(theme.BEAT_PAUSE)
+        # 3. A few uniforms: across to the CDF, down to x.
+        with self.beat("Uniforms through the inverse"):
+            for i in range(self.n_uniforms_shown):
+                self.show_inversion(i, cdf_axes)
+        # 4. The sample histogram grows onto the density.
+        with self.beat("Samples fill the density"):
+            self.play(FadeOut(bars))
+            counter = None
+            for j, hist in enumerate(samp.sample_histograms):
+                new_bars = self.get_bars(pdf_axes, hist, theme.DECODED_COLOR)
+                n = self.number(f"sampling.sample_checkpoints[{j}]", samp.sample_checkpoints[j], 0)
+                label = VGroup(MathTex("n =", font_size=theme.NUMBER_SIZE * 1.25), n).arrange(RIGHT)
+                label.next_to(pdf_axes, UP, buff=0.05).align_to(pdf_axes, RIGHT)
+                if counter is None:
+                    self.play(FadeIn(new_bars), FadeIn(label))
+                else:
+                    self.play(Transform(bars, new_bars), Transform(counter, label))
+                    new_bars = bars
+                    label = counter
+                bars, counter = new_bars, label
+                self.bring_to_front(pdf_curve)
+                self.wait(0.4)
+            self.wait(theme.BEAT_PAUSE * 2)
+
+    # ---- pieces -------------------------------------------------------------------------
+    def get_axes(self, y_range: tuple[float, float, float], height: float, label: str) -> VGroup:
+        axes = Axes(
+            x_range=self.x_range,
+            y_range=y_range,
+            x_length=self.axes_width,
+            y_length=height,
+            tips=False,
+            axis_config={"color": theme.AXIS, "stroke_width": 2},
+            y_axis_config={"include_numbers": True, "font_size": theme.SMALL_SIZE},
+            x_axis_config={"include_numbers": True, "font_size": theme.SMALL_SIZE},
+        )
+        name = MathTex(label, color=theme.MUTED, font_size=theme.BODY_SIZE).next_to(
+            axes, LEFT, buff=0.3
+        )
+        return VGroup(axes, name)
+
+    def get_curve(self, axes: Axes, values, color: str) -> VMobject:  # noqa: ANN001
+        grid = self.lecture.sampling.estimate.grid
+        return curve_on(axes, np.column_stack([grid, values]), color, width=4)
+
+    def get_bars(self, axes: Axes, hist, color: str) -> VGroup:  # noqa: ANN001
+        bars = VGroup()
+        for left, right, height in zip(hist.edges[:-1], hist.edges[1:], hist.heights, strict=True):
+            corner = axes.c2p(left, 0)
+            top = axes.c2p(right, height)
+            rect = Rectangle(
+                width=max(top[0] - corner[0], 1e-3),
+                height=max(top[1] - corner[1], 1e-3),
+                fill_color=color,
+                fill_opacity=0.55,
+                stroke_width=0,
+            )
+            rect.move_to(corner, aligned_edge=DL)
+            bars.add(rect)
+        return bars
+
+    def show_inversion(self, i: int, axes: Axes) -> None:
+        samp = self.lecture.sampling
+        u, x = float(samp.uniforms[i]), float(samp.samples[i])
+        x0 = self.x_range[0]
+        start, hit, foot = axes.c2p(x0, u), axes.c2p(x, u), axes.c2p(x, 0)
+        dot = Dot(start, color=theme.ACCENT, radius=0.07)
+        u_label = VGroup(
+            MathTex("u =", font_size=theme.NUMBER_SIZE, color=theme.ACCENT),
+            self.number(f"sampling.uniforms[{i}]", u, 3, theme.SMALL_SIZE, theme.ACCENT),
+        ).arrange(RIGHT, buff=0.1)
+        u_label.next_to(axes, RIGHT, buff=0.2).set_y(start[1])
+        across = DashedLine(start, hit, color=theme.ACCENT, stroke_width=2.5)
+        down = DashedLine(hit, foot, color=theme.DECODED_COLOR, stroke_width=2.5)
+        x_label = VGroup(
+            MathTex("x =", font_size=theme.NUMBER_SIZE, color=theme.DECODED_COLOR),
+            self.number(f"sampling.samples[{i}]", x, 3, theme.SMALL_SIZE, theme.DECODED_COLOR),
+        ).arrange(RIGHT, buff=0.1)
+        x_label.next_to(foot, DOWN, buff=0.45)
+        self.play(FadeIn(dot), FadeIn(u_label), run_time=0.4)
+        self.play(Create(across), dot.animate.move_to(hit), run_time=0.7)
+        self.play(Create(down), dot.animate.move_to(foot), run_time=0.6)
+        self.play(FadeIn(x_label), run_time=0.3)
+        self.wait(0.3)
+        self.play(FadeOut(VGroup(dot, u_label, across, down, x_label)), run_time=0.3)

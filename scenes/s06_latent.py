@@ -1,0 +1,105 @@
+"""Scene 6: latent codes z ~ N(0, I) deformed, in stages, into data x = g(z)."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import *
+
+from math_core.latent import homotopy
+from scenes import theme
+from scenes.base import LectureScene, text
+from scenes.mobjects import MoveCloud, angle_colors, cloud_on, get_plane, polyline, to_scene
+
+
+class LatentDeformationScene(LectureScene):
+    title = "Latent variables: deforming simple noise"
+    narration = {
+        "Latent codes": "Start from the simplest distribution there is: standard normal "
+        "latent codes z, shown with a square grid. Colour marks where each code sits.",
+        "Linear map": "First a linear map A stretches and shears the plane. Grid lines stay "
+        "straight and parallel.",
+        "Bend": "Then a smooth nonlinearity bends it: a sine of the first coordinate and a "
+        "cosine of the second. Now the grid curves.",
+        "Noise": "Finally a little Gaussian noise. Each x keeps the colour of the z it came "
+        "from: the decoder turned simple structure into complex data.",
+    }
+    stage_time = 3.0
+
+    def construct(self) -> None:
+        lat = self.lecture.latent
+        plane = (
+            get_plane(theme.LATENT_RANGE, labels=("", "")).to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        )
+        axes = plane[0]
+        heading = self.panel_heading(self.title)
+        cloud = cloud_on(axes, lat.z, angle_colors(lat.z), opacity=0.7)
+        grid = self.get_grid(axes, 0.0)
+        t = ValueTracker(0.0)
+        grid.add_updater(lambda g: g.become(self.get_grid(axes, t.get_value())))
+        equations = self.get_equations().move_to([theme.PANEL_X, 0.2, 0])
+        # 1. z ~ N(0, I) with its grid.
+        with self.beat("Latent codes"):
+            self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud), Create(grid))
+            self.play(Write(equations[0]))
+            self.wait(theme.BEAT_PAUSE)
+        # 2-4. The three stages of g, each a third of the homotopy.
+        for j, name in enumerate(("Linear map", "Bend", "Noise")):
+            with self.beat(name):
+                self.play(Write(equations[j + 1]), run_time=1.0)
+                self.play(
+                    MoveCloud(cloud, self.get_path(axes, j)),
+                    t.animate.set_value((j + 1) / 3),
+                    run_time=self.stage_time,
+                    rate_func=smooth,
+                )
+                self.wait(theme.BEAT_PAUSE)
+        grid.clear_updaters()
+
+    # ---- pieces -------------------------------------------------------------------------
+    def get_path(self, axes: Axes, stage: int):  # noqa: ANN201
+        lat = self.lecture.latent
+
+        def path(a: float) -> np.ndarray:
+            return to_scene(axes, homotopy(lat.generator, lat.z, lat.noise, (stage + a) / 3))
+
+        return path
+
+    def get_grid(self, axes: Axes, t: float) -> VGroup:
+        lat = self.lecture.latent
+        n_lines, n_points, _ = lat.grid_lines.shape
+        moved = homotopy(lat.generator, lat.grid_lines.reshape(-1, 2), None, t)
+        moved = moved.reshape(n_lines, n_points, 2)
+        return VGroup(*(polyline(to_scene(axes, line), theme.GRID, 1.5) for line in moved))
+
+    def get_equations(self) -> VGroup:
+        gen = self.lecture.latent.generator
+        size = theme.NUMBER_SIZE * 1.2
+        a = gen.A
+        entries = [
+            [self.fmt(f"latent.generator.A[{i}][{j}]", a[i, j], 2) for j in range(2)]
+            for i in range(2)
+        ]
+        sa = self.fmt("latent.generator.sin_amplitude", gen.sin_amplitude, 2)
+        sf = self.fmt("latent.generator.sin_frequency", gen.sin_frequency, 2)
+        ca = self.fmt("latent.generator.cos_amplitude", gen.cos_amplitude, 2)
+        cf = self.fmt("latent.generator.cos_frequency", gen.cos_frequency, 2)
+        ns = self.fmt("latent.generator.noise_scale", gen.noise_scale, 2)
+        rows = VGroup(
+            MathTex(r"z \sim \mathcal N(0, I)", font_size=size),
+            MathTex(
+                r"x = \begin{pmatrix}"
+                + f"{entries[0][0]} & {entries[0][1]} \\\\ {entries[1][0]} & {entries[1][1]}"
+                + r"\end{pmatrix} z",
+                font_size=size,
+            ),
+            MathTex(
+                r"+\begin{pmatrix}"
+                + f"{sa}\\sin({sf}\\,z_1) \\\\ {ca}\\cos({cf}\\,z_2)"
+                + r"\end{pmatrix}",
+                font_size=size,
+            ),
+            MathTex(
+                rf"+\,{ns}\,\varepsilon,\quad \varepsilon \sim \mathcal N(0, I)", font_size=size
+            ),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+        return rows
