@@ -64,9 +64,11 @@ N_MONTE_CARLO = 20000
 N_ANCESTRAL_STEPS = 8
 CORRELATED_MEAN = (0.0, 0.0)
 CORRELATED_COV = ((2.0, 1.3), (1.3, 1.1))
-#: A deliberately poor first guess for the fit animation: off-centre and broad.
-FIT_START_MEAN = (-3.0, 3.0)
-FIT_START_COV = ((9.0, 0.0), (0.0, 9.0))
+#: A deliberately poor first guess for the fit animation: off-centre and broad (its
+#: covariance must dominate the fit's for a monotone climb, see fit_path), yet small
+#: enough that its 2-sigma ellipse stays on the data plane.
+FIT_START_MEAN = (-1.2, 1.2)
+FIT_START_COV = ((3.5, 0.0), (0.0, 3.5))
 #: The square of the data plane every 2D scene shares.
 PLANE_LIMITS = (-5.0, 5.0)
 LATENT_PATH_ENDS = ((-2.2, -1.6), (2.2, 1.6))
@@ -142,7 +144,7 @@ def _build_sampling(
 ) -> SamplingSection:
     samples = inverse_cdf_sample(estimate, uniforms)
     lo, hi = float(estimate.grid[0]), float(estimate.grid[-1])
-    checkpoints = tuple(c for c in HISTOGRAM_CHECKPOINTS if c < len(samples)) + (len(samples),)
+    checkpoints = (*(c for c in HISTOGRAM_CHECKPOINTS if c < len(samples)), len(samples))
     return SamplingSection(
         estimate=estimate,
         uniforms=frozen(uniforms),

@@ -21,9 +21,18 @@ from pipeline.quality import QUALITIES, check_quality
 
 
 def render_scene(
-    name: str, quality: str, media_dir: Path, last_frame: bool = False, transparent: bool = False
+    name: str,
+    quality: str,
+    media_dir: Path,
+    last_frame: bool = False,
+    transparent: bool = False,
+    size: tuple[int, int] | None = None,
+    fps: int | None = None,
 ) -> dict[str, Any]:
-    """Render ``name`` with Manim and return where the files are."""
+    """Render ``name`` with Manim and return where the files are.
+
+    ``size`` and ``fps`` override the quality's frame (tests render tiny frames).
+    """
     from manim import config, tempconfig
 
     from pipeline.storyboard import find_scene
@@ -40,6 +49,10 @@ def render_scene(
         "format": "mov" if transparent else "mp4",
         "movie_file_extension": ".mov" if transparent else ".mp4",
     }
+    if size is not None:
+        options["pixel_width"], options["pixel_height"] = size
+    if fps is not None:
+        options["frame_rate"] = fps
     if last_frame:
         # Manim writes subcaptions beside config.output_file even when no movie is made.
         (media_dir / "captions").mkdir(parents=True, exist_ok=True)
@@ -77,11 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--media-dir", type=Path, required=True)
     parser.add_argument("--last-frame", action="store_true")
     parser.add_argument("--transparent", action="store_true")
+    parser.add_argument("--size", type=int, nargs=2, metavar=("W", "H"))
+    parser.add_argument("--fps", type=int)
     args = parser.parse_args(argv)
     try:
+        size = tuple(args.size) if args.size else None
         result = render_scene(
-            args.scene, args.quality, args.media_dir, args.last_frame, args.transparent
-        )
+            args.scene, args.quality, args.media_dir, args.last_frame, args.transparent,
+            size, args.fps,
+        )  # fmt: skip
     except Exception as exc:  # reported to the parent, which decides what to do
         result = {
             "scene": args.scene,

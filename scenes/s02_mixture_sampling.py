@@ -8,7 +8,6 @@ from scenes import theme
 from scenes.base import LectureScene, text
 from scenes.mobjects import (
     DotCloud,
-    FadeCloud,
     GrowCloud,
     cloud_on,
     component_colors,
@@ -99,7 +98,7 @@ class MixtureSamplingScene(LectureScene):
         caption = text("component weights", theme.SMALL_SIZE, theme.MUTED).next_to(labels, UP)
         return VGroup(bars, labels, ends, caption)
 
-    def show_one_draw(self, step, stick: VGroup, ellipses: VGroup, axes: Axes) -> None:  # noqa: ANN001
+    def show_one_draw(self, step, stick: VGroup, ellipses: VGroup, axes: Axes) -> None:
         bars = stick[0]
         x = bars.get_left()[0] + self.stick_width * step.uniform
         marker = Triangle(fill_color=theme.ACCENT, fill_opacity=1, stroke_width=0).scale(0.1)

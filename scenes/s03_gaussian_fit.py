@@ -64,10 +64,14 @@ class SingleGaussianFitScene(LectureScene):
         ells = self.lecture.fit.path_ellipses
         i = int(np.clip(np.floor(s), 0, len(ells) - 2))
         f = float(np.clip(s - i, 0.0, 1.0))
-        shapes = (1 - f) * ells[i] + f * ells[i + 1]
-        widths = (4.0, 3.0, 2.0)
+        # 1 and 2 sigma only: the 3 sigma ring of a broad Gaussian leaves the plane.
+        shapes = ((1 - f) * ells[i] + f * ells[i + 1])[:2]
+        widths = (4.0, 2.5)
         return VGroup(
-            *(curve_on(axes, ring, theme.FIT_COLOR, w) for ring, w in zip(shapes, widths))
+            *(
+                curve_on(axes, ring, theme.FIT_COLOR, w)
+                for ring, w in zip(shapes, widths, strict=True)
+            )
         )
 
     def get_score_panel(self, step: ValueTracker) -> VGroup:
@@ -127,11 +131,10 @@ class SingleGaussianFitScene(LectureScene):
         kl_mc = self.fmt("fit.mc_split_gaussian.kl", mc.kl)
         se = self.fmt("fit.mc_split_gaussian.kl_se", mc.kl_se)
         n = self.fmt("fit.mc_split_gaussian.n_samples", mc.n_samples, 0)
-        check = text(
-            f"Monte Carlo with {n} fresh samples: KL = {kl_mc} ± {se}",
-            theme.SMALL_SIZE,
-            theme.MUTED,
-        )
+        check = VGroup(
+            text(f"Monte Carlo, {n} fresh samples:", theme.SMALL_SIZE, theme.MUTED),
+            text(f"KL = {kl_mc} ± {se}", theme.SMALL_SIZE, theme.MUTED),
+        ).arrange(DOWN, buff=0.1)
         group = VGroup(identity, rows, check).arrange(DOWN, buff=0.35)
         if group.width > theme.PANEL_WIDTH:
             group.scale_to_fit_width(theme.PANEL_WIDTH)

@@ -87,11 +87,11 @@ class InverseCDFScene(LectureScene):
         )
         return VGroup(axes, name)
 
-    def get_curve(self, axes: Axes, values, color: str) -> VMobject:  # noqa: ANN001
+    def get_curve(self, axes: Axes, values, color: str) -> VMobject:
         grid = self.lecture.sampling.estimate.grid
         return curve_on(axes, np.column_stack([grid, values]), color, width=4)
 
-    def get_bars(self, axes: Axes, hist, color: str) -> VGroup:  # noqa: ANN001
+    def get_bars(self, axes: Axes, hist, color: str) -> VGroup:
         bars = VGroup()
         for left, right, height in zip(hist.edges[:-1], hist.edges[1:], hist.heights, strict=True):
             corner = axes.c2p(left, 0)
@@ -117,14 +117,15 @@ class InverseCDFScene(LectureScene):
             MathTex("u =", font_size=theme.NUMBER_SIZE, color=theme.ACCENT),
             self.number(f"sampling.uniforms[{i}]", u, 3, theme.SMALL_SIZE, theme.ACCENT),
         ).arrange(RIGHT, buff=0.1)
-        u_label.next_to(axes, RIGHT, buff=0.2).set_y(start[1])
+        # Inside the axes, above the start of the dashed line: the frame ends just right.
+        u_label.next_to(start, UP + RIGHT, buff=0.08)
         across = DashedLine(start, hit, color=theme.ACCENT, stroke_width=2.5)
         down = DashedLine(hit, foot, color=theme.DECODED_COLOR, stroke_width=2.5)
         x_label = VGroup(
             MathTex("x =", font_size=theme.NUMBER_SIZE, color=theme.DECODED_COLOR),
             self.number(f"sampling.samples[{i}]", x, 3, theme.SMALL_SIZE, theme.DECODED_COLOR),
         ).arrange(RIGHT, buff=0.1)
-        x_label.next_to(foot, DOWN, buff=0.45)
+        x_label.next_to(foot, UP + RIGHT, buff=0.1)
         self.play(FadeIn(dot), FadeIn(u_label), run_time=0.4)
         self.play(Create(across), dot.animate.move_to(hit), run_time=0.7)
         self.play(Create(down), dot.animate.move_to(foot), run_time=0.6)

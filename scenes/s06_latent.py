@@ -7,7 +7,7 @@ from manim import *
 
 from math_core.latent import homotopy
 from scenes import theme
-from scenes.base import LectureScene, text
+from scenes.base import LectureScene
 from scenes.mobjects import MoveCloud, angle_colors, cloud_on, get_plane, polyline, to_scene
 
 
@@ -56,7 +56,7 @@ class LatentDeformationScene(LectureScene):
         grid.clear_updaters()
 
     # ---- pieces -------------------------------------------------------------------------
-    def get_path(self, axes: Axes, stage: int):  # noqa: ANN201
+    def get_path(self, axes: Axes, stage: int):
         lat = self.lecture.latent
 
         def path(a: float) -> np.ndarray:

@@ -16,3 +16,17 @@ def rng() -> np.random.Generator:
 @pytest.fixture(scope="session")
 def lecture() -> Lecture:
     return build_lecture(5)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("frames", "visual regression of scene frames")
+    group.addoption(
+        "--regenerate-references",
+        action="store_true",
+        help="Write the rendered frames as the new references instead of comparing.",
+    )
+    group.addoption(
+        "--show-diff",
+        action="store_true",
+        help="On a mismatch, save reference|rendered|difference PNGs in renders/test-diffs/.",
+    )

@@ -1,0 +1,122 @@
+"""Every scene: it runs, its beats and narration line up, and every number it shows is
+math_core's. Slow tests render small frames and compare them with stored references."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import config, tempconfig
+from PIL import Image
+
+from math_core.lecture import build_lecture
+from pipeline.paths import MANIM_CFG, ROOT
+from pipeline.storyboard import find_scene
+from scenes import SCENES_IN_ORDER
+from scenes.base import LectureScene
+from tests.scenes.frames import render_small, sample_frames
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
+IDS = [cls.__name__ for cls in SCENES_IN_ORDER]
+
+
+def resolve(path: str) -> float:
+    """Read a dotted path such as ``data.sample.counts[1]`` off build_lecture(5)."""
+    value: object = build_lecture(5)
+    for name, index in re.findall(r"(\w+)((?:\[\d+\])*)", path):
+        value = getattr(value, name)
+        for i in re.findall(r"\[(\d+)\]", index):
+            value = value[int(i)]  # type: ignore[index]
+    return float(value)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module", params=SCENES_IN_ORDER, ids=IDS)
+def constructed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> LectureScene:
+    """The scene after a dry run of construct(): no pixels, all mobjects and records."""
+    tmp = tmp_path_factory.mktemp("dry")
+    config.digest_file(str(MANIM_CFG))
+    cls = request.param
+    with tempconfig(
+        {
+            "dry_run": True,
+            "media_dir": str(tmp),
+            "output_file": str(tmp / cls.__name__),
+            "frame_rate": 5,
+        }
+    ):
+        scene = cls()
+        scene.render()
+    return scene
+
+
+@pytest.mark.slow
+def test_scene_runs_every_beat_with_its_narration(constructed: LectureScene) -> None:
+    assert constructed.beats_done == list(constructed.narration)
+    assert constructed.renderer.time > 5
+    assert all(len(text.split()) >= 8 for text in constructed.narration.values())
+
+
+@pytest.mark.slow
+def test_every_number_on_screen_is_math_cores(constructed: LectureScene) -> None:
+    if type(constructed).__name__ != "TitleScene":
+        assert constructed.numbers_shown, "a lecture scene should show its numbers"
+    for record in constructed.numbers_shown:
+        expected = resolve(record.source)
+        assert record.value == expected, record.source
+        assert record.text == f"{expected:.{record.decimals}f}", record.source
+
+
+@pytest.mark.slow
+def test_fit_scene_shows_the_source_plot_titles_value(request: pytest.FixtureRequest) -> None:
+    # The source's plot title prints -3.959; the fit scene must put that text on screen.
+    config.digest_file(str(MANIM_CFG))
+    from scenes.s03_gaussian_fit import SingleGaussianFitScene
+
+    tmp = Path(request.config.cache.mkdir("fit-dry"))
+    with tempconfig(
+        {"dry_run": True, "media_dir": str(tmp), "output_file": str(tmp / "fit"), "frame_rate": 5}
+    ):
+        scene = SingleGaussianFitScene()
+        scene.render()
+    texts = {r.text for r in scene.numbers_shown if r.source == "fit.mle.avg_log_likelihood"}
+    assert texts == {"-3.959"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", IDS)
+def test_frames_match_the_references(
+    name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    movie, duration, info = render_small(name, tmp_path / "media")
+    # Real renders keep one Manim section per beat (dry runs drop them as "empty").
+    assert info["sections"] == list(find_scene(name).narration)
+    frames = sample_frames(movie, duration)
+    ref_path = REFERENCE_DIR / f"{name}.npz"
+    if request.config.getoption("--regenerate-references"):
+        REFERENCE_DIR.mkdir(exist_ok=True)
+        np.savez_compressed(ref_path, frames=frames)
+        pytest.skip(f"regenerated {ref_path.name}")
+    assert ref_path.exists(), f"no reference for {name}: run pytest --regenerate-references"
+    reference = np.load(ref_path)["frames"]
+    diff = np.abs(frames.astype(int) - reference.astype(int))
+    # Video encoding is lossy; a layout change moves far more than this.
+    mismatch = float(np.mean(diff > 24))
+    if mismatch > 0.004 and request.config.getoption("--show-diff"):
+        out = ROOT / "renders" / "test-diffs"
+        out.mkdir(parents=True, exist_ok=True)
+        for i, (ref, got, d) in enumerate(zip(reference, frames, diff, strict=True)):
+            strip = np.concatenate([ref, got, np.clip(d * 4, 0, 255).astype(np.uint8)], axis=1)
+            Image.fromarray(strip).save(out / f"{name}-{i}.png")
+    assert mismatch <= 0.004, f"{mismatch:.2%} of pixels differ from the reference"
+
+
+@pytest.mark.slow
+def test_rendering_twice_gives_identical_frames(tmp_path: Path) -> None:
+    name = "LatentDeformationScene"
+    first = sample_frames(*render_small(name, tmp_path / "a")[:2])
+    second = sample_frames(*render_small(name, tmp_path / "b")[:2])
+    np.testing.assert_array_equal(first, second)
