@@ -8,6 +8,7 @@ so seed 5 reproduces its arrays bit for bit. Everything the animations add draws
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -85,11 +86,13 @@ class DensityGrid:
     log_density: FloatArray
 
 
-def density_grid(logpdf: object, lo: float, hi: float, n: int) -> DensityGrid:
+def density_grid(
+    logpdf: Callable[[FloatArray], FloatArray], lo: float, hi: float, n: int
+) -> DensityGrid:
     """Evaluate a vectorised ``logpdf(points)`` on an n x n grid over [lo, hi]^2."""
     axis = np.linspace(lo, hi, n)
     xx, yy = np.meshgrid(axis, axis)
-    values = logpdf(np.column_stack([xx.ravel(), yy.ravel()]))  # type: ignore[operator]
+    values = logpdf(np.column_stack([xx.ravel(), yy.ravel()]))
     return DensityGrid(frozen(axis), frozen(axis), frozen(np.reshape(values, xx.shape)))
 
 

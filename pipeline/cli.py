@@ -112,7 +112,6 @@ def preview(scene: str, section: str | None, last_frame: bool, seed: int) -> Non
     """Render one scene (or one section) at low quality and print the file's path."""
     from pipeline.render import resolve_scenes, run_worker
     from pipeline.storyboard import find_scene
-    from scenes.base import SECTION_ENV
 
     try:
         resolve_scenes([scene])
@@ -126,12 +125,7 @@ def preview(scene: str, section: str | None, last_frame: bool, seed: int) -> Non
         )
     extra = ["--last-frame"] if last_frame else []
     media = RENDERS / "media" / "preview" / scene
-    if section:
-        os.environ[SECTION_ENV] = section
-    try:
-        result = run_worker(scene, "low", media, seed, extra)
-    finally:
-        os.environ.pop(SECTION_ENV, None)
+    result = run_worker(scene, "low", media, seed, extra, section)
     if not result.ok:
         raise click.ClickException(f"{scene} failed: {result.error}")
     click.echo(result.info["image"] if last_frame else result.info["movie"])

@@ -16,7 +16,7 @@ from pipeline.media import atomic_path, copy_atomic, duration_of, run_ffmpeg
 from pipeline.paths import ROOT
 from pipeline.quality import check_quality
 from pipeline.storyboard import find_scene, scene_names
-from scenes.base import SEED_ENV
+from scenes.base import SECTION_ENV, SEED_ENV
 
 
 @dataclass
@@ -28,10 +28,21 @@ class SceneResult:
 
 
 def run_worker(
-    scene: str, quality: str, media_dir: Path, seed: int, extra: Sequence[str] = ()
+    scene: str,
+    quality: str,
+    media_dir: Path,
+    seed: int,
+    extra: Sequence[str] = (),
+    section: str | None = None,
 ) -> SceneResult:
-    """Render one scene in a fresh Python process; never raises for a scene's own failure."""
+    """Render one scene in a fresh Python process; never raises for a scene's own failure.
+
+    ``section`` renders only that beat (the others are skipped, not drawn).
+    """
     env = {**os.environ, SEED_ENV: str(seed), "PYTHONHASHSEED": "0"}
+    env.pop(SECTION_ENV, None)
+    if section:
+        env[SECTION_ENV] = section
     cmd = [
         sys.executable, "-m", "pipeline.worker", scene,
         "--quality", quality, "--media-dir", str(media_dir), *extra,

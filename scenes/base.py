@@ -89,15 +89,13 @@ class LectureScene(Scene):
         color: str = theme.TEXT,
     ) -> MathTex:
         """A number from math_core, recorded so tests can check it against ``source``."""
-        record = shown(source, value, decimals)
-        self.numbers_shown.append(record)
-        return MathTex(record.text, font_size=size * 1.25, color=color)
+        return MathTex(self.fmt(source, value, decimals), font_size=size * 1.25, color=color)
 
     def live_number(
         self, source: str, value: float, decimals: int = 3, color: str = theme.TEXT
     ) -> DecimalNumber:
         """A DecimalNumber that will end at ``value`` (recorded like :meth:`number`)."""
-        self.numbers_shown.append(shown(source, value, decimals))
+        self.fmt(source, value, decimals)
         return DecimalNumber(
             value, num_decimal_places=decimals, font_size=theme.NUMBER_SIZE * 1.25, color=color
         )

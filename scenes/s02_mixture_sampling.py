@@ -39,6 +39,7 @@ class MixtureSamplingScene(LectureScene):
         axes = plane[0]
         heading = self.panel_heading(self.title)
         # 1. One draw at a time: the uniform picks the component, the Gaussian the point.
+        self.drawn_dots = VGroup()  # the few points drawn one at a time
         with self.beat("Pick a component"):
             ellipses = self.get_component_ellipses(axes)
             stick = self.get_weight_stick().move_to([theme.PANEL_X, 2.0, 0])
@@ -126,8 +127,6 @@ class MixtureSamplingScene(LectureScene):
         dot = Dot([*point, 0], radius=0.07, color=theme.COMPONENT_COLORS[step.component])
         self.play(GrowFromCenter(dot), ring.animate.set_stroke(width=2.5), run_time=0.5)
         self.play(FadeOut(marker), FadeOut(label), run_time=0.3)
-        if not hasattr(self, "drawn_dots"):
-            self.drawn_dots = VGroup()
         self.drawn_dots.add(dot)
 
     def get_live_counts(self) -> VGroup:

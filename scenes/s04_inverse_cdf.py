@@ -53,19 +53,16 @@ class InverseCDFScene(LectureScene):
         # 4. The sample histogram grows onto the density.
         with self.beat("Samples fill the density"):
             self.play(FadeOut(bars))
-            counter = None
-            for j, hist in enumerate(samp.sample_histograms):
-                new_bars = self.get_bars(pdf_axes, hist, theme.DECODED_COLOR)
-                n = self.number(f"sampling.sample_checkpoints[{j}]", samp.sample_checkpoints[j], 0)
-                label = VGroup(MathTex("n =", font_size=theme.NUMBER_SIZE * 1.25), n).arrange(RIGHT)
-                label.next_to(pdf_axes, UP, buff=0.05).align_to(pdf_axes, RIGHT)
-                if counter is None:
-                    self.play(FadeIn(new_bars), FadeIn(label))
-                else:
-                    self.play(Transform(bars, new_bars), Transform(counter, label))
-                    new_bars = bars
-                    label = counter
-                bars, counter = new_bars, label
+            bars = self.get_sample_bars(pdf_axes, 0)
+            counter = self.get_sample_count(pdf_axes, 0)
+            self.play(FadeIn(bars), FadeIn(counter))
+            self.bring_to_front(pdf_curve)
+            self.wait(0.4)
+            for j in range(1, len(samp.sample_histograms)):
+                self.play(
+                    Transform(bars, self.get_sample_bars(pdf_axes, j)),
+                    Transform(counter, self.get_sample_count(pdf_axes, j)),
+                )
                 self.bring_to_front(pdf_curve)
                 self.wait(0.4)
             self.wait(theme.BEAT_PAUSE * 2)
@@ -106,6 +103,16 @@ class InverseCDFScene(LectureScene):
             rect.move_to(corner, aligned_edge=DL)
             bars.add(rect)
         return bars
+
+    def get_sample_bars(self, axes: Axes, j: int) -> VGroup:
+        """Histogram of the first ``sample_checkpoints[j]`` inverse-CDF samples."""
+        return self.get_bars(axes, self.lecture.sampling.sample_histograms[j], theme.DECODED_COLOR)
+
+    def get_sample_count(self, axes: Axes, j: int) -> VGroup:
+        count = self.lecture.sampling.sample_checkpoints[j]
+        n = self.number(f"sampling.sample_checkpoints[{j}]", count, 0)
+        label = VGroup(MathTex("n =", font_size=theme.NUMBER_SIZE * 1.25), n).arrange(RIGHT)
+        return label.next_to(axes, UP, buff=0.05).align_to(axes, RIGHT)
 
     def show_inversion(self, i: int, axes: Axes) -> None:
         samp = self.lecture.sampling

@@ -32,25 +32,26 @@ def resolve(path: str) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
+def dry_run(cls: type[LectureScene], tmp: Path) -> LectureScene:
+    """Run ``construct()`` without drawing pixels; the scene keeps its mobjects and records."""
+    config.digest_file(str(MANIM_CFG))
+    options = {
+        "dry_run": True,
+        "media_dir": str(tmp),
+        "output_file": str(tmp / cls.__name__),
+        "frame_rate": 5,
+    }
+    with tempconfig(options):
+        scene = cls()
+        scene.render()
+    return scene
+
+
 @pytest.fixture(scope="module", params=SCENES_IN_ORDER, ids=IDS)
 def constructed(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> LectureScene:
-    """The scene after a dry run of construct(): no pixels, all mobjects and records."""
-    tmp = tmp_path_factory.mktemp("dry")
-    config.digest_file(str(MANIM_CFG))
-    cls = request.param
-    with tempconfig(
-        {
-            "dry_run": True,
-            "media_dir": str(tmp),
-            "output_file": str(tmp / cls.__name__),
-            "frame_rate": 5,
-        }
-    ):
-        scene = cls()
-        scene.render()
-    return scene
+    return dry_run(request.param, tmp_path_factory.mktemp("dry"))
 
 
 @pytest.mark.slow
@@ -71,17 +72,11 @@ def test_every_number_on_screen_is_math_cores(constructed: LectureScene) -> None
 
 
 @pytest.mark.slow
-def test_fit_scene_shows_the_source_plot_titles_value(request: pytest.FixtureRequest) -> None:
+def test_fit_scene_shows_the_source_plot_titles_value(tmp_path: Path) -> None:
     # The source's plot title prints -3.959; the fit scene must put that text on screen.
-    config.digest_file(str(MANIM_CFG))
     from scenes.s03_gaussian_fit import SingleGaussianFitScene
 
-    tmp = Path(request.config.cache.mkdir("fit-dry"))
-    with tempconfig(
-        {"dry_run": True, "media_dir": str(tmp), "output_file": str(tmp / "fit"), "frame_rate": 5}
-    ):
-        scene = SingleGaussianFitScene()
-        scene.render()
+    scene = dry_run(SingleGaussianFitScene, tmp_path)
     texts = {r.text for r in scene.numbers_shown if r.source == "fit.mle.avg_log_likelihood"}
     assert texts == {"-3.959"}
 
