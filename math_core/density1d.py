@@ -40,7 +40,16 @@ def estimate_density(x: ArrayLike, n_grid: int = 600, padding: float = 1.0) -> D
     kde = gaussian_kde(data)
     grid = np.linspace(data.min() - padding, data.max() + padding, n_grid)
     density = kde(grid)
-    pdf = density / np.trapezoid(density, grid)
+    area = float(np.trapezoid(density, grid))
+    if not area > 0:
+        spacing = (grid[-1] - grid[0]) / (n_grid - 1)
+        bandwidth = float(np.sqrt(kde.covariance[0, 0]))
+        raise ValueError(
+            f"n_grid={n_grid} is too coarse for this sample: grid spacing {spacing:.3g} against "
+            f"a kernel bandwidth of {bandwidth:.3g}, so the density is 0 at every grid point; "
+            "use more grid points"
+        )
+    pdf = density / area
     cdf = np.cumsum(pdf)
     cdf /= cdf[-1]
     return DensityEstimate(

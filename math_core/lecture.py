@@ -63,6 +63,7 @@ N_CORRELATED = 1400
 N_LATENT = 3600
 N_MONTE_CARLO = 20000
 N_ANCESTRAL_STEPS = 8
+N_NEW_DRAWS = 5
 CORRELATED_MEAN = (0.0, 0.0)
 CORRELATED_COV = ((2.0, 1.3), (1.3, 1.1))
 #: A deliberately poor first guess for the fit animation: off-centre and broad (its
@@ -109,6 +110,8 @@ class DataSection:
     #: running_counts[i, k]: how many of the first i + 1 points came from component k
     running_counts: IntArray
     component_ellipses: tuple[EllipseGeometry, ...]
+    #: a few fresh draws from the mixture, for "x ~ p(x) means: draw a new point"
+    new_draws: MixtureSample
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,23 @@ class GeometrySection:
     geometry: EllipseGeometry
     samples: FloatArray
     density: DensityGrid
+    #: the off-diagonal entry swept (diagonal fixed) and the 1-3 sigma ellipses at each value
+    sweep_covariances: FloatArray
+    sweep_ellipses: FloatArray
+    sweep_eigenvalues: FloatArray
+
+
+def _covariance_sweep(cov: FloatArray, mean: FloatArray) -> tuple[FloatArray, ...]:
+    """Covariances whose off-diagonal runs from +c to -c and back, c the lecture's value."""
+    c = float(cov[0, 1])
+    entries = np.concatenate([np.linspace(c, -c, 41), np.linspace(-c, c, 41)[1:]])
+    covs = np.array([[[cov[0, 0], e], [e, cov[1, 1]]] for e in entries])
+    geos = [ellipse_geometry(mean, s) for s in covs]
+    return (
+        frozen(covs),
+        frozen([g.ellipses for g in geos]),
+        frozen([g.eigenvalues for g in geos]),
+    )
 
 
 @dataclass(frozen=True)
@@ -226,6 +246,7 @@ def _build_data(sample: MixtureSample, seed: int) -> DataSection:
         component_ellipses=tuple(
             ellipse_geometry(m, c) for m, c in zip(mix.means, mix.covs, strict=True)
         ),
+        new_draws=sample_mixture(mix, N_NEW_DRAWS, derived_rng(seed, "new-draws")),
         running_counts=frozen_int(np.cumsum(np.eye(mix.n_components)[sample.components], axis=0)),
     )
 
@@ -287,6 +308,7 @@ def build_lecture(seed: int = 5) -> Lecture:
     z = rng.normal(size=(N_LATENT, 2))
     noise = rng.normal(size=(N_LATENT, 2))
     gen = LECTURE_GENERATOR
+    sweep_covs, sweep_ellipses, sweep_eigs = _covariance_sweep(cov, mean)
     return Lecture(
         seed=seed,
         data=_build_data(sample, seed),
@@ -298,6 +320,9 @@ def build_lecture(seed: int = 5) -> Lecture:
             geometry=ellipse_geometry(mean, cov),
             samples=frozen(correlated),
             density=density_grid(lambda p: gaussian_log_density(mean, cov, p), -4.0, 4.0, 240),
+            sweep_covariances=sweep_covs,
+            sweep_ellipses=sweep_ellipses,
+            sweep_eigenvalues=sweep_eigs,
         ),
         latent=LatentSection(
             generator=gen,

@@ -122,3 +122,25 @@ def test_reverse_kl_needs_a_2d_target() -> None:
     one_d = GaussianMixture(np.array([1.0]), np.zeros((1, 1)), np.ones((1, 1, 1)))
     with pytest.raises(ValueError, match="target must be a 2-D mixture, got dimension 1"):
         fit_gaussian_reverse_kl(one_d)
+
+
+def test_covariance_sweep_keeps_the_diagonal_and_returns(lecture) -> None:
+    geo = lecture.geometry
+    covs = geo.sweep_covariances
+    np.testing.assert_array_equal(covs[0], geo.cov)
+    np.testing.assert_array_equal(covs[-1], geo.cov)
+    np.testing.assert_allclose(covs[40, 0, 1], -geo.cov[0, 1])
+    np.testing.assert_array_equal(covs[:, 0, 0], geo.cov[0, 0])
+    np.testing.assert_array_equal(covs[:, 1, 1], geo.cov[1, 1])
+    for cov, eig in zip(covs, geo.sweep_eigenvalues, strict=True):
+        np.testing.assert_allclose(eig, np.linalg.eigvalsh(cov), rtol=1e-12)
+    # Eigenvalues at +c and -c agree (a reflection), and are furthest apart at the ends.
+    gaps = geo.sweep_eigenvalues[:, 1] - geo.sweep_eigenvalues[:, 0]
+    assert gaps[20] < gaps[0]
+
+
+def test_new_draws_come_from_their_own_stream(lecture) -> None:
+    draws = lecture.data.new_draws
+    assert len(draws.points) == 5
+    # They are not the first rows of the data, which come from the lecture's own stream.
+    assert not np.any(np.all(np.isin(draws.points, lecture.data.sample.points), axis=1))
