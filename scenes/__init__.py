@@ -6,16 +6,20 @@ Scenes animate and compute nothing: every number comes from ``math_core.build_le
 from __future__ import annotations
 
 from scenes.s00_title import TitleScene
+from scenes.s01_generative import GenerativeVsDiscriminativeScene
 from scenes.s02_mixture_sampling import MixtureSamplingScene
 from scenes.s03_gaussian_fit import SingleGaussianFitScene
 from scenes.s04_inverse_cdf import InverseCDFScene
+from scenes.s05_geometry import GaussianGeometryScene
 from scenes.s06_latent import LatentDeformationScene
 
 SCENES_IN_ORDER = [
     TitleScene,
+    GenerativeVsDiscriminativeScene,
     MixtureSamplingScene,
     SingleGaussianFitScene,
     InverseCDFScene,
+    GaussianGeometryScene,
     LatentDeformationScene,
 ]
 

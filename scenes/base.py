@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from manim import UP, DecimalNumber, MathTex, Scene, Text
+from manim import UP, DecimalNumber, MathTex, Mobject, Scene, Text
 
 from math_core.lecture import Lecture, build_lecture
 from scenes import theme
@@ -18,6 +18,7 @@ from scenes.mobjects import LectureCamera
 SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
 SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
 DEFAULT_SEED = 5
+M = TypeVar("M", bound=Mobject)
 
 
 def lecture_seed() -> int:
@@ -33,6 +34,13 @@ def lecture_seed() -> int:
 
 def text(content: str, size: float = theme.BODY_SIZE, color: str = theme.TEXT, **kw: Any) -> Text:
     return Text(content, font=theme.FONT, font_size=size, color=color, **kw)
+
+
+def fit_to_panel(mobject: M) -> M:
+    """Shrink ``mobject`` to the text panel's width if it is wider (never enlarge)."""
+    if mobject.width > theme.PANEL_WIDTH:
+        mobject.scale_to_fit_width(theme.PANEL_WIDTH)
+    return mobject
 
 
 class LectureScene(Scene):
@@ -69,9 +77,7 @@ class LectureScene(Scene):
 
     def panel_heading(self, content: str) -> Text:
         """The scene title, top right, shrunk if needed to fit the panel beside the plane."""
-        heading = text(content, theme.HEADING_SIZE)
-        if heading.width > theme.PANEL_WIDTH:
-            heading.scale_to_fit_width(theme.PANEL_WIDTH)
+        heading = fit_to_panel(text(content, theme.HEADING_SIZE))
         return heading.move_to([theme.PANEL_X, 0, 0]).to_edge(UP, buff=theme.TITLE_EDGE_BUFF)
 
     def fmt(self, source: str, value: float, decimals: int = 3) -> str:

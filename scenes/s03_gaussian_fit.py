@@ -6,7 +6,7 @@ import numpy as np
 from manim import *
 
 from scenes import theme
-from scenes.base import LectureScene, text
+from scenes.base import LectureScene, fit_to_panel, text
 from scenes.mobjects import cloud_on, component_colors, curve_on, get_plane, to_scene
 
 
@@ -135,7 +135,4 @@ class SingleGaussianFitScene(LectureScene):
             text(f"Monte Carlo, {n} fresh samples:", theme.SMALL_SIZE, theme.MUTED),
             text(f"KL = {kl_mc} ± {se}", theme.SMALL_SIZE, theme.MUTED),
         ).arrange(DOWN, buff=0.1)
-        group = VGroup(identity, rows, check).arrange(DOWN, buff=0.35)
-        if group.width > theme.PANEL_WIDTH:
-            group.scale_to_fit_width(theme.PANEL_WIDTH)
-        return group
+        return fit_to_panel(VGroup(identity, rows, check).arrange(DOWN, buff=0.35))

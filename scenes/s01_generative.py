@@ -1,0 +1,121 @@
+"""Scene 1: the same data seen discriminatively (p(y | x)) and generatively (p(x))."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import *
+from manim.utils.color import color_to_rgb
+
+from scenes import theme
+from scenes.base import LectureScene, fit_to_panel, text
+from scenes.mobjects import cloud_on, component_colors, get_plane, to_scene
+
+
+def grid_image(axes: Axes, rgba: np.ndarray) -> ImageMobject:
+    """An RGBA array laid over a data grid on ``axes`` (row 0 = lowest y, as math_core stores)."""
+    image = ImageMobject(np.flipud(rgba).astype(np.uint8))
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["linear"])
+    lo, hi = (
+        axes.c2p(theme.PLANE_RANGE[0], theme.PLANE_RANGE[0]),
+        axes.c2p(theme.PLANE_RANGE[1], theme.PLANE_RANGE[1]),
+    )
+    image.stretch_to_fit_width(hi[0] - lo[0]).stretch_to_fit_height(hi[1] - lo[1])
+    return image.move_to((lo + hi) / 2)
+
+
+class GenerativeVsDiscriminativeScene(LectureScene):
+    title = "What is a generative model?"
+    narration = {
+        "The data": "Here are 3200 points in the plane, in three groups. Two ways of "
+        "modelling them answer two different questions.",
+        "Discriminative": "A discriminative model learns p of y given x: which group a point "
+        "belongs to. It only needs the boundaries between the groups.",
+        "Generative": "A generative model learns p of x itself: how dense the data is "
+        "everywhere. That is harder, and it is what lets us generate.",
+        "Draw a new point": "Generating means sampling: x drawn from p theta of x is a brand "
+        "new point that looks like the data.",
+    }
+    region_opacity = 0.42
+
+    def construct(self) -> None:
+        data = self.lecture.data
+        plane = get_plane().to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        axes = plane[0]
+        heading = self.panel_heading(self.title)
+        cloud = cloud_on(
+            axes, data.sample.points, component_colors(data.sample.components), opacity=0.5
+        )
+        # 1. The data.
+        with self.beat("The data"):
+            self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud))
+            self.wait(theme.BEAT_PAUSE)
+        # 2. p(y | x): class regions from the mixture's responsibilities.
+        with self.beat("Discriminative"):
+            regions = self.get_class_regions(axes)
+            label = self.get_caption(r"p_\theta(y \mid x)", "where the boundaries are")
+            self.play(FadeIn(regions), FadeIn(label))
+            self.wait(theme.BEAT_PAUSE * 2)
+        # 3. p(x): the density surface.
+        with self.beat("Generative"):
+            surface = self.get_density_surface(axes)
+            new_label = self.get_caption(r"p_\theta(x)", "how dense the data is everywhere")
+            self.play(
+                FadeOut(regions),
+                FadeIn(surface),
+                cloud.animate.fade(0.7),
+                ReplacementTransform(label, new_label),
+            )
+            label = new_label
+            self.wait(theme.BEAT_PAUSE * 2)
+        # 4. Sampling: new points appear where the density is high.
+        with self.beat("Draw a new point"):
+            draws = self.get_new_draws(axes)
+            equation = MathTex(
+                r"x \sim p_\theta(x)", font_size=theme.HEADING_SIZE * 1.3, color=theme.ACCENT
+            )
+            equation.next_to(label, DOWN, buff=0.8)
+            self.play(Write(equation))
+            self.play(LaggedStart(*(GrowFromCenter(d) for d in draws), lag_ratio=0.4), run_time=2)
+            self.wait(theme.BEAT_PAUSE * 2)
+
+    # ---- pieces -------------------------------------------------------------------------
+    def get_caption(self, tex: str, words: str) -> VGroup:
+        group = VGroup(
+            MathTex(tex, font_size=theme.HEADING_SIZE * 1.3),
+            text(words, theme.BODY_SIZE, theme.MUTED),
+        ).arrange(DOWN, buff=0.3)
+        return fit_to_panel(group).move_to([theme.PANEL_X, 1.2, 0])
+
+    def get_class_regions(self, axes: Axes) -> ImageMobject:
+        labels = self.lecture.data.class_grid.log_density.astype(int)
+        palette = np.array([color_to_rgb(c) for c in theme.COMPONENT_COLORS]) * 255
+        rgba = np.concatenate(
+            [palette[labels], np.full((*labels.shape, 1), 255 * self.region_opacity)], axis=-1
+        )
+        return grid_image(axes, rgba)
+
+    def get_density_surface(self, axes: Axes) -> ImageMobject:
+        log_density = self.lecture.data.mixture_density.log_density
+        # Brightness follows the density itself (not its log), so the peaks stand out.
+        level = np.exp(log_density - log_density.max())[..., None]
+        glow = np.array(color_to_rgb(theme.ACCENT)) * 255
+        rgba = np.concatenate(
+            [np.broadcast_to(glow, (*level.shape[:2], 3)), 255 * 0.9 * level], axis=-1
+        )
+        return grid_image(axes, rgba)
+
+    def get_new_draws(self, axes: Axes) -> VGroup:
+        draws = self.lecture.data.new_draws
+        xy = to_scene(axes, draws.points)
+        return VGroup(
+            *(
+                Dot(
+                    [*p, 0],
+                    radius=0.09,
+                    color=theme.TEXT,
+                    stroke_color=theme.BACKGROUND,
+                    stroke_width=2,
+                )
+                for p in xy
+            )
+        )
