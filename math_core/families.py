@@ -97,7 +97,7 @@ def diffusion_demo(
     mixture: GaussianMixture,
     data: ArrayLike,
     rng: np.random.Generator,
-    forward_sigmas: ArrayLike = (0.0, 0.5, 1.0, 2.0, 4.0),
+    forward_sigmas: ArrayLike = (0.0, 0.5, 1.0, 2.0),
     n_reverse: int = 800,
     reverse_sigmas: ArrayLike | None = None,
     steps_per_level: int = 20,
@@ -115,7 +115,7 @@ def diffusion_demo(
     eps = rng.normal(size=pts.shape)
     forward = np.stack([pts + s * eps for s in fsig])
     rsig = (
-        np.geomspace(4.0, 0.05, 12)
+        np.geomspace(2.0, 0.05, 12)
         if reverse_sigmas is None
         else np.asarray(reverse_sigmas, dtype=float)
     )

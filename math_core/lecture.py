@@ -23,7 +23,12 @@ from math_core.density1d import (
     inverse_cdf_sample,
 )
 from math_core.divergence import CrossEntropySplit, cross_entropy_split
-from math_core.families import DiffusionDemo, autoregressive_sample, diffusion_demo
+from math_core.families import (
+    DiffusionDemo,
+    autoregressive_sample,
+    conditional_x2,
+    diffusion_demo,
+)
 from math_core.gaussian import (
     EllipseGeometry,
     FitPath,
@@ -64,6 +69,7 @@ N_LATENT = 3600
 N_MONTE_CARLO = 20000
 N_ANCESTRAL_STEPS = 8
 N_NEW_DRAWS = 5
+SLICE_X1 = 1.5  #: between components 2 and 3, so p(x2 | x1) has two bumps
 CORRELATED_MEAN = (0.0, 0.0)
 CORRELATED_COV = ((2.0, 1.3), (1.3, 1.1))
 #: A deliberately poor first guess for the fit animation: off-centre and broad (its
@@ -209,6 +215,10 @@ class FamiliesSection:
     """Sections 7-8: model families on the same mixture, and the failure modes."""
 
     autoregressive: FloatArray
+    #: p(x2 | x1) at one x1 between two modes, on a grid of x2: the autoregressive slice
+    slice_x1: float
+    slice_grid: FloatArray
+    slice_pdf: FloatArray
     diffusion: DiffusionDemo
     em: EMResult
     reverse_kl: ReverseKLFit
@@ -281,8 +291,12 @@ def _build_fit(points: FloatArray, seed: int) -> FitSection:
 def _build_families(points: FloatArray, seed: int) -> FamiliesSection:
     mix = LECTURE_MIXTURE
     rkl = fit_gaussian_reverse_kl(mix)
+    slice_grid = np.linspace(*PLANE_LIMITS, 201)
     return FamiliesSection(
         autoregressive=autoregressive_sample(mix, 600, derived_rng(seed, "autoregressive")),
+        slice_x1=SLICE_X1,
+        slice_grid=frozen(slice_grid),
+        slice_pdf=conditional_x2(mix, SLICE_X1).pdf(slice_grid),
         diffusion=diffusion_demo(mix, points, derived_rng(seed, "diffusion")),
         em=fit_em(points, 3, derived_rng(seed, "em")),
         reverse_kl=rkl,

@@ -131,6 +131,28 @@ def preview(scene: str, section: str | None, last_frame: bool, seed: int) -> Non
     click.echo(result.info["image"] if last_frame else result.info["movie"])
 
 
+@main.command("contact-sheet")
+@click.option(
+    "--quality",
+    "-q",
+    type=click.Choice(list(QUALITIES)),
+    default=DEFAULT_QUALITY,
+    show_default=True,
+)
+@click.option("--output-dir", type=click.Path(path_type=Path), default=RENDERS, show_default=True)
+def contact_sheet(quality: str, output_dir: Path) -> None:
+    """One thumbnail per beat of every rendered scene: renders/<quality>/contact_sheet.png."""
+    from pipeline.contact_sheet import make_contact_sheet
+    from pipeline.storyboard import scene_names
+
+    out_dir = output_dir / quality
+    try:
+        count = make_contact_sheet(out_dir / "scenes", scene_names(), out_dir / "contact_sheet.png")
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"{exc}; run `lecture render -q {quality}` first") from None
+    click.echo(f"{out_dir / 'contact_sheet.png'} ({count} beats)")
+
+
 @main.command()
 def doctor() -> None:
     """Check Python, Manim, cairo/pango, LaTeX, ffmpeg and disk space; say how to fix them."""

@@ -86,6 +86,9 @@ def render_scenes(
             final = out_dir / "scenes" / f"{name}.mp4"
             copy_atomic(Path(result.info["movie"]), final)
             result.info["final"] = str(final)
+            # Beats, captions and numbers beside the clip, for the contact sheet and others.
+            with atomic_path(final.with_suffix(".json")) as tmp:
+                tmp.write_text(json.dumps(result.info, indent=2))
         if on_done:
             on_done(result)
         return result

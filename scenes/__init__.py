@@ -12,6 +12,9 @@ from scenes.s03_gaussian_fit import SingleGaussianFitScene
 from scenes.s04_inverse_cdf import InverseCDFScene
 from scenes.s05_geometry import GaussianGeometryScene
 from scenes.s06_latent import LatentDeformationScene
+from scenes.s07_families import ModelFamiliesScene
+from scenes.s08_failure_modes import FailureModesScene
+from scenes.s09_summary import SummaryScene
 
 SCENES_IN_ORDER = [
     TitleScene,
@@ -21,6 +24,9 @@ SCENES_IN_ORDER = [
     InverseCDFScene,
     GaussianGeometryScene,
     LatentDeformationScene,
+    ModelFamiliesScene,
+    FailureModesScene,
+    SummaryScene,
 ]
 
 __all__ = ["SCENES_IN_ORDER"]

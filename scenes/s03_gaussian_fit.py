@@ -42,9 +42,15 @@ class SingleGaussianFitScene(LectureScene):
             self.wait(theme.BEAT_PAUSE)
         # 2. Follow the path of parameters to the MLE; the score ticks up.
         with self.beat("Climbing to the MLE"):
+            argmax = MathTex(
+                r"\theta^* = \arg\max_\theta \sum_{i=1}^{N} \log p_\theta(x_i)",
+                font_size=theme.NUMBER_SIZE * 1.2,
+            ).next_to(score, DOWN, buff=0.5)
+            self.play(Write(argmax))
             last = len(fit.path.t) - 1
             self.play(step.animate.set_value(last), run_time=self.climb_time, rate_func=linear)
             self.wait(theme.BEAT_PAUSE)
+            self.play(FadeOut(argmax))
         # 3. The best single Gaussian still averages the modes.
         with self.beat("Mode averaging"):
             note = self.get_mode_note().next_to(score, DOWN, buff=0.6)

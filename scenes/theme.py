@@ -40,3 +40,5 @@ DOT_OPACITY = 0.75
 BEAT_PAUSE = 0.6
 #: the latent scene's plane: z and x = g(z) both fit in it
 LATENT_RANGE = (-6.0, 6.0, 2.0)
+#: the diffusion preview's plane: wide enough for the data under the largest noise
+DIFFUSION_RANGE = (-9.0, 9.0, 3.0)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import main
+from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
 from pipeline.media import probe
 from pipeline.render import chapter_metadata
 from scenes import SCENES_IN_ORDER
@@ -48,3 +49,17 @@ def test_render_assembles_a_lecture_with_one_chapter_per_scene(tmp_path: Path) -
     # Nothing half-written left behind.
     assert not list((tmp_path / "low").glob(".*"))
     assert np.all(np.diff([float(c["start_time"]) for c in info["chapters"]]) > 0) or len(ends) == 1
+    # The contact sheet: one thumbnail per beat, in rows of four.
+    sheet = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(tmp_path)])
+    assert sheet.exit_code == 0, sheet.output
+    beats = sum(len(cls.narration) for cls in SCENES_IN_ORDER)
+    assert f"({beats} beats)" in sheet.output
+    with Image.open(tmp_path / "low" / "contact_sheet.png") as im:
+        assert im.size == (4 * THUMB[0], -(-beats // 4) * (THUMB[1] + LABEL_HEIGHT))
+
+
+def test_contact_sheet_before_rendering_says_what_to_do(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "has not been rendered here" in result.output
+    assert "run `lecture render -q low` first" in result.output

@@ -25,9 +25,9 @@ IDS = [cls.__name__ for cls in SCENES_IN_ORDER]
 def resolve(path: str) -> float:
     """Read a dotted path such as ``data.sample.counts[1]`` off build_lecture(5)."""
     value: object = build_lecture(5)
-    for name, index in re.findall(r"(\w+)((?:\[\d+\])*)", path):
+    for name, index in re.findall(r"(\w+)((?:\[-?\d+\])*)", path):
         value = getattr(value, name)
-        for i in re.findall(r"\[(\d+)\]", index):
+        for i in re.findall(r"\[(-?\d+)\]", index):
             value = value[int(i)]  # type: ignore[index]
     return float(value)  # type: ignore[arg-type]
 

@@ -1,0 +1,143 @@
+"""Scene 7: three families that approximate the same target: autoregressive, VAE, diffusion."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from manim import *
+
+from scenes import theme
+from scenes.base import LectureScene, fit_to_panel, text
+from scenes.mobjects import GrowCloud, MoveCloud, cloud_on, curve_on, get_plane, to_scene
+
+
+class ModelFamiliesScene(LectureScene):
+    title = "Model families: a preview"
+    narration = {
+        "Autoregressive": "An autoregressive model uses the chain rule: sample the first "
+        "coordinate, then the second given the first. The slice shows p of x2 given one x1.",
+        "Variational autoencoder": "A variational autoencoder learns an encoder into a simple "
+        "latent space and a decoder back out, the picture from the latent section. Lecture 2.",
+        "Diffusion": "A diffusion model adds noise until nothing is left, then learns to walk "
+        "back. With the exact score of our mixture, noise returns to the three clusters. "
+        "Lecture 3.",
+    }
+    forward_time = 3.0
+    reverse_time = 4.0
+
+    def construct(self) -> None:
+        fam = self.lecture.families
+        plane = get_plane().to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        axes = plane[0]
+        heading = self.panel_heading(self.title)
+        # 1. x1 first, then x2 | x1.
+        with self.beat("Autoregressive"):
+            chain = MathTex(
+                r"p(x) = \prod_i p(x_i \mid x_{<i})", font_size=theme.HEADING_SIZE * 1.2
+            )
+            chain.move_to([theme.PANEL_X, 1.6, 0])
+            samples = cloud_on(axes, fam.autoregressive, theme.MODEL_COLOR, opacity=0.7)
+            samples.shown = 0
+            slice_line, slice_curve = self.get_slice(axes)
+            self.add(samples)
+            self.play(FadeIn(plane), FadeIn(heading), Write(chain))
+            self.play(Create(slice_line), Create(slice_curve))
+            self.play(GrowCloud(samples), run_time=2.5)
+            self.wait(theme.BEAT_PAUSE)
+        # 2. Encoder, latent space, decoder.
+        with self.beat("Variational autoencoder"):
+            self.play(*(FadeOut(m) for m in (samples, slice_line, slice_curve, chain, plane)))
+            diagram = self.get_vae_diagram().move_to(0.8 * UP)
+            integral = MathTex(
+                r"p_\theta(x) = \int p_\theta(x \mid z)\, p(z)\, dz",
+                font_size=theme.NUMBER_SIZE * 1.3,
+            )
+            integral.next_to(diagram, DOWN, buff=0.6)
+            parts = [
+                m for pair in zip(diagram[0], [*diagram[1], VGroup()], strict=True) for m in pair
+            ]
+            self.play(LaggedStart(*(FadeIn(m) for m in parts), lag_ratio=0.25), run_time=2)
+            self.play(Write(integral))
+            self.wait(theme.BEAT_PAUSE * 2)
+            self.play(FadeOut(diagram), FadeOut(integral))
+        # 3. Noise the data, then denoise fresh noise with the score.
+        with self.beat("Diffusion"):
+            wide = get_plane(theme.DIFFUSION_RANGE).to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+            axes = wide[0]
+            self.play(FadeIn(wide))
+            forward = fam.diffusion.forward
+            cloud = cloud_on(axes, forward[0], theme.COMPONENT_COLORS[0], opacity=0.5)
+            label = text("add noise", theme.BODY_SIZE, theme.MUTED).move_to([theme.PANEL_X, 1.6, 0])
+            self.play(FadeIn(cloud), FadeIn(label))
+            self.play(MoveCloud(cloud, self.along(axes, forward)), run_time=self.forward_time)
+            reverse = fam.diffusion.reverse
+            walkers = cloud_on(axes, reverse[0], theme.ACCENT, opacity=0.8)
+            score = MathTex(
+                r"x \leftarrow x + \tfrac{\alpha}{2}\nabla_x \log p_\sigma(x)"
+                r" + \sqrt{\alpha}\,\varepsilon",
+                font_size=theme.NUMBER_SIZE * 1.2,
+            )
+            back = fit_to_panel(
+                VGroup(text("denoise with the score", theme.BODY_SIZE, theme.MUTED), score).arrange(
+                    DOWN, buff=0.3
+                )
+            )
+            back.move_to([theme.PANEL_X, 1.3, 0])
+            self.play(FadeOut(cloud), FadeIn(walkers), ReplacementTransform(label, back))
+            self.play(
+                MoveCloud(walkers, self.along(axes, reverse)),
+                run_time=self.reverse_time,
+                rate_func=linear,
+            )
+            self.wait(theme.BEAT_PAUSE * 2)
+
+    # ---- pieces -------------------------------------------------------------------------
+    def along(self, axes: Axes, frames: np.ndarray):
+        """A path through a sequence of point sets, linear between consecutive ones."""
+        last = len(frames) - 1
+
+        def path(a: float) -> np.ndarray:
+            s = a * last
+            i = min(int(s), last - 1)
+            f = s - i
+            return to_scene(axes, (1 - f) * frames[i] + f * frames[i + 1])
+
+        return path
+
+    def get_slice(self, axes: Axes) -> tuple[VMobject, VMobject]:
+        fam = self.lecture.families
+        x1 = fam.slice_x1
+        line = DashedLine(
+            axes.c2p(x1, theme.PLANE_RANGE[0]),
+            axes.c2p(x1, theme.PLANE_RANGE[1]),
+            color=theme.MUTED,
+        )
+        # The conditional density drawn sideways from the line, scaled to a readable width.
+        width = 2.0 / float(fam.slice_pdf.max())
+        curve = curve_on(
+            axes, np.column_stack([x1 + width * fam.slice_pdf, fam.slice_grid]), theme.ACCENT, 3
+        )
+        return line, curve
+
+    def get_vae_diagram(self) -> VGroup:
+        def box(label: str, color: str) -> VGroup:
+            words = text(label, theme.SMALL_SIZE)
+            frame = RoundedRectangle(
+                width=words.width + 0.5, height=0.9, corner_radius=0.15, color=color
+            )
+            return VGroup(frame, words)
+
+        x_in = MathTex("x", font_size=theme.HEADING_SIZE * 1.3)
+        enc = box("encoder  q(z | x)", theme.LATENT_COLOR)
+        z = MathTex("z", font_size=theme.HEADING_SIZE * 1.3, color=theme.LATENT_COLOR)
+        dec = box("decoder  p(x | z)", theme.DECODED_COLOR)
+        x_out = MathTex(r"\hat x", font_size=theme.HEADING_SIZE * 1.3)
+        row = VGroup(x_in, enc, z, dec, x_out).arrange(RIGHT, buff=0.45)
+        arrows = VGroup(
+            *(
+                Arrow(a.get_right(), b.get_left(), buff=0.1, color=theme.MUTED, stroke_width=3)
+                for a, b in itertools.pairwise(row)
+            )
+        )
+        return VGroup(row, arrows)
