@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
@@ -18,6 +19,7 @@ from scenes.mobjects import LectureCamera
 SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
 SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
 DEFAULT_SEED = 5
+_FORMATTER = string.Formatter()
 M = TypeVar("M", bound=Mobject)
 
 
@@ -58,6 +60,8 @@ class LectureScene(Scene):
         super().__init__(**kwargs)
         self.lecture: Lecture = build_lecture(lecture_seed())
         self.numbers_shown: list[ShownNumber] = []
+        #: live numbers and the value each must end on, so tests can read what they render
+        self.live_numbers: list[tuple[DecimalNumber, ShownNumber]] = []
         self.beats_done: list[str] = []
 
     @contextmanager
@@ -72,8 +76,26 @@ class LectureScene(Scene):
         yield
         elapsed = self.renderer.time - start
         if elapsed > 0:
-            self.add_subcaption(self.narration[name], duration=elapsed, offset=-elapsed)
+            self.add_subcaption(self.narration_text(name), duration=elapsed, offset=-elapsed)
         self.beats_done.append(name)
+
+    def narration_text(self, name: str) -> str:
+        """A beat's narration with its ``{lec.path:.3f}`` fields filled from math_core.
+
+        Narration is shown as subtitles, so its numbers obey the same rule as any other:
+        each one is read from the lecture result and recorded for the tests.
+        """
+        out = []
+        for literal, field, spec, _ in _FORMATTER.parse(self.narration[name]):
+            out.append(literal)
+            if field is None:
+                continue
+            if not field.startswith("lec."):
+                raise KeyError(f"narration field {field!r} of {name!r} must start with 'lec.'")
+            value, _ = _FORMATTER.get_field(field, (), {"lec": self.lecture})
+            decimals = int(spec.split(".")[1].rstrip("f")) if "." in spec else 0
+            out.append(self.fmt(field.removeprefix("lec."), float(value), decimals))
+        return "".join(out)
 
     def panel_heading(self, content: str) -> Text:
         """The scene title, top right, shrunk if needed to fit the panel beside the plane."""
@@ -102,6 +124,13 @@ class LectureScene(Scene):
     ) -> DecimalNumber:
         """A DecimalNumber that will end at ``value`` (recorded like :meth:`number`)."""
         self.fmt(source, value, decimals)
-        return DecimalNumber(
-            value, num_decimal_places=decimals, font_size=theme.NUMBER_SIZE * 1.25, color=color
+        number = DecimalNumber(
+            value,
+            num_decimal_places=decimals,
+            font_size=theme.NUMBER_SIZE * 1.25,
+            color=color,
+            # "1,317" would not match the number as format_number writes it everywhere else.
+            group_with_commas=False,
         )
+        self.live_numbers.append((number, self.numbers_shown[-1]))
+        return number

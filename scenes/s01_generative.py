@@ -26,7 +26,8 @@ def grid_image(axes: Axes, rgba: np.ndarray) -> ImageMobject:
 class GenerativeVsDiscriminativeScene(LectureScene):
     title = "What is a generative model?"
     narration = {
-        "The data": "Here are 3200 points in the plane, in three groups. Two ways of "
+        "The data": "Here are {lec.data.sample.points.shape[0]} points in the plane, "
+        "in three groups. Two ways of "
         "modelling them answer two different questions.",
         "Discriminative": "A discriminative model learns p of y given x: which group a point "
         "belongs to. It only needs the boundaries between the groups.",

@@ -23,7 +23,8 @@ class MixtureSamplingScene(LectureScene):
         "Pick a component": "To draw from a mixture, first roll for a component: a uniform "
         "number lands in one of three intervals sized by the weights. Then draw a point "
         "from that component's Gaussian.",
-        "All the points": "Repeat that 3200 times. The counts per component follow the "
+        "All the points": "Repeat that {lec.data.sample.points.shape[0]} times. "
+        "The counts per component follow the "
         "weights, and the three clusters of the lecture's data appear.",
         "Likelihood": "The probability of the whole dataset is a product over points. Its "
         "log is a sum, and the average log-likelihood of the true mixture on these points "

@@ -16,7 +16,8 @@ class SingleGaussianFitScene(LectureScene):
         "A poor first guess": "Suppose our model is a single Gaussian. Start from a vague "
         "guess: broad, and centred in the wrong place. Its average log-likelihood is low.",
         "Climbing to the MLE": "Maximum likelihood moves the mean and covariance until the "
-        "average log-likelihood is as high as it can go: minus 3.959 for this data.",
+        "average log-likelihood is as high as it can go: "
+        "{lec.fit.mle.avg_log_likelihood:.3f} for this data.",
         "Mode averaging": "The optimiser did its job, but one ellipse cannot be three "
         "clusters. It puts mass in the empty middle: the model family is too simple.",
         "The KL view": "Average negative log-likelihood is a cross-entropy: the data's own "

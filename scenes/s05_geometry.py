@@ -13,7 +13,8 @@ from scenes.mobjects import cloud_on, curve_on, get_plane, to_scene
 class GaussianGeometryScene(LectureScene):
     title = "Gaussian geometry: mean, covariance, ellipses"
     narration = {
-        "Samples and level sets": "Here are 1400 samples from a correlated Gaussian. Its "
+        "Samples and level sets": "Here are {lec.geometry.samples.shape[0]} samples "
+        "from a correlated Gaussian. Its "
         "level sets are ellipses, drawn holding one, two and three standard deviations.",
         "Principal axes": "The ellipses line up with the eigenvectors of the covariance. "
         "Along each one, the spread is the square root of its eigenvalue.",

@@ -25,7 +25,7 @@ IDS = [cls.__name__ for cls in SCENES_IN_ORDER]
 def resolve(path: str) -> float:
     """Read a dotted path such as ``data.sample.counts[1]`` off build_lecture(5)."""
     value: object = build_lecture(5)
-    for name, index in re.findall(r"(\w+)((?:\[-?\d+\])*)", path):
+    for name, index in re.findall(r"(\w+)((?:\[-?\d+\])*)", path):  # a.b[1].c[-1]
         value = getattr(value, name)
         for i in re.findall(r"\[(-?\d+)\]", index):
             value = value[int(i)]  # type: ignore[index]
@@ -63,12 +63,39 @@ def test_scene_runs_every_beat_with_its_narration(constructed: LectureScene) -> 
 
 @pytest.mark.slow
 def test_every_number_on_screen_is_math_cores(constructed: LectureScene) -> None:
-    if type(constructed).__name__ != "TitleScene":
+    # Scenes that are all words and diagrams; every other scene shows lecture numbers.
+    number_free = {"TitleScene", "ModelFamiliesScene", "SummaryScene"}
+    if type(constructed).__name__ in number_free:
+        assert constructed.numbers_shown == []
+    else:
         assert constructed.numbers_shown, "a lecture scene should show its numbers"
     for record in constructed.numbers_shown:
         expected = resolve(record.source)
         assert record.value == expected, record.source
         assert record.text == f"{expected:.{record.decimals}f}", record.source
+
+
+def test_narration_has_no_typed_in_numbers() -> None:
+    # Digits in narration must come from {lec....} fields; only lecture numbers ("Lecture 2")
+    # and variable names (x1, x2) may be written out.
+    allowed = re.compile(r"Lecture \d|\b[xz]\d\b")
+    for cls in SCENES_IN_ORDER:
+        for beat, template in cls.narration.items():
+            words = allowed.sub("", re.sub(r"\{lec\.[^}]*\}", "", template))
+            assert not re.search(r"\d", words), f"{cls.__name__} / {beat}: {template!r}"
+
+
+@pytest.mark.slow
+def test_narration_numbers_come_from_math_core(constructed: LectureScene) -> None:
+    for beat in constructed.narration:
+        assert "{" not in constructed.narration_text(beat)
+
+
+@pytest.mark.slow
+def test_live_numbers_render_the_recorded_text(constructed: LectureScene) -> None:
+    # What a DecimalNumber draws for its recorded final value, not what we meant it to draw.
+    for mobject, record in constructed.live_numbers:
+        assert mobject._get_num_string(record.value) == record.text, record.source
 
 
 @pytest.mark.slow
