@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from pipeline.options import output_dir_option, quality_option, seed_option
 from pipeline.paths import RENDERS
-from pipeline.quality import DEFAULT_QUALITY, QUALITIES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,19 +42,13 @@ def list_scenes(as_json: bool) -> None:
 
 @main.command()
 @click.argument("scenes", nargs=-1)
-@click.option(
-    "--quality",
-    "-q",
-    type=click.Choice(list(QUALITIES)),
-    default=DEFAULT_QUALITY,
-    show_default=True,
-)
+@quality_option
 @click.option(
     "--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
     help="Scenes rendered at once.",
 )  # fmt: skip
-@click.option("--seed", type=click.IntRange(min=0), default=5, show_default=True)
-@click.option("--output-dir", type=click.Path(path_type=Path), default=RENDERS, show_default=True)
+@seed_option
+@output_dir_option
 def render(scenes: tuple[str, ...], quality: str, jobs: int, seed: int, output_dir: Path) -> None:
     """Render SCENES (default: all) and assemble renders/<quality>/lecture.mp4."""
     from pipeline.doctor import missing_tools_hint
@@ -107,7 +101,7 @@ def render(scenes: tuple[str, ...], quality: str, jobs: int, seed: int, output_d
 @click.argument("scene")
 @click.option("--section", help="Render only this beat of the scene.")
 @click.option("--last-frame", is_flag=True, help="Save only the last frame as a PNG.")
-@click.option("--seed", type=click.IntRange(min=0), default=5, show_default=True)
+@seed_option
 def preview(scene: str, section: str | None, last_frame: bool, seed: int) -> None:
     """Render one scene (or one section) at low quality and print the file's path."""
     from pipeline.render import resolve_scenes, run_worker
@@ -132,14 +126,8 @@ def preview(scene: str, section: str | None, last_frame: bool, seed: int) -> Non
 
 
 @main.command("contact-sheet")
-@click.option(
-    "--quality",
-    "-q",
-    type=click.Choice(list(QUALITIES)),
-    default=DEFAULT_QUALITY,
-    show_default=True,
-)
-@click.option("--output-dir", type=click.Path(path_type=Path), default=RENDERS, show_default=True)
+@quality_option
+@output_dir_option
 def contact_sheet(quality: str, output_dir: Path) -> None:
     """One thumbnail per beat of every rendered scene: renders/<quality>/contact_sheet.png."""
     from pipeline.contact_sheet import make_contact_sheet

@@ -236,7 +236,10 @@ def get_plane(
     side: float = theme.PLANE_SIDE,
     labels: tuple[str, str] = ("x_1", "x_2"),
 ) -> VGroup:
-    """Square axes with the theme's look; returns VGroup(axes, x label, y label)."""
+    """Square axes with the theme's look, placed at the left of the frame.
+
+    Returns VGroup(axes, x label, y label); the text panel (theme.PANEL_X) is to its right.
+    """
     axes = Axes(
         x_range=value_range,
         y_range=value_range,
@@ -249,7 +252,8 @@ def get_plane(
     y_label = MathTex(labels[1], color=theme.MUTED, font_size=theme.SMALL_SIZE * 1.3)
     x_label.next_to(axes.x_axis.get_right(), DOWN + LEFT, buff=0.12)
     y_label.next_to(axes.y_axis.get_top(), LEFT + DOWN, buff=0.12)
-    return VGroup(axes, x_label, y_label)
+    plane = VGroup(axes, x_label, y_label)
+    return plane.to_edge(LEFT, buff=theme.PLANE_EDGE_BUFF).shift(theme.PLANE_DROP * DOWN)
 
 
 def cloud_on(axes: Axes, xy: np.ndarray, colors: Any = theme.TEXT, **kwargs: Any) -> DotCloud:

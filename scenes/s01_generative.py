@@ -40,7 +40,7 @@ class GenerativeVsDiscriminativeScene(LectureScene):
 
     def construct(self) -> None:
         data = self.lecture.data
-        plane = get_plane().to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        plane = get_plane()
         axes = plane[0]
         heading = self.panel_heading(self.title)
         cloud = cloud_on(

@@ -36,7 +36,7 @@ class MixtureSamplingScene(LectureScene):
 
     def construct(self) -> None:
         data = self.lecture.data
-        plane = get_plane().to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        plane = get_plane()
         axes = plane[0]
         heading = self.panel_heading(self.title)
         # 1. One draw at a time: the uniform picks the component, the Gaussian the point.

@@ -28,7 +28,7 @@ class SingleGaussianFitScene(LectureScene):
 
     def construct(self) -> None:
         fit = self.lecture.fit
-        plane = get_plane().to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        plane = get_plane()
         axes = plane[0]
         heading = self.panel_heading(self.title)
         sample = self.lecture.data.sample

@@ -26,7 +26,7 @@ class GaussianGeometryScene(LectureScene):
 
     def construct(self) -> None:
         geo = self.lecture.geometry
-        plane = get_plane().to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        plane = get_plane()
         axes = plane[0]
         heading = self.panel_heading(self.title)
         cloud = cloud_on(axes, geo.samples, theme.LATENT_COLOR, opacity=0.45)

@@ -27,9 +27,7 @@ class LatentDeformationScene(LectureScene):
 
     def construct(self) -> None:
         lat = self.lecture.latent
-        plane = (
-            get_plane(theme.LATENT_RANGE, labels=("", "")).to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
-        )
+        plane = get_plane(theme.LATENT_RANGE, labels=("", ""))
         axes = plane[0]
         heading = self.panel_heading(self.title)
         cloud = cloud_on(axes, lat.z, angle_colors(lat.z), opacity=0.7)

@@ -28,7 +28,7 @@ class ModelFamiliesScene(LectureScene):
 
     def construct(self) -> None:
         fam = self.lecture.families
-        plane = get_plane().to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        plane = get_plane()
         axes = plane[0]
         heading = self.panel_heading(self.title)
         # 1. x1 first, then x2 | x1.
@@ -63,7 +63,7 @@ class ModelFamiliesScene(LectureScene):
             self.play(FadeOut(diagram), FadeOut(integral))
         # 3. Noise the data, then denoise fresh noise with the score.
         with self.beat("Diffusion"):
-            wide = get_plane(theme.DIFFUSION_RANGE).to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+            wide = get_plane(theme.DIFFUSION_RANGE)
             axes = wide[0]
             self.play(FadeIn(wide))
             forward = fam.diffusion.forward

@@ -24,7 +24,7 @@ class FailureModesScene(LectureScene):
 
     def construct(self) -> None:
         lec = self.lecture
-        plane = get_plane().to_edge(LEFT, buff=0.5).shift(0.1 * DOWN)
+        plane = get_plane()
         axes = plane[0]
         heading = self.panel_heading(self.title)
         sample = lec.data.sample

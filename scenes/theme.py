@@ -30,6 +30,9 @@ TITLE_EDGE_BUFF = 0.45
 #: the data plane every 2D scene shares, matching math_core.lecture.PLANE_LIMITS
 PLANE_RANGE = (-5.0, 5.0, 1.0)
 PLANE_SIDE = 6.2
+#: the plane sits at the left edge, a little low, leaving the right for the text panel
+PLANE_EDGE_BUFF = 0.5
+PLANE_DROP = 0.1
 #: the text panel to the right of a data plane: its centre x and usable width
 PANEL_X = 3.7
 PANEL_WIDTH = 6.4
