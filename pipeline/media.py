@@ -12,23 +12,79 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: mkstemp makes files only their owner can read; finished outputs get the usual mode
+FILE_MODE = 0o666 & ~_umask()
+#: prefix of files still being written; a killed render may leave some, the next one sweeps them
+PARTIAL = ".partial."
+
+
+def sweep_partials(directory: Path) -> int:
+    """Delete files a killed render left half-written under ``directory``; return how many."""
+    count = 0
+    for path in sorted(directory.rglob(f"{PARTIAL}*"), reverse=True):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        count += 1
+    return count
+
+
 @contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``final``; move it into place only if the block succeeds."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=final.suffix, dir=final.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f"{PARTIAL}{final.stem}.", suffix=final.suffix, dir=final.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, final)
     finally:
         tmp.unlink(missing_ok=True)
 
 
+def write_text_atomic(final: Path, text: str) -> bool:
+    """Write ``text`` to ``final`` atomically, unless it already holds exactly that.
+
+    Returns whether the file was written (an unchanged file keeps its modification time).
+    """
+    if final.exists() and final.read_text() == text:
+        return False
+    with atomic_path(final) as tmp:
+        tmp.write_text(text)
+    return True
+
+
 def copy_atomic(src: Path, dst: Path) -> None:
     with atomic_path(dst) as tmp:
         shutil.copyfile(src, tmp)
+
+
+@contextmanager
+def atomic_dir(final: Path) -> Iterator[Path]:
+    """Like :func:`atomic_path` for a directory: the old one stays until the new one is whole."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{PARTIAL}{final.name}.", dir=final.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        old = final.with_name(f"{PARTIAL}{final.name}.old")
+        if final.exists():
+            os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run_ffmpeg(args: list[str]) -> None:

@@ -1,100 +1,289 @@
-"""``lecture render``: render scenes in worker processes, then assemble the lecture video."""
+"""``lecture render``: render scenes (skipping unchanged ones), then make every output from them.
+
+Outputs under ``<out_root>/<quality>/``:
+
+- ``scenes/<Scene>.mp4`` and ``.json``: Manim's movie and what the worker reported (beats,
+  subtitles, numbers shown, the math_core sections read, the content hash);
+- ``clips/<Scene>.<fmt>`` for each requested format, and ``clips/<Scene>.vtt``;
+- ``lecture.mp4`` (a chapter per scene, a soft subtitle track), ``lecture.srt``, ``lecture.vtt``;
+- ``slides/lecture.html`` (offline) and ``slides/lecture.pptx``;
+- ``manifest.json``; and ``<out_root>/index.html``, the gallery of every quality.
+
+Every file is written beside its final path and moved into place when complete.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.media import atomic_path, copy_atomic, duration_of, run_ffmpeg
-from pipeline.paths import ROOT
+from pipeline import captions, clips, manifest
+from pipeline.cache import digest, scene_key
+from pipeline.executor import Executor, LocalExecutor, RenderJob, SceneResult
+from pipeline.media import (
+    atomic_path,
+    copy_atomic,
+    duration_of,
+    run_ffmpeg,
+    sweep_partials,
+    write_text_atomic,
+)
 from pipeline.quality import check_quality
 from pipeline.storyboard import find_scene, scene_names
-from scenes.base import SECTION_ENV, SEED_ENV
+
+LECTURE = "lecture"
 
 
 @dataclass
-class SceneResult:
+class RenderRequest:
+    scenes: Sequence[str]
+    quality: str = "low"
+    formats: tuple[str, ...] = clips.DEFAULT_FORMATS
+    jobs: int = 1
+    seed: int = 5
+    out_root: Path = Path("renders")
+    force: bool = False
+    #: assemble lecture.mp4, its captions and the slide deck (needs every lecture scene)
+    assemble: bool = True
+    slides: bool = True
+
+    def __post_init__(self) -> None:
+        check_quality(self.quality)
+        # No formats is allowed here (``lecture slides`` needs none); the CLI asks for one.
+        self.formats = clips.parse_formats(self.formats) if self.formats else ()
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be a positive integer, got {self.jobs}")
+
+
+@dataclass
+class SceneOutcome:
     scene: str
     ok: bool
-    info: dict[str, Any] = field(default_factory=dict)
+    cached: bool = False
     error: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+    transparent: bool = False
 
 
-def run_worker(
-    scene: str,
-    quality: str,
-    media_dir: Path,
-    seed: int,
-    extra: Sequence[str] = (),
-    section: str | None = None,
-) -> SceneResult:
-    """Render one scene in a fresh Python process; never raises for a scene's own failure.
+@dataclass
+class RenderReport:
+    out_dir: Path
+    outcomes: list[SceneOutcome] = field(default_factory=list)
+    lecture: Path | None = None
+    deck: Path | None = None
+    manifest: Path | None = None
+    gallery: Path | None = None
+    rebuilt: list[str] = field(default_factory=list)
 
-    ``section`` renders only that beat (the others are skipped, not drawn).
-    """
-    env = {**os.environ, SEED_ENV: str(seed), "PYTHONHASHSEED": "0"}
-    env.pop(SECTION_ENV, None)
-    if section:
-        env[SECTION_ENV] = section
-    cmd = [
-        sys.executable, "-m", "pipeline.worker", scene,
-        "--quality", quality, "--media-dir", str(media_dir), *extra,
-    ]  # fmt: skip
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if not lines:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        return SceneResult(
-            scene, False, error=f"worker exited {proc.returncode}: {' | '.join(tail)}"
-        )
-    info = json.loads(lines[-1])
-    return SceneResult(scene, bool(info.get("ok")), info, info.get("error", ""))
+    @property
+    def failed(self) -> list[SceneOutcome]:
+        return [o for o in self.outcomes if not o.ok]
 
 
 def resolve_scenes(names: Sequence[str]) -> list[str]:
-    """Validate the requested names (all scenes if none), keeping storyboard order."""
+    """Validate the requested names (the lecture's scenes if none), in storyboard order."""
     for name in names:
         find_scene(name)
-    wanted = set(names)
-    return [n for n in scene_names() if not wanted or n in wanted]
+    if not names:
+        return scene_names()
+    order = {n: i for i, n in enumerate(scene_names())}
+    return sorted(dict.fromkeys(names), key=lambda n: order.get(n, len(order)))
 
 
-def render_scenes(
-    names: Sequence[str],
-    quality: str,
-    out_dir: Path,
-    jobs: int,
-    seed: int = 5,
-    on_done: Callable[[SceneResult], None] | None = None,
-) -> list[SceneResult]:
-    """Render ``names`` with up to ``jobs`` workers; copy each movie to out_dir/scenes/."""
-    check_quality(quality)
-    if jobs < 1:
-        raise ValueError(f"jobs must be a positive integer, got {jobs}")
+def movie_path(out_dir: Path, scene: str, transparent: bool = False) -> Path:
+    return out_dir / "scenes" / (f"{scene}-alpha.mov" if transparent else f"{scene}.mp4")
 
-    def one(name: str) -> SceneResult:
-        media = out_dir.parent / "media" / quality / name
-        result = run_worker(name, quality, media, seed)
-        if result.ok:
-            final = out_dir / "scenes" / f"{name}.mp4"
-            copy_atomic(Path(result.info["movie"]), final)
-            result.info["final"] = str(final)
-            # Beats, captions and numbers beside the clip, for the contact sheet and others.
-            with atomic_path(final.with_suffix(".json")) as tmp:
-                tmp.write_text(json.dumps(result.info, indent=2))
-        if on_done:
-            on_done(result)
-        return result
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(one, names))
+def sidecar_path(out_dir: Path, scene: str, transparent: bool = False) -> Path:
+    return out_dir / "scenes" / (f"{scene}-alpha.json" if transparent else f"{scene}.json")
+
+
+def media_dir(out_root: Path, quality: str, scene: str, transparent: bool = False) -> Path:
+    return out_root / "media" / quality / (f"{scene}-alpha" if transparent else scene)
+
+
+def cached_info(
+    out_dir: Path, scene: str, quality: str, seed: int, transparent: bool
+) -> dict[str, Any] | None:
+    """The sidecar of a previous render if it is still valid for the scene as it is now."""
+    path = sidecar_path(out_dir, scene, transparent)
+    if not path.exists() or not movie_path(out_dir, scene, transparent).exists():
+        return None
+    try:
+        info: dict[str, Any] = json.loads(path.read_text())
+        key = scene_key(find_scene(scene), quality, seed, info["reads"], transparent)
+    except (ValueError, KeyError):
+        return None
+    if info.get("hash") != key or not Path(info.get("slides", "")).exists():
+        return None
+    return info
+
+
+@contextmanager
+def exclusive(out_dir: Path) -> Iterator[None]:
+    """One render at a time per output directory (a second one would race on the same files)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"another `lecture render` is writing to {out_dir}") from None
+        yield
+
+
+class _Outputs:
+    """The manifest entries of one run: reuse what is current, make what is not."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.old = manifest.load(out_dir)
+        self.new: dict[str, dict[str, Any]] = {}
+        self.made: list[str] = []
+
+    def ensure(
+        self, path: Path, scene: str, fmt: str, key: str, make: Callable[[Path], None]
+    ) -> None:
+        entry = manifest.current(self.old, self.out_dir, path, key)
+        if entry is None:
+            make(path)
+            entry = manifest.describe(path, self.out_dir, scene, fmt, key)
+            self.made.append(entry["path"])
+        self.new[entry["path"]] = entry
+
+    def entries(self) -> list[dict[str, Any]]:
+        kept = {
+            e["path"]: e
+            for e in self.old
+            if e["path"] not in self.new and (self.out_dir / e["path"]).exists()
+        }
+        return [*kept.values(), *self.new.values()]
+
+
+def _write_text(text: str) -> Callable[[Path], None]:
+    return lambda path: write_text_atomic(path, text) and None
+
+
+def _scene_outputs(
+    outputs: _Outputs, info: dict[str, Any], formats: tuple[str, ...], transparent: bool
+) -> None:
+    scene, key = info["scene"], info["hash"]
+    out_dir = outputs.out_dir
+    movie = movie_path(out_dir, scene, transparent)
+    if transparent:
+        outputs.ensure(
+            out_dir / "clips" / f"{scene}.mov", scene, "mov", key,
+            lambda p: clips.make_clip(movie, "mov", p),
+        )  # fmt: skip
+        return
+    at = clips.poster_time(info["subcaptions"], info["duration"])
+    for fmt in formats:
+        if fmt in clips.FROM_MOVIE:
+            outputs.ensure(
+                out_dir / "clips" / f"{scene}.{fmt}", scene, fmt, key,
+                lambda p, fmt=fmt: clips.make_clip(movie, fmt, p, at),
+            )  # fmt: skip
+    vtt = captions.to_vtt(captions.scene_cues(info["subcaptions"]))
+    outputs.ensure(out_dir / "clips" / f"{scene}.vtt", scene, "vtt", key, _write_text(vtt))
+
+
+def _store(result: SceneResult, out_dir: Path, quality: str, seed: int) -> dict[str, Any]:
+    """Move a worker's movie and sidecar into ``scenes/``; return the sidecar."""
+    job, info = result.job, dict(result.info)
+    movie = movie_path(out_dir, job.scene, job.transparent)
+    copy_atomic(Path(info["movie"]), movie)
+    info["final"] = str(movie)
+    info["hash"] = scene_key(find_scene(job.scene), quality, seed, info["reads"], job.transparent)
+    with atomic_path(sidecar_path(out_dir, job.scene, job.transparent)) as tmp:
+        tmp.write_text(json.dumps(info, indent=2))
+    return info
+
+
+def render(
+    request: RenderRequest,
+    on_event: Callable[[SceneOutcome], None] | None = None,
+    executor: Executor | None = None,
+) -> RenderReport:
+    """Render what changed and (re)make every output that depends on it."""
+    out_dir = request.out_root / request.quality
+    report = RenderReport(out_dir)
+    variants = [False] + ([True] if "mov" in request.formats else [])
+    with exclusive(out_dir):
+        sweep_partials(out_dir)
+        outputs = _Outputs(out_dir)
+        pending: list[RenderJob] = []
+        for scene in request.scenes:
+            for transparent in variants:
+                info = None
+                if not request.force:
+                    info = cached_info(out_dir, scene, request.quality, request.seed, transparent)
+                if info is None:
+                    media = media_dir(request.out_root, request.quality, scene, transparent)
+                    pending.append(
+                        RenderJob(
+                            scene,
+                            request.quality,
+                            media.resolve(),
+                            request.seed,
+                            transparent=transparent,
+                        )
+                    )
+                    continue
+                outcome = SceneOutcome(scene, True, True, info=info, transparent=transparent)
+                _scene_outputs(outputs, info, request.formats, transparent)
+                report.outcomes.append(outcome)
+                if on_event:
+                    on_event(outcome)
+        if pending:
+            own = LocalExecutor(request.jobs) if executor is None else None
+            runner: Executor = own or executor  # type: ignore[assignment]
+            try:
+                for job in pending:
+                    runner.submit(job)
+                for result in runner.collect():
+                    outcome = SceneOutcome(
+                        result.scene,
+                        result.ok,
+                        error=result.error,
+                        transparent=result.job.transparent,
+                    )
+                    if result.ok:
+                        outcome.info = _store(result, out_dir, request.quality, request.seed)
+                        try:
+                            _scene_outputs(
+                                outputs, outcome.info, request.formats, outcome.transparent
+                            )
+                        except (RuntimeError, OSError) as exc:
+                            outcome.ok, outcome.error = False, f"making its clips: {exc}"
+                    report.outcomes.append(outcome)
+                    if on_event:
+                        on_event(outcome)
+            except BaseException:
+                if own is not None:
+                    own.kill()
+                raise
+            finally:
+                if own is not None:
+                    own.__exit__(None, None, None)
+        order = {n: i for i, n in enumerate(request.scenes)}
+        report.outcomes.sort(key=lambda o: (order[o.scene], o.transparent))
+        lecture_scenes = [o for o in report.outcomes if not o.transparent]
+        complete = [o.scene for o in lecture_scenes if o.ok] == scene_names()
+        if request.assemble and complete:
+            report.lecture = _lecture_outputs(outputs, [o.info for o in lecture_scenes])
+            if request.slides:
+                report.deck = _deck_outputs(outputs, [o.info for o in lecture_scenes])
+        report.manifest = manifest.save(out_dir, request.quality, outputs.entries())
+        report.rebuilt = outputs.made
+    from pipeline.gallery import write_gallery
+
+    report.gallery = write_gallery(request.out_root)
+    return report
 
 
 def chapter_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
@@ -109,24 +298,57 @@ def chapter_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def assemble_lecture(results: Sequence[SceneResult], out_dir: Path) -> Path:
-    """Concatenate the scene movies into out_dir/lecture.mp4 with a chapter per scene."""
-    movies = [Path(r.info["final"]) for r in results]
-    durations = [duration_of(m) for m in movies]
-    titles = [find_scene(r.scene).title or r.scene for r in results]
+def _lecture_outputs(outputs: _Outputs, infos: list[dict[str, Any]]) -> Path:
+    out_dir = outputs.out_dir
+    key = digest([info["hash"] for info in infos])[:16]
+    movies = [Path(info["final"]) for info in infos]
     final = out_dir / "lecture.mp4"
-    with (
-        atomic_path(out_dir / "concat.txt") as listing,
-        atomic_path(out_dir / "chapters.txt") as meta,
+    if all(
+        manifest.current(outputs.old, out_dir, out_dir / f"lecture.{ext}", key)
+        for ext in ("mp4", "srt", "vtt")
     ):
-        listing.write_text("".join(f"file '{m.resolve()}'\n" for m in movies))
-        meta.write_text(chapter_metadata(titles, durations))
-        with atomic_path(final) as tmp:
+        for ext in ("mp4", "srt", "vtt"):
+            outputs.ensure(out_dir / f"lecture.{ext}", LECTURE, ext, key, lambda p: None)
+        return final
+    durations = [duration_of(m) for m in movies]
+    titles = [find_scene(info["scene"]).title or info["scene"] for info in infos]
+    cues = captions.lecture_cues([info["subcaptions"] for info in infos], durations)
+    outputs.ensure(out_dir / "lecture.srt", LECTURE, "srt", key, _write_text(captions.to_srt(cues)))
+    outputs.ensure(out_dir / "lecture.vtt", LECTURE, "vtt", key, _write_text(captions.to_vtt(cues)))
+
+    def assemble(path: Path) -> None:
+        with tempfile.TemporaryDirectory() as scratch, atomic_path(path) as tmp:
+            listing, meta = Path(scratch) / "concat.txt", Path(scratch) / "chapters.txt"
+            listing.write_text("".join(f"file '{m.resolve()}'\n" for m in movies))
+            meta.write_text(chapter_metadata(titles, durations))
             run_ffmpeg(
                 [
                     "-f", "concat", "-safe", "0", "-i", str(listing),
-                    "-i", str(meta), "-map_metadata", "1", "-map_chapters", "1",
-                    "-map", "0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(tmp),
+                    "-i", str(meta), "-i", str(out_dir / "lecture.srt"),
+                    "-map", "0:v", "-map", "2:s", "-map_metadata", "1", "-map_chapters", "1",
+                    "-c:v", "copy", "-c:s", "mov_text",
+                    "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Narration",
+                    "-movflags", "+faststart", "-f", "mp4", str(tmp),
                 ]
             )  # fmt: skip
+
+    outputs.ensure(final, LECTURE, "mp4", key, assemble)
     return final
+
+
+def _deck_outputs(outputs: _Outputs, infos: list[dict[str, Any]]) -> Path:
+    from pipeline.deck import DECK_DIR, build_deck
+
+    out_dir = outputs.out_dir
+    key = digest(["deck", *[info["hash"] for info in infos]])[:16]
+    html, pptx = out_dir / DECK_DIR / "lecture.html", out_dir / DECK_DIR / "lecture.pptx"
+    if not all(manifest.current(outputs.old, out_dir, p, key) for p in (html, pptx)):
+        build_deck([Path(info["slides"]) for info in infos], out_dir / DECK_DIR)
+        outputs.old = [
+            e
+            for e in outputs.old
+            if e["path"] not in {"slides/lecture.html", "slides/lecture.pptx"}
+        ]
+    outputs.ensure(html, LECTURE, "html", key, lambda p: None)
+    outputs.ensure(pptx, LECTURE, "pptx", key, lambda p: None)
+    return html

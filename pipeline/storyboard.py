@@ -1,17 +1,51 @@
-"""Scene lookup by name, with errors that list the valid names."""
+"""Scene lookup by name, with errors that list the valid names.
+
+The storyboard is ``scenes.SCENES_IN_ORDER``. ``$LECTURE_EXTRA_SCENES`` (a comma-separated list
+of modules, each with a ``SCENES`` list) appends scenes that are not part of the lecture: the
+tests use it for tiny scenes and for one that fails on purpose. Render workers inherit it.
+"""
 
 from __future__ import annotations
+
+import importlib
+import os
 
 from scenes import SCENES_IN_ORDER
 from scenes.base import LectureScene
 
+EXTRA_SCENES_ENV = "LECTURE_EXTRA_SCENES"
+
+
+def extra_scenes() -> list[type[LectureScene]]:
+    found: list[type[LectureScene]] = []
+    for module in filter(None, os.environ.get(EXTRA_SCENES_ENV, "").split(",")):
+        try:
+            found += importlib.import_module(module.strip()).SCENES
+        except (ImportError, AttributeError) as exc:
+            raise ValueError(
+                f"{EXTRA_SCENES_ENV} names {module!r}, which is not a module with a SCENES list: "
+                f"{exc}"
+            ) from None
+    return found
+
+
+def lecture_scenes() -> list[type[LectureScene]]:
+    """The lecture's scenes in order (without any extra ones)."""
+    return list(SCENES_IN_ORDER)
+
+
+def all_scenes() -> list[type[LectureScene]]:
+    return lecture_scenes() + extra_scenes()
+
 
 def scene_names() -> list[str]:
+    """Names of the lecture's scenes, in storyboard order."""
     return [cls.__name__ for cls in SCENES_IN_ORDER]
 
 
 def find_scene(name: str) -> type[LectureScene]:
-    for cls in SCENES_IN_ORDER:
+    for cls in all_scenes():
         if cls.__name__ == name:
             return cls
-    raise ValueError(f"unknown scene {name!r}; the scenes are: {', '.join(scene_names())}")
+    valid = ", ".join(cls.__name__ for cls in all_scenes())
+    raise ValueError(f"unknown scene {name!r}; the scenes are: {valid}")

@@ -80,6 +80,8 @@ def render_scene(
         "duration": duration,
         "render_seconds": time.perf_counter() - start,
         "numbers": [vars(n) for n in scene.numbers_shown],
+        "reads": scene.lecture_sections_read,
+        "slides": str(Path(media_dir) / "slides" / f"{name}.json"),
     }
 
 

@@ -6,9 +6,11 @@ import os
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from manim import UP, DecimalNumber, MathTex, Mobject, Scene, Text
+from manim import UP, DecimalNumber, MathTex, Mobject, Text, config
+from manim_slides import Slide
 
 from math_core.lecture import Lecture, build_lecture
 from scenes import theme
@@ -45,24 +47,63 @@ def fit_to_panel(mobject: M) -> M:
     return mobject
 
 
-class LectureScene(Scene):
+class _ReadLog:
+    """The lecture result, remembering which of its sections a scene reads.
+
+    The render cache hashes exactly those sections, so a change to the math behind one scene
+    re-renders that scene and no other.
+    """
+
+    def __init__(self, lecture: Lecture) -> None:
+        self._lecture = lecture
+        self.sections: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._lecture, name)
+        self.sections.add(name)
+        return value
+
+
+class LectureScene(Slide):
     """Base of every lecture scene.
 
     Subclasses set ``title`` and ``narration`` (beat title -> what the lecturer says) and
     write ``construct`` as a series of ``with self.beat("..."):`` blocks.
+
+    It is a manim-slides ``Slide``: one render writes the video and, beside it in
+    ``<media_dir>/slides``, the slide deck's segments (one slide per beat, its narration as
+    the speaker notes).
     """
 
     title: ClassVar[str] = ""
     narration: ClassVar[dict[str, str]] = {}
+    #: slides play forwards only; reversed copies would double the deck's encoding time
+    skip_reversing = True
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("camera_class", LectureCamera)
+        kwargs.setdefault("output_folder", Path(config.media_dir) / "slides")
+        # Slide turns movie writing on; a last-frame preview wants it off, so put it back.
+        writes_movie = config.write_to_movie
         super().__init__(**kwargs)
-        self.lecture: Lecture = build_lecture(lecture_seed())
+        config.write_to_movie = writes_movie
+        self._reads = _ReadLog(build_lecture(lecture_seed()))
+        # Scenes use it as the Lecture it stands for.
+        self.lecture: Lecture = self._reads  # type: ignore[assignment]
         self.numbers_shown: list[ShownNumber] = []
         #: live numbers and the value each must end on, so tests can read what they render
         self.live_numbers: list[tuple[DecimalNumber, ShownNumber]] = []
         self.beats_done: list[str] = []
+
+    def _save_slides(self, *args: Any, **kwargs: Any) -> None:
+        """Write the deck's slides, unless this render is a still or a one-beat preview."""
+        if config.write_to_movie and not os.environ.get(SECTION_ENV):
+            super()._save_slides(*args, **kwargs)
+
+    @property
+    def lecture_sections_read(self) -> list[str]:
+        """The sections of the lecture result this scene has read so far."""
+        return sorted(self._reads.sections)
 
     @contextmanager
     def beat(self, name: str) -> Iterator[None]:
@@ -71,7 +112,12 @@ class LectureScene(Scene):
             raise KeyError(f"beat {name!r} of {type(self).__name__} has no narration")
         target = os.environ.get(SECTION_ENV)
         # Manim drops the empty section it opened itself, so the first beat is section 0.
-        self.next_section(name, skip_animations=bool(target) and target != name)
+        # Slide.next_slide opens the section and starts a slide whose notes are the narration.
+        self.next_slide(
+            name,
+            skip_animations=bool(target) and target != name,
+            notes=self.narration_text(name, record=False),
+        )
         start = self.renderer.time
         yield
         elapsed = self.renderer.time - start
@@ -79,7 +125,7 @@ class LectureScene(Scene):
             self.add_subcaption(self.narration_text(name), duration=elapsed, offset=-elapsed)
         self.beats_done.append(name)
 
-    def narration_text(self, name: str) -> str:
+    def narration_text(self, name: str, record: bool = True) -> str:
         """A beat's narration with its ``{lec.path:.3f}`` fields filled from math_core.
 
         Narration is shown as subtitles, so its numbers obey the same rule as any other:
@@ -94,7 +140,12 @@ class LectureScene(Scene):
                 raise KeyError(f"narration field {field!r} of {name!r} must start with 'lec.'")
             value, _ = _FORMATTER.get_field(field, (), {"lec": self.lecture})
             decimals = int(spec.split(".")[1].rstrip("f")) if "." in spec else 0
-            out.append(self.fmt(field.removeprefix("lec."), float(value), decimals))
+            path = field.removeprefix("lec.")
+            out.append(
+                self.fmt(path, float(value), decimals)
+                if record
+                else shown(path, float(value), decimals).text
+            )
         return "".join(out)
 
     def panel_heading(self, content: str) -> Text:

@@ -1,19 +1,29 @@
-"""Rendering end to end: a preview still, and the lecture video with one chapter per scene."""
+"""The whole lecture rendered once at low quality, then checked from every side: chapters and
+the subtitle track (ffprobe), captions, the slide deck, the manifest, the contact sheet, the
+gallery in a real browser, and a second run that renders nothing."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from PIL import Image
+from pptx import Presentation
 
 from pipeline.cli import main
 from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
 from pipeline.media import probe
 from pipeline.render import chapter_metadata
 from scenes import SCENES_IN_ORDER
+
+BEATS = sum(len(cls.narration) for cls in SCENES_IN_ORDER)
 
 
 def test_chapter_metadata_escapes_and_accumulates() -> None:
@@ -25,9 +35,18 @@ def test_chapter_metadata_escapes_and_accumulates() -> None:
     ]  # fmt: skip
 
 
+def test_contact_sheet_before_rendering_says_what_to_do(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "has not been rendered here" in result.output
+    assert "run `lecture render -q low` first" in result.output
+
+
 @pytest.mark.slow
-def test_preview_last_frame_writes_a_png() -> None:
-    result = CliRunner().invoke(main, ["preview", "TitleScene", "--last-frame"])
+def test_preview_last_frame_writes_a_png(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["preview", "TitleScene", "--last-frame", "--no-open", "--output-dir", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     path = Path(result.output.strip().splitlines()[-1])
     assert path.suffix == ".png"
@@ -35,31 +54,164 @@ def test_preview_last_frame_writes_a_png() -> None:
         assert im.size == (854, 480)
 
 
-@pytest.mark.slow
-def test_render_assembles_a_lecture_with_one_chapter_per_scene(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["render", "--output-dir", str(tmp_path), "--jobs", "2"])
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    out = tmp_path_factory.mktemp("renders")
+    result = CliRunner().invoke(main, ["render", "--output-dir", str(out), "--jobs", "2"])
     assert result.exit_code == 0, result.output
-    info = probe(tmp_path / "low" / "lecture.mp4")
+    return out, result
+
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.replace(",", ".").split(":")
+    return 3600 * int(h) + 60 * int(m) + float(s)
+
+
+def _cues(text: str) -> list[tuple[float, float, str]]:
+    found = re.findall(r"([\d:,.]+) --> ([\d:,.]+)\n(.+?)(?:\n\n|\n?$)", text, flags=re.S)
+    return [(_seconds(a), _seconds(b), body) for a, b, body in found]
+
+
+@pytest.mark.slow
+def test_lecture_has_a_chapter_per_scene_and_a_subtitle_track(
+    rendered: tuple[Path, Result],
+) -> None:
+    out, _ = rendered
+    info = probe(out / "low" / "lecture.mp4")
     titles = [c["tags"]["title"] for c in info["chapters"]]
     assert titles == [cls.title for cls in SCENES_IN_ORDER]
-    video = next(s for s in info["streams"] if s["codec_type"] == "video")
-    assert (video["codec_name"], video["height"]) == ("h264", 480)
+    starts = [float(c["start_time"]) for c in info["chapters"]]
+    assert np.all(np.diff(starts) > 0)
     ends = [float(c["end_time"]) for c in info["chapters"]]
     assert ends[-1] == pytest.approx(float(info["format"]["duration"]), abs=0.15)
-    # Nothing half-written left behind.
-    assert not list((tmp_path / "low").glob(".*"))
-    assert np.all(np.diff([float(c["start_time"]) for c in info["chapters"]]) > 0) or len(ends) == 1
-    # The contact sheet: one thumbnail per beat, in rows of four.
-    sheet = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(tmp_path)])
+    video = next(s for s in info["streams"] if s["codec_type"] == "video")
+    assert (video["codec_name"], video["height"]) == ("h264", 480)
+    subs = [s for s in info["streams"] if s["codec_type"] == "subtitle"]
+    assert [(s["codec_name"], s["tags"]["language"]) for s in subs] == [("mov_text", "eng")]
+    # Nothing half-written or scratch left beside the outputs.
+    assert sorted(p.name for p in (out / "low").glob(".*")) == [".lock"]
+
+
+@pytest.mark.slow
+def test_captions_follow_the_chapters(rendered: tuple[Path, Result]) -> None:
+    out, _ = rendered
+    srt = _cues((out / "low" / "lecture.srt").read_text())
+    vtt_text = (out / "low" / "lecture.vtt").read_text()
+    assert vtt_text.startswith("WEBVTT\n\n")
+    vtt = _cues(vtt_text)
+    assert [(a, b) for a, b, _ in srt] == [(a, b) for a, b, _ in vtt]
+    starts = np.array([a for a, _, _ in srt])
+    assert np.all(np.diff(starts) > 0)
+    assert all(b > a for a, b, _ in srt)
+    # Each scene's first words open a cue at its chapter's start.
+    chapters = probe(out / "low" / "lecture.mp4")["chapters"]
+    for chapter in chapters:
+        assert np.min(np.abs(starts - float(chapter["start_time"]))) < 0.05
+    assert all(len(line) <= 46 for _, _, body in srt for line in body.splitlines())
+    assert all(len(body.splitlines()) <= 2 for _, _, body in srt)
+
+
+@pytest.mark.slow
+def test_the_manifest_lists_every_output(rendered: tuple[Path, Result]) -> None:
+    out, _ = rendered
+    rows = json.loads((out / "low" / "manifest.json").read_text())["outputs"]
+    paths = {r["path"] for r in rows}
+    for cls in SCENES_IN_ORDER:
+        for ext in ("mp4", "webm", "gif", "png", "vtt"):
+            assert f"clips/{cls.__name__}.{ext}" in paths
+    assert {"lecture.mp4", "lecture.srt", "lecture.vtt"} <= paths
+    assert {"slides/lecture.html", "slides/lecture.pptx"} <= paths
+    for row in rows:
+        assert row["bytes"] == (out / "low" / row["path"]).stat().st_size
+        assert len(row["hash"]) == 16
+    lecture = next(r for r in rows if r["path"] == "lecture.mp4")
+    clips = [r["duration"] for r in rows if r["format"] == "mp4" and r["scene"] != "lecture"]
+    assert lecture["duration"] == pytest.approx(sum(clips), abs=0.2)
+
+
+@pytest.mark.slow
+def test_the_deck_has_a_slide_per_beat_with_the_narration_as_notes(
+    rendered: tuple[Path, Result],
+) -> None:
+    out, _ = rendered
+    # `lecture slides` finds every scene rendered and the deck current.
+    result = CliRunner().invoke(main, ["slides", "--output-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("cached") == len(SCENES_IN_ORDER)
+    deck = out / "low" / "slides"
+    html = (deck / "lecture.html").read_text()
+    sources = re.findall(r'<video class="slide"[^>]*src="([^"]+)"', html)
+    assert len(sources) == BEATS
+    assert all((deck / s).exists() for s in sources)
+    assert not re.search(r"https?://", html), "the deck must work offline"
+    notes = [
+        s.notes_slide.notes_text_frame.text for s in Presentation(deck / "lecture.pptx").slides
+    ]
+    assert len(notes) == BEATS
+    sidecars = [
+        json.loads((out / "low" / "scenes" / f"{c.__name__}.json").read_text())
+        for c in SCENES_IN_ORDER
+    ]
+    assert notes == [sub["text"] for info in sidecars for sub in info["subcaptions"]]
+
+
+@pytest.mark.slow
+def test_a_second_render_changes_nothing(rendered: tuple[Path, Result]) -> None:
+    out, _ = rendered
+    before = {p: p.stat().st_mtime_ns for p in (out / "low").rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, ["render", "--output-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("cached") == len(SCENES_IN_ORDER)
+    assert "wrote" not in result.output
+    after = {p: p.stat().st_mtime_ns for p in (out / "low").rglob("*") if p.is_file()}
+    assert after == before
+
+
+@pytest.mark.slow
+def test_contact_sheet_has_a_thumbnail_per_beat(rendered: tuple[Path, Result]) -> None:
+    out, _ = rendered
+    sheet = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(out)])
     assert sheet.exit_code == 0, sheet.output
-    beats = sum(len(cls.narration) for cls in SCENES_IN_ORDER)
-    assert f"({beats} beats)" in sheet.output
-    with Image.open(tmp_path / "low" / "contact_sheet.png") as im:
-        assert im.size == (4 * THUMB[0], -(-beats // 4) * (THUMB[1] + LABEL_HEIGHT))
+    assert f"({BEATS} beats)" in sheet.output
+    with Image.open(out / "low" / "contact_sheet.png") as im:
+        assert im.size == (4 * THUMB[0], -(-BEATS // 4) * (THUMB[1] + LABEL_HEIGHT))
 
 
-def test_contact_sheet_before_rendering_says_what_to_do(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "has not been rendered here" in result.output
-    assert "run `lecture render -q low` first" in result.output
+def _chromium() -> str | None:
+    return (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
+
+
+@pytest.mark.slow
+def test_the_gallery_loads_every_video_in_a_browser(rendered: tuple[Path, Result]) -> None:
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium (scripts/install-system.sh --test)")
+        pytest.skip("chromium is not installed: apt-get install chromium")
+    out, _ = rendered
+    flags = [
+        browser, "--headless", "--no-sandbox", "--disable-gpu", "--mute-audio",
+        "--allow-file-access-from-files", "--virtual-time-budget=20000",
+    ]  # fmt: skip
+    url = (out / "index.html").as_uri()
+    dom = subprocess.run(
+        [*flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    videos = len(SCENES_IN_ORDER) + 1
+    assert f'data-videos-loaded="{videos}"' in dom, re.findall(r"<body[^>]*>", dom)
+    assert 'data-videos-failed="0"' in dom
+    durations = [float(d) for d in re.findall(r'data-duration="([\d.]+)"', dom)]
+    assert len(durations) == videos
+    assert max(durations) == pytest.approx(sum(durations) - max(durations), abs=0.5)
+    shot = out / "gallery.png"
+    subprocess.run(
+        [*flags, "--window-size=1280,1800", f"--screenshot={shot}", url],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    with Image.open(shot) as im:
+        assert im.size == (1280, 1800)
+        assert np.asarray(im.convert("L")).std() > 10, "the screenshot is blank"

@@ -1,0 +1,1 @@
+"""One module per ``lecture`` subcommand; ``pipeline.cli`` gathers them into one group."""

@@ -1,0 +1,68 @@
+"""``lecture preview``: the quickest useful look at one scene or one beat of it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.options import output_dir_option, seed_option
+
+
+def has_display() -> bool:
+    return sys.platform == "darwin" or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def open_file(path: str) -> None:
+    opener = "open" if sys.platform == "darwin" else shutil.which("xdg-open")
+    if opener:
+        subprocess.Popen([opener, path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@click.command()
+@click.argument("scene")
+@click.option("--section", help="Render only this beat of the scene (the others are skipped).")
+@click.option("--last-frame", is_flag=True, help="Save only the last frame as a PNG.")
+@click.option(
+    "--open/--no-open", "open_it", default=None,
+    help="Open the result in the default player [default: when a display exists].",
+)  # fmt: skip
+@seed_option
+@output_dir_option
+def preview(
+    scene: str,
+    section: str | None,
+    last_frame: bool,
+    open_it: bool | None,
+    seed: int,
+    output_dir: Path,
+) -> None:
+    """Render SCENE (or one --section of it) at low quality; print the file's path."""
+    from pipeline.executor import RenderJob, run_job
+    from pipeline.render import resolve_scenes
+    from pipeline.storyboard import find_scene
+
+    try:
+        resolve_scenes([scene])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="SCENE") from None
+    if section is not None and section not in find_scene(scene).narration:
+        valid = ", ".join(find_scene(scene).narration)
+        raise click.BadParameter(
+            f"unknown section {section!r} of {scene}; its sections are: {valid}",
+            param_hint="--section",
+        )
+    media = (output_dir / "media" / "preview" / scene).resolve()
+    result = run_job(RenderJob(scene, "low", media, seed, section=section, last_frame=last_frame))
+    if not result.ok:
+        raise click.ClickException(f"{scene} failed: {result.error}")
+    path = result.info["image"] if last_frame else result.info["movie"]
+    click.echo(path)
+    if open_it or (open_it is None and has_display()):
+        open_file(path)

@@ -1,0 +1,139 @@
+"""``lecture render``: scenes, clips, the full lecture with chapters and captions, the deck."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import click
+
+from pipeline.options import output_dir_option, quality_option, seed_option
+
+jobs_option = click.option(
+    "--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
+    help="Scenes rendered at once, each in its own worker process.",
+)  # fmt: skip
+force_option = click.option(
+    "--force", is_flag=True, help="Render even the scenes that did not change."
+)
+
+
+def check_jobs(jobs: int) -> None:
+    if jobs < 1:
+        raise click.BadParameter(f"must be a positive integer, got {jobs}", param_hint="--jobs")
+
+
+def check_output_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise click.ClickException(f"output directory {out_dir} is not writable: {exc}") from None
+
+
+def check_tools() -> None:
+    from pipeline.doctor import missing_tools_hint
+
+    hint = missing_tools_hint()
+    if hint:
+        raise click.ClickException(hint)
+
+
+def run_render(request: object) -> object:
+    """Run a render with a progress bar; print one line per scene; fail if any scene failed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline.render import RenderReport, RenderRequest, SceneOutcome, render
+
+    assert isinstance(request, RenderRequest)
+    console = Console(highlight=False)
+    total = len(request.scenes) * (2 if "mov" in request.formats else 1)
+    start = time.perf_counter()
+    console.print(
+        f"rendering {len(request.scenes)} scene(s) at {request.quality} quality "
+        f"with {request.jobs} job(s); formats: {', '.join(request.formats) or 'none'}"
+    )
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("scenes", total=total)
+
+        def done(outcome: SceneOutcome) -> None:
+            name = outcome.scene + (" (transparent)" if outcome.transparent else "")
+            if not outcome.ok:
+                progress.console.print(f"  FAILED  {name:<40} {outcome.error}")
+            elif outcome.cached:
+                progress.console.print(f"  cached  {name:<40} unchanged")
+            else:
+                info = outcome.info
+                progress.console.print(
+                    f"  ok      {name:<40} {info['duration']:6.1f} s video in "
+                    f"{info['render_seconds']:6.1f} s"
+                )
+            progress.advance(task)
+
+        try:
+            report: RenderReport = render(request, on_event=done)
+        except (RuntimeError, FileNotFoundError) as exc:
+            raise click.ClickException(str(exc)) from None
+    for path in report.rebuilt:
+        console.print(f"  wrote   {path}")
+    if report.lecture:
+        console.print(f"lecture: {report.lecture}")
+    if report.deck:
+        console.print(f"slides:  {report.deck}")
+    console.print(f"gallery: {report.gallery}")
+    console.print(f"done in {time.perf_counter() - start:.1f} s")
+    if report.failed:
+        names = "; ".join(f"{o.scene}: {o.error}" for o in report.failed)
+        raise click.ClickException(
+            f"{len(report.failed)} scene(s) failed ({names}); the other scenes and all earlier "
+            "outputs were kept"
+        )
+    return report
+
+
+@click.command()
+@click.argument("scenes", nargs=-1)
+@quality_option
+@jobs_option
+@click.option(
+    "--format", "-f", "formats", default="mp4,webm,gif,png", show_default=True,
+    help="Clip formats, comma-separated: mp4, webm, gif, png, mov (mov has transparency).",
+)  # fmt: skip
+@force_option
+@click.option("--slides/--no-slides", default=True, show_default=True, help="Also build the deck.")
+@seed_option
+@output_dir_option
+def render(
+    scenes: tuple[str, ...], quality: str, jobs: int, formats: str, force: bool, slides: bool,
+    seed: int, output_dir: Path,
+) -> None:  # fmt: skip
+    """Render SCENES (default: the whole lecture) and everything made from them.
+
+    Unchanged scenes are not rendered again. With no SCENES it also assembles
+    renders/<quality>/lecture.mp4 (chapters, subtitles), lecture.srt/.vtt and the slide deck.
+    """
+    from pipeline.clips import parse_formats
+    from pipeline.render import RenderRequest, resolve_scenes
+
+    check_jobs(jobs)
+    try:
+        names = resolve_scenes(scenes)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="SCENES") from None
+    try:
+        chosen = parse_formats(formats)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    check_tools()
+    check_output_dir(output_dir / quality)
+    request = RenderRequest(
+        names, quality, chosen, jobs, seed, output_dir, force, assemble=not scenes, slides=slides
+    )
+    run_render(request)

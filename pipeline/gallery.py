@@ -1,0 +1,178 @@
+"""``renders/index.html``: a gallery that works from ``file://`` with no server.
+
+For every quality rendered: the full lecture with its chapter list (click to seek) and its
+captions, links to the slide deck, and one card per scene with its poster, a player for its
+mp4 clip (with subtitles), its duration and links to the other formats. Everything is inline
+(no fetch of JSON, which browsers refuse from file://).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.media import probe, write_text_atomic
+from pipeline.quality import QUALITIES
+
+GALLERY = "index.html"
+
+STYLE = """
+body { background: #101218; color: #e8e8e8; font-family: "DejaVu Sans", sans-serif; margin: 24px; }
+a { color: #7fb8ff; } h1 { font-size: 26px; } h2 { font-size: 20px; margin-top: 32px; }
+.lecture { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
+.lecture video { width: 640px; max-width: 100%; background: #000; }
+.chapters { list-style: none; padding: 0; margin: 0; min-width: 260px; }
+.chapters li { padding: 4px 0; cursor: pointer; } .chapters li:hover { color: #7fb8ff; }
+.chapters .t { color: #9aa0aa; font-variant-numeric: tabular-nums; margin-right: 8px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 18px; }
+.card { background: #1a1d26; border-radius: 6px; padding: 10px; }
+.card video { width: 100%; background: #000; display: block; }
+.card h3 { font-size: 15px; margin: 8px 0 4px; } .meta { color: #9aa0aa; font-size: 13px; }
+.links a { margin-right: 8px; font-size: 13px; }
+#status { color: #9aa0aa; font-size: 13px; }
+"""
+
+SCRIPT = """
+(function () {
+  var videos = document.querySelectorAll("video");
+  var loaded = 0, failed = 0, status = document.getElementById("status");
+  function update() {
+    status.textContent = loaded + " of " + videos.length + " videos ready" +
+      (failed ? ", " + failed + " failed to load" : "");
+    document.body.setAttribute("data-videos-loaded", loaded);
+    document.body.setAttribute("data-videos-failed", failed);
+  }
+  videos.forEach(function (v) {
+    v.addEventListener("loadedmetadata", function () {
+      v.setAttribute("data-duration", v.duration.toFixed(2)); loaded++; update();
+    });
+    v.addEventListener("error", function () { failed++; update(); }, true);
+    if (v.readyState >= 1) { v.setAttribute("data-duration", v.duration.toFixed(2)); loaded++; }
+  });
+  document.querySelectorAll(".chapters li").forEach(function (li) {
+    li.addEventListener("click", function () {
+      var v = document.getElementById(li.getAttribute("data-video"));
+      v.currentTime = parseFloat(li.getAttribute("data-start")); v.play();
+    });
+  });
+  update();
+})();
+"""
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+def _link(href: str, label: str) -> str:
+    return f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
+
+
+def _lecture_block(
+    quality: str, rows: dict[tuple[str, str], dict[str, Any]], root: Path, titles: dict[str, str]
+) -> str:
+    lecture = rows.get(("lecture", "mp4"))
+    if lecture is None:
+        return "<p class=meta>No full lecture yet: render every scene to assemble it.</p>"
+    src = f"{quality}/{lecture['path']}"
+    vid = f"lecture-{quality}"
+    chapters = probe(root / src).get("chapters", [])
+    items = "".join(
+        f'<li data-video="{vid}" data-start="{float(c["start_time"]):.3f}">'
+        f"<span class=t>{_clock(float(c['start_time']))}</span>"
+        f"{html.escape(c.get('tags', {}).get('title', ''))}</li>"
+        for c in chapters
+    )
+    first = next(iter(titles), "")
+    poster = ""
+    if (first, "png") in rows:
+        poster = f' poster="{html.escape(quality + "/" + rows[(first, "png")]["path"])}"'
+    track = ""
+    if ("lecture", "vtt") in rows:
+        vtt = f"{quality}/{rows[('lecture', 'vtt')]['path']}"
+        track = f'<track kind="subtitles" srclang="en" label="Narration" src="{html.escape(vtt)}">'
+    links = [
+        _link(f"{quality}/{rows[k]['path']}", label)
+        for k, label in [
+            (("lecture", "mp4"), "lecture.mp4"),
+            (("lecture", "srt"), "captions (SRT)"),
+            (("lecture", "vtt"), "captions (WebVTT)"),
+            (("lecture", "html"), "slide deck (HTML)"),
+            (("lecture", "pptx"), "slide deck (PowerPoint)"),
+        ]
+        if k in rows
+    ]
+    return (
+        f'<div class=lecture><video id="{vid}" controls preload="metadata"{poster} '
+        f'src="{html.escape(src)}">'
+        f"{track}</video><div><p class=meta>{_clock(lecture['duration'])} · "
+        f"{lecture['width']}×{lecture['height']} · {len(chapters)} chapters</p>"
+        f"<ol class=chapters>{items}</ol><p class=links>{' '.join(links)}</p></div></div>"
+    )
+
+
+def _scene_cards(
+    quality: str, rows: dict[tuple[str, str], dict[str, Any]], titles: dict[str, str]
+) -> str:
+    scenes = list(dict.fromkeys(s for s, _ in rows if s != "lecture"))
+    cards = []
+    for scene in scenes:
+        mine = {fmt: e for (s, fmt), e in rows.items() if s == scene}
+        href = {fmt: html.escape(f"{quality}/{e['path']}") for fmt, e in mine.items()}
+        poster = f' poster="{href["png"]}"' if "png" in mine else ""
+        if "mp4" in mine:
+            track = ""
+            if "vtt" in mine:
+                track = (
+                    f'<track kind="subtitles" srclang="en" label="Narration" src="{href["vtt"]}">'
+                )
+            player = (
+                f'<video controls preload="metadata"{poster} src="{href["mp4"]}">{track}</video>'
+            )
+        elif "png" in mine:
+            player = f'<img src="{href["png"]}" alt="{scene}" width="100%">'
+        else:
+            player = ""
+        duration = next((e["duration"] for e in mine.values() if e.get("duration")), None)
+        meta = f"{duration:.1f} s" if duration else ""
+        links = " ".join(
+            _link(f"{quality}/{e['path']}", fmt) for fmt, e in sorted(mine.items()) if fmt != "vtt"
+        )
+        cards.append(
+            f'<div class=card data-scene="{scene}">{player}'
+            f"<h3>{html.escape(titles.get(scene, scene))}</h3>"
+            f"<div class=meta>{scene} · {meta}</div><div class=links>{links}</div></div>"
+        )
+    return f"<div class=grid>{''.join(cards)}</div>"
+
+
+def write_gallery(root: Path) -> Path:
+    """(Re)write root/index.html from every root/<quality>/manifest.json."""
+    from pipeline.storyboard import all_scenes
+
+    titles = {cls.__name__: cls.title for cls in all_scenes()}
+    sections = []
+    for quality, (_, height, fps) in QUALITIES.items():
+        path = root / quality / "manifest.json"
+        if not path.exists():
+            continue
+        entries = json.loads(path.read_text())["outputs"]
+        rows = {(e["scene"], e["format"]): e for e in entries}
+        sections.append(
+            f"<h2>{quality} quality ({height}p, {fps} fps)</h2>"
+            + _lecture_block(quality, rows, root, titles)
+            + _scene_cards(quality, rows, titles)
+        )
+    body = "".join(sections) or "<p>Nothing rendered yet: run <code>lecture render</code>.</p>"
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Lecture 1 renders</title><style>{STYLE}</style></head><body>"
+        "<h1>Lecture 1 · The Essence of Generative AI</h1><p id=status></p>"
+        f"{body}<script>{SCRIPT}</script></body></html>\n"
+    )
+    final = root / GALLERY
+    write_text_atomic(final, page)
+    return final

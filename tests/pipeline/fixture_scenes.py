@@ -1,0 +1,55 @@
+"""Scenes that exist only for the pipeline's tests (not part of the lecture).
+
+Tests load them through ``$LECTURE_EXTRA_SCENES=tests.pipeline.fixture_scenes``; render
+workers inherit the variable and find them too.
+"""
+
+from __future__ import annotations
+
+from manim import BLUE, LEFT, RIGHT, Circle, FadeIn, FadeOut, Square
+
+from scenes.base import LectureScene
+
+
+class TinyScene(LectureScene):
+    title = "A tiny test scene"
+    narration = {
+        "Square": "A square fades in. It stays for a moment.",
+        "Gone": "Then the square fades away again.",
+    }
+
+    def construct(self) -> None:
+        square = Square(color=BLUE)
+        with self.beat("Square"):
+            self.play(FadeIn(square), run_time=0.5)
+            self.wait(0.5)
+        with self.beat("Gone"):
+            self.play(FadeOut(square), run_time=0.5)
+
+
+class BrokenScene(LectureScene):
+    title = "A scene that fails on purpose"
+    narration = {"Breaks": "This beat raises an error halfway."}
+
+    def construct(self) -> None:
+        with self.beat("Breaks"):
+            self.wait(0.2)
+            raise RuntimeError("this scene fails on purpose")
+
+
+class SlowScene(LectureScene):
+    """Long enough to be interrupted while it renders."""
+
+    title = "A slow test scene"
+    narration = {"Back and forth": "A circle goes back and forth for a while."}
+    trips = 12
+
+    def construct(self) -> None:
+        circle = Circle().shift(3 * LEFT)
+        with self.beat("Back and forth"):
+            self.add(circle)
+            for i in range(self.trips):
+                self.play(circle.animate.shift((6 if i % 2 == 0 else -6) * RIGHT), run_time=1)
+
+
+SCENES = [TinyScene, BrokenScene, SlowScene]

@@ -1,0 +1,156 @@
+"""``lecture render`` on small test scenes: clip formats, the manifest, caching, failure
+isolation and atomic writes (a render killed midway leaves the previous outputs alone)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+from pipeline.media import PARTIAL, probe
+from pipeline.paths import ROOT
+from pipeline.storyboard import EXTRA_SCENES_ENV
+
+pytestmark = pytest.mark.slow
+FIXTURES = "tests.pipeline.fixture_scenes"
+
+
+@pytest.fixture(autouse=True)
+def fixture_scenes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(EXTRA_SCENES_ENV, FIXTURES)
+
+
+def render(out: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["render", "--output-dir", str(out), "--jobs", "2", *args])
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """sha256 of every file under root (scratch media excluded)."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "media" not in p.parts and p.name != ".lock"
+    }
+
+
+def video_stream(path: Path) -> dict:
+    return next(s for s in probe(path)["streams"] if s["codec_type"] == "video")
+
+
+def test_every_format_is_made_and_listed_in_the_manifest(tmp_path: Path) -> None:
+    result = render(tmp_path, "TinyScene", "--format", "mp4,webm,gif,png,mov")
+    assert result.exit_code == 0, result.output
+    clips = tmp_path / "low" / "clips"
+    sidecar = json.loads((tmp_path / "low" / "scenes" / "TinyScene.json").read_text())
+
+    mp4 = video_stream(clips / "TinyScene.mp4")
+    assert (mp4["codec_name"], mp4["pix_fmt"], mp4["height"]) == ("h264", "yuv420p", 480)
+    data = (clips / "TinyScene.mp4").read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat"), "faststart: the index must come first"
+    assert video_stream(clips / "TinyScene.webm")["codec_name"] == "vp9"
+    gif = video_stream(clips / "TinyScene.gif")
+    assert gif["codec_name"] == "gif"
+    assert gif["width"] <= 480
+    assert (clips / "TinyScene.gif").stat().st_size < 400_000
+    png = video_stream(clips / "TinyScene.png")
+    assert (png["width"], png["height"]) == (854, 480)
+    mov = video_stream(clips / "TinyScene.mov")
+    assert "a" in mov["pix_fmt"].removeprefix("yuv"), f"no alpha channel in {mov['pix_fmt']}"
+    assert "WEBVTT" in (clips / "TinyScene.vtt").read_text()
+
+    rows = json.loads((tmp_path / "low" / "manifest.json").read_text())["outputs"]
+    by_format = {r["format"]: r for r in rows if r["scene"] == "TinyScene"}
+    assert set(by_format) == {"mp4", "webm", "gif", "png", "mov", "vtt"}
+    for fmt, row in by_format.items():
+        path = tmp_path / "low" / row["path"]
+        assert row["bytes"] == path.stat().st_size
+        if fmt in {"mp4", "webm", "mov"}:
+            assert row["duration"] == pytest.approx(sidecar["duration"], abs=0.1)
+            assert (row["width"], row["height"]) == (854, 480)
+    assert {r["hash"] for f, r in by_format.items() if f != "mov"} == {sidecar["hash"]}
+    assert (tmp_path / "index.html").exists()
+
+
+def test_a_second_run_renders_nothing_and_force_renders_again(tmp_path: Path) -> None:
+    first = render(tmp_path, "TinyScene", "--format", "mp4,png")
+    assert first.exit_code == 0, first.output
+    before = snapshot(tmp_path / "low")
+    again = render(tmp_path, "TinyScene", "--format", "mp4,png")
+    assert again.exit_code == 0, again.output
+    assert "cached  TinyScene" in again.output
+    assert "wrote" not in again.output
+    assert snapshot(tmp_path / "low") == before
+    # A new format reuses the render and makes only the new clip.
+    more = render(tmp_path, "TinyScene", "--format", "mp4,png,gif")
+    assert "cached  TinyScene" in more.output
+    assert "wrote   clips/TinyScene.gif" in more.output
+    assert "wrote   clips/TinyScene.mp4" not in more.output
+    # Another seed changes the math the scene reads: rendered again.
+    reseeded = render(tmp_path, "TinyScene", "--format", "mp4", "--seed", "6")
+    assert "ok      TinyScene" in reseeded.output
+    forced = render(tmp_path, "TinyScene", "--format", "mp4", "--seed", "6", "--force")
+    assert "ok      TinyScene" in forced.output
+
+
+def test_one_failing_scene_loses_nothing_else(tmp_path: Path) -> None:
+    result = render(tmp_path, "TinyScene", "BrokenScene", "--format", "mp4")
+    assert result.exit_code == 1
+    assert "FAILED  BrokenScene" in result.output
+    assert "this scene fails on purpose" in result.output
+    assert "1 scene(s) failed (BrokenScene: RuntimeError: this scene fails on purpose)" in (
+        " ".join(result.output.split())
+    )
+    assert (tmp_path / "low" / "clips" / "TinyScene.mp4").exists()
+    rows = json.loads((tmp_path / "low" / "manifest.json").read_text())["outputs"]
+    assert {r["scene"] for r in rows} == {"TinyScene"}
+
+
+def _start_render(out: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, EXTRA_SCENES_ENV: FIXTURES}
+    cmd = [sys.executable, "-m", "pipeline.cli", "render", "--output-dir", str(out), *args]
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def _wait_until_rendering(out: Path, proc: subprocess.Popen[bytes]) -> None:
+    """Wait until the worker has written some of its partial movie files."""
+    media = out / "media" / "low" / "SlowScene"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if len(list(media.rglob("partial_movie_files/**/*.mp4"))) >= 3:
+            return
+        assert proc.poll() is None, "the render ended before it could be interrupted"
+        time.sleep(0.1)
+    pytest.fail("the render never started writing partial movies")
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_a_render_killed_midway_leaves_the_previous_outputs(tmp_path: Path, how: int) -> None:
+    first = render(tmp_path, "SlowScene", "--format", "mp4,png")
+    assert first.exit_code == 0, first.output
+    before = snapshot(tmp_path / "low")
+    proc = _start_render(tmp_path, "SlowScene", "--format", "mp4,png", "--force")
+    _wait_until_rendering(tmp_path, proc)
+    # Ctrl-C reaches the whole foreground process group; a kill -9 takes it all down.
+    os.killpg(proc.pid, how)
+    proc.wait(timeout=30)
+    assert proc.returncode != 0
+    assert snapshot(tmp_path / "low") == before
+    leftovers = list((tmp_path / "low").rglob(f"{PARTIAL}*"))
+    if how == signal.SIGINT:
+        assert leftovers == []
+    # The next render sweeps whatever a hard kill left and finds the old render still valid.
+    after = render(tmp_path, "SlowScene", "--format", "mp4,png")
+    assert "cached  SlowScene" in after.output
+    assert list((tmp_path / "low").rglob(f"{PARTIAL}*")) == []
