@@ -7,25 +7,29 @@ QUALITY ?= low
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system render test lint doctor clean
+.PHONY: setup system system-test render test lint doctor clean bench
 
 setup: system $(STAMP)
 
 system:
 	@bash scripts/install-system.sh
 
+system-test:
+	@bash scripts/install-system.sh --test
+
 $(STAMP): pyproject.toml
 	@VENV=$(VENV) PYTHON=$(PYTHON) bash scripts/install-python.sh
 
 render: setup
 	$(BIN)/lecture render --quality $(QUALITY)
+	$(BIN)/lecture contact-sheet --quality $(QUALITY)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: system-test lint
 	$(BIN)/pytest
 
 doctor: setup

@@ -34,6 +34,9 @@ class RenderJob:
     section: str | None = None
     last_frame: bool = False
     transparent: bool = False
+    #: override the quality's frame size and rate (tests render tiny frames)
+    size: tuple[int, int] | None = None
+    fps: int | None = None
 
     def command(self) -> list[str]:
         cmd = [
@@ -44,6 +47,10 @@ class RenderJob:
             cmd.append("--last-frame")
         if self.transparent:
             cmd.append("--transparent")
+        if self.size:
+            cmd += ["--size", str(self.size[0]), str(self.size[1])]
+        if self.fps:
+            cmd += ["--fps", str(self.fps)]
         return cmd
 
     def environment(self) -> dict[str, str]:

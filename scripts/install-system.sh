@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install the system packages Manim needs, but only the ones that are missing.
+# Usage: install-system.sh [--test]   (--test also installs the browser the tests use)
 # On Debian/Ubuntu as root it installs them; anywhere else it prints what to install by hand.
 set -euo pipefail
 
@@ -16,6 +17,10 @@ PACKAGES=(
   texlive-fonts-recommended
   dvisvgm                    # TeX -> SVG
 )
+# `--test` adds what only the tests need.
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES+=(chromium)       # headless browser: the gallery test loads renders/index.html
+fi
 
 missing_debian() {
   local pkg

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.render import run_worker
+from pipeline.executor import RenderJob, run_job
 
 #: tiny 16:9 frames: enough to see layout changes, cheap to render and store
 SIZE = (192, 108)
@@ -18,8 +18,7 @@ FRACTIONS = (0.3, 0.6, 0.97)
 
 
 def render_small(scene: str, media_dir: Path) -> tuple[Path, float, dict[str, Any]]:
-    extra = ["--size", str(SIZE[0]), str(SIZE[1]), "--fps", str(FPS)]
-    result = run_worker(scene, "low", media_dir, seed=5, extra=extra)
+    result = run_job(RenderJob(scene, "low", media_dir, seed=5, size=SIZE, fps=FPS))
     assert result.ok, result.error
     return Path(result.info["movie"]), float(result.info["duration"]), result.info
 

@@ -1,0 +1,1 @@
+"""Benchmarks of the lecture renderer: ``python -m bench`` (a table) or ``--json``."""

@@ -1,0 +1,296 @@
+"""``python -m bench``: render-speed benchmarks measured side by side in one run.
+
+Every case runs in a fresh process, is repeated, and is reported as the median with its
+spread (min-max), so the ratios (not the absolute seconds) are what to compare across a
+noisy, shared machine. ``--json`` prints one JSON object; ``--quick`` runs a few frames of
+the cheap cases only, to prove the benchmark works (``make test`` does that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from pipeline.paths import ROOT
+
+QUICK_CASES = ("Empty", "CloudFade", "DotsFade")
+CLOUD_CASES = ("Empty", "CloudFade", "DotsFade", "CloudGrow", "DotsGrow", "CloudMorph", "DotsMorph")
+
+
+def spread(samples: Sequence[float]) -> dict[str, Any]:
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "samples": list(samples),
+    }
+
+
+def run_case(
+    case: str, seconds: float, scratch: Path, quality: str = "low", points: int = 3200
+) -> dict[str, Any]:
+    """One timed case in a fresh process (see bench.run_case)."""
+    cmd = [
+        sys.executable, "-m", "bench.run_case", case, "--seconds", str(seconds),
+        "--quality", quality, "--media-dir", str(scratch / case), "--points", str(points),
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench case {case} failed: {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def timed(cmd: Sequence[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} failed: {(proc.stderr or proc.stdout)[-2000:]}")
+    return wall
+
+
+def repeat(n: int, fn: Callable[[], float]) -> dict[str, Any]:
+    return spread([fn() for _ in range(n)])
+
+
+def point_clouds(
+    seconds: float, repeats: int, scratch: Path, points: int, cases: Sequence[str] = CLOUD_CASES
+) -> dict[str, Any]:
+    """The cloud cases, interleaved round by round so drifts in machine load hit all alike."""
+    samples: dict[str, list[float]] = {c: [] for c in [*cases, "encoder"]}
+    for _ in range(repeats):
+        for case in samples:
+            samples[case].append(run_case(case, seconds, scratch, points=points)["seconds"])
+    return {case: spread(s) for case, s in samples.items()}
+
+
+def scene_realtime(scratch: Path, repeats: int) -> dict[str, Any]:
+    """Each lecture scene at low quality: fresh media dir (cold TeX cache), then warm."""
+    from pipeline.executor import RenderJob, run_job
+    from pipeline.storyboard import scene_names
+
+    out: dict[str, Any] = {}
+    for scene in scene_names():
+        media = scratch / "scenes" / scene
+        cold = run_job(RenderJob(scene, "low", media))
+        if not cold.ok:
+            raise RuntimeError(f"{scene} failed: {cold.error}")
+        warm = [
+            run_job(RenderJob(scene, "low", media)).info["render_seconds"] for _ in range(repeats)
+        ]
+        video = cold.info["duration"]
+        out[scene] = {
+            "video_s": video,
+            "fresh_s": cold.info["render_seconds"],
+            "warm": spread(warm),
+            "fresh_ratio": cold.info["render_seconds"] / video,
+            "warm_ratio": statistics.median(warm) / video,
+        }
+    return out
+
+
+def lecture_runs(scratch: Path, qualities: Sequence[str]) -> dict[str, Any]:
+    """The full lecture with --jobs 1 and 2 (--force: everything rendered), then the cache."""
+    lecture = [sys.executable, "-m", "pipeline.cli"]
+    out: dict[str, Any] = {}
+    for quality in qualities:
+        root = scratch / f"lecture-{quality}"
+        for jobs in (1, 2):
+            wall = timed(
+                [
+                    *lecture,
+                    "render",
+                    "-q",
+                    quality,
+                    "-j",
+                    str(jobs),
+                    "--force",
+                    "--output-dir",
+                    str(root),
+                ]
+            )
+            out[f"{quality}_jobs{jobs}_s"] = wall
+        manifest = json.loads((root / quality / "manifest.json").read_text())
+        video = next(e["duration"] for e in manifest["outputs"] if e["path"] == "lecture.mp4")
+        out[f"{quality}_video_s"] = video
+        out[f"{quality}_cached_s"] = timed(
+            [*lecture, "render", "-q", quality, "--output-dir", str(root)]
+        )
+    return out
+
+
+def preview_after_edit(scratch: Path) -> float:
+    """`lecture preview` of one section of a scene: what an author waits for after an edit."""
+    return timed(
+        [sys.executable, "-m", "pipeline.cli", "preview", "MixtureSamplingScene",
+         "--section", "The data", "--no-open", "--output-dir", str(scratch / "preview")]
+    )  # fmt: skip
+
+
+def build_lecture_s(repeats: int) -> dict[str, Any]:
+    code = (
+        "import time; from math_core.lecture import build_lecture; t = time.perf_counter(); "
+        "build_lecture(5); print(time.perf_counter() - t)"
+    )
+    return repeat(
+        repeats,
+        lambda: float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+            ).stdout
+        ),
+    )
+
+
+def peak_rss(scratch: Path) -> float:
+    """Peak resident memory (MiB) of a worker rendering the heaviest scene at low quality."""
+    return float(run_case("scene:MixtureSamplingScene", 0, scratch)["rss_mib"])
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ffmpeg = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout.split(
+        "\n"
+    )[0]
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "manim": version("manim"),
+        "numpy": version("numpy"),
+        "ffmpeg": ffmpeg.removeprefix("ffmpeg version ").split(" ")[0],
+        "platform": platform.platform(),
+    }
+
+
+def run(quick: bool, repeats: int, high: bool) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="lecture-bench-") as tmp:
+        scratch = Path(tmp)
+        seconds, points = (0.5, 400) if quick else (6.0, 3200)
+        cases = QUICK_CASES if quick else CLOUD_CASES
+        clouds = point_clouds(seconds, 1 if quick else repeats, scratch, points, cases)
+        med = {case: r["median"] for case, r in clouds.items()}
+        result: dict[str, Any] = {
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "machine": machine(),
+            "quick": quick,
+            "cloud_seconds_of_video": seconds,
+            "cloud_points": points,
+            "point_cloud": clouds,
+            "point_cloud_vs_dot": med["DotsFade"] / med["CloudFade"],
+            "point_cloud_vs_floor": med["CloudFade"] / med["Empty"],
+            "encoder_vs_floor": med["encoder"] / med["Empty"],
+            "build_lecture_s": build_lecture_s(1 if quick else repeats)["median"],
+        }
+        if quick:
+            return result
+        result["point_cloud_grow_vs_dot"] = med["DotsGrow"] / med["CloudGrow"]
+        result["point_cloud_grow_vs_floor"] = med["CloudGrow"] / med["Empty"]
+        result["point_cloud_morph_vs_dot"] = med["DotsMorph"] / med["CloudMorph"]
+        result["point_cloud_morph_vs_floor"] = med["CloudMorph"] / med["Empty"]
+        scenes = scene_realtime(scratch, repeats)
+        result["scenes"] = scenes
+        result["scene_realtime_low"] = {s: round(v["warm_ratio"], 3) for s, v in scenes.items()}
+        result["scene_realtime_low_fresh"] = {
+            s: round(v["fresh_ratio"], 3) for s, v in scenes.items()
+        }
+        result["peak_rss_mib"] = peak_rss(scratch)
+        result["preview_section_s"] = preview_after_edit(scratch)
+        lec = lecture_runs(scratch, ["low", "high"] if high else ["low"])
+        result["lecture"] = lec
+        result["lecture_realtime_low_jobs2"] = lec["low_jobs2_s"] / lec["low_video_s"]
+        result["speedup_jobs2_low"] = lec["low_jobs1_s"] / lec["low_jobs2_s"]
+        result["cached_rerender_s"] = lec["low_cached_s"]
+        if high:
+            result["lecture_realtime_high_jobs2"] = lec["high_jobs2_s"] / lec["high_video_s"]
+            result["speedup_jobs2_high"] = lec["high_jobs1_s"] / lec["high_jobs2_s"]
+        return result
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"machine: {result['machine']['cores']} cores, {result['machine']['cpu']}; "
+        f"manim {result['machine']['manim']}, ffmpeg {result['machine']['ffmpeg']}",
+        "",
+        f"point clouds, {result['cloud_points']} points, "
+        f"{result['cloud_seconds_of_video']:g} s of video at 480p15",
+    ]
+    lines.append(f"  {'case':<12} {'median s':>9} {'min':>7} {'max':>7} {'x empty':>8}")
+    floor = result["point_cloud"]["Empty"]["median"]
+    for case, r in result["point_cloud"].items():
+        low, high, times = r["min"], r["max"], r["median"] / floor
+        lines.append(f"  {case:<12} {r['median']:9.2f} {low:7.2f} {high:7.2f} {times:8.1f}")
+    lines.append("")
+    for key in (
+        "point_cloud_vs_dot",
+        "point_cloud_vs_floor",
+        "point_cloud_grow_vs_dot",
+        "point_cloud_grow_vs_floor",
+        "point_cloud_morph_vs_dot",
+        "point_cloud_morph_vs_floor",
+        "encoder_vs_floor",
+        "build_lecture_s",
+    ):
+        if key in result:
+            lines.append(f"  {key:<28} {result[key]:8.2f}")
+    if "scenes" in result:
+        lines += ["", f"  {'scene (low)':<34} {'video s':>8} {'fresh':>7} {'warm':>7}"]
+        for scene, r in result["scenes"].items():
+            lines.append(
+                f"  {scene:<34} {r['video_s']:8.1f} {r['fresh_ratio']:7.2f} {r['warm_ratio']:7.2f}"
+            )
+        lines.append("")
+        for key in (
+            "lecture_realtime_low_jobs2",
+            "speedup_jobs2_low",
+            "lecture_realtime_high_jobs2",
+            "speedup_jobs2_high",
+            "cached_rerender_s",
+            "preview_section_s",
+            "peak_rss_mib",
+        ):
+            if key in result:
+                lines.append(f"  {key:<28} {result[key]:8.2f}")
+        for key, value in result["lecture"].items():
+            lines.append(f"  lecture {key:<20} {value:8.1f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="a few frames of the cheap cases")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case (median reported)")
+    parser.add_argument("--no-high", action="store_true", help="skip the high-quality lecture")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error(f"--repeat must be a positive integer, got {args.repeat}")
+    if shutil.which("ffmpeg") is None:
+        parser.error("ffmpeg is not on PATH; run `lecture doctor`")
+    result = run(args.quick, args.repeat, not args.no_high)
+    print(json.dumps(result, indent=2) if args.json else table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

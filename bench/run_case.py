@@ -1,0 +1,91 @@
+"""Run one timed case in this (fresh) process and print a JSON line with its seconds.
+
+``python -m bench.run_case CASE --seconds S --media-dir DIR [--quality low]``: CASE is a
+point-cloud scene of :mod:`bench.scenes`, ``encoder`` (raw frames through the encoder
+Manim uses) or ``scene:NAME`` (a lecture scene, for its memory). Only the work itself is
+timed, not the interpreter's start or imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.paths import MANIM_CFG
+from pipeline.quality import QUALITIES
+
+
+def encode_frames(n_frames: int, width: int, height: int, fps: int, path: Path) -> None:
+    """What Manim's file writer does with finished frames: libx264, crf 23, yuv420p."""
+    import av
+
+    frame = np.zeros((height, width, 4), dtype=np.uint8)
+    frame[..., :3] = (16, 18, 24)
+    frame[..., 3] = 255
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=fps, options={"crf": "23", "an": "1"})
+        stream.pix_fmt, stream.width, stream.height = "yuv420p", width, height
+        for i in range(n_frames):
+            # A moving bar, so the encoder has something to code, like an animation.
+            frame[:, :, :3] = (16, 18, 24)
+            frame[:, (i * 7) % width : (i * 7) % width + 40, :3] = 200
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgba")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run_case")
+    parser.add_argument("case")
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--quality", default="low")
+    parser.add_argument("--media-dir", type=Path, required=True)
+    parser.add_argument("--points", type=int, default=3200)
+    args = parser.parse_args()
+    _, height, fps = QUALITIES[args.quality]
+    width = round(height * 16 / 9) // 2 * 2
+    if args.case.startswith("scene:"):
+        from pipeline.worker import render_scene
+
+        info = render_scene(args.case.removeprefix("scene:"), args.quality, args.media_dir)
+        wall = info["render_seconds"]
+    elif args.case == "encoder":
+        start = time.perf_counter()
+        args.media_dir.mkdir(parents=True, exist_ok=True)
+        encode_frames(round(args.seconds * fps), width, height, fps, args.media_dir / "enc.mp4")
+        wall = time.perf_counter() - start
+    else:
+        from manim import config, tempconfig
+
+        from bench import scenes
+        from math_core.lecture import build_lecture
+
+        scenes.N_POINTS = args.points
+        build_lecture(5)  # computed before the clock starts, as a render worker has it cached
+        config.digest_file(str(MANIM_CFG))
+        cls = scenes.CASES[args.case]
+        cls.seconds = args.seconds
+        scene_options = {
+            "quality": QUALITIES[args.quality][0],
+            "media_dir": str(args.media_dir),
+            "save_sections": False,
+        }
+        with tempconfig(scene_options):
+            scene = cls()
+            start = time.perf_counter()
+            scene.render()
+            wall = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(json.dumps({"case": args.case, "seconds": wall, "rss_mib": rss}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
