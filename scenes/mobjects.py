@@ -9,6 +9,7 @@ milliseconds per frame.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from manim import (
     VMobject,
 )
 from manim.utils.color import color_to_rgb
+from scipy import sparse
 
 from scenes import theme
 
@@ -63,6 +65,8 @@ class DotCloud(PMobject):
         self.radius = float(radius)
         self.shown = float(n)
         self.fade_factor = 1.0
+        #: what LectureCamera last worked out about which pixels the dots cover
+        self.splat_cache: SplatGeometry | None = None
         self.points = np.column_stack([xy[:, :2], np.zeros(n)])
         alpha = np.broadcast_to(np.asarray(opacity, dtype=float), (n,))
         self.rgbas = np.column_stack([_rgb_rows(colors, n), alpha])
@@ -90,6 +94,10 @@ class DotCloud(PMobject):
         return self
 
 
+#: dots that moved less than 1/SUBPIXELS of a pixel are drawn where they were
+SUBPIXELS = 64
+
+
 class LectureCamera(Camera):
     """Manim's cairo camera, plus a numpy splatter for :class:`DotCloud`."""
 
@@ -105,63 +113,111 @@ class LectureCamera(Camera):
 
         Overlapping dots blend order-independently: the covered fraction is
         1 - prod(1 - alpha_i) and the colour is the alpha-weighted mean, which looks like
-        painting translucent dots without a sort and works with ``np.bincount``.
+        painting translucent dots without a sort. Which pixels each dot covers, and how much,
+        depends only on the positions: it is computed once and reused for as long as the
+        points stay where they are (fades, growth and recolouring change only the weights).
         """
-        count = int(np.ceil(cloud.shown))
+        # min: interpolation can leave ``shown`` a rounding error above the point count.
+        count = min(int(np.ceil(cloud.shown)), len(cloud))
         if count <= 0 or cloud.fade_factor <= 0:
             return
-        pts = cloud.points[:count]
-        rgbas = cloud.rgbas[:count]
+        alpha = np.zeros(len(cloud))
+        alpha[:count] = cloud.rgbas[:count, 3] * cloud.fade_factor
         # The last, partly shown point fades in rather than popping.
-        alpha = rgbas[:, 3] * cloud.fade_factor
-        if count > cloud.shown:
-            alpha = alpha.copy()
-            alpha[-1] *= cloud.shown - (count - 1)
-        ph, pw = self.pixel_height, self.pixel_width
-        scale = pw / self.frame_width
-        r_px = max(cloud.radius * scale, 0.75)
-        centres = self.points_to_subpixel_coords(cloud, pts)
-        reach = int(np.ceil(r_px + 0.5))
-        offs = np.arange(-reach, reach + 1)
-        ox, oy = np.meshgrid(offs, offs)
-        ox, oy = ox.ravel(), oy.ravel()
-        base = np.floor(centres).astype(np.int64)
-        px = base[:, 0, None] + ox  # (n, window)
-        py = base[:, 1, None] + oy
-        # Distance from each pixel centre to the dot centre, then a 1-pixel soft edge.
-        dx = px + 0.5 - centres[:, 0, None]
-        dy = py + 0.5 - centres[:, 1, None]
-        cover = np.clip(r_px + 0.5 - np.hypot(dx, dy), 0.0, 1.0)
-        a = cover * alpha[:, None]
-        keep = (a > 0.002) & (px >= 0) & (px < pw) & (py >= 0) & (py < ph)
-        if not keep.any():
+        alpha[count - 1] *= min(1.0, cloud.shown - (count - 1))
+        geometry = self.splat_geometry(cloud)
+        if geometry.touched.size == 0:
             return
-        idx = (py * pw + px)[keep]
-        a = a[keep]
-        cols = np.broadcast_to(rgbas[:, None, :3], (*keep.shape, 3))[keep]
-        size = ph * pw
-        log_clear = np.bincount(idx, weights=np.log1p(-np.minimum(a, 0.999)), minlength=size)
-        total_a = np.bincount(idx, weights=a, minlength=size)
-        touched = np.flatnonzero(total_a)
-        coverage = 1.0 - np.exp(log_clear[touched])
-        mean_rgb = (
-            np.stack(
-                [
-                    np.bincount(idx, weights=a * cols[:, c], minlength=size)[touched]
-                    for c in range(3)
-                ],
-                axis=1,
-            )
-            / total_a[touched, None]
-        )
-        flat = pixel_array.reshape(size, pixel_array.shape[2])
+        a = geometry.cover * alpha[geometry.owner]
+        log_clear = np.add.reduceat(np.log1p(-np.minimum(a, 0.999)), geometry.starts)
+        # Sums over each pixel's dots as sparse products: much faster than reduceat on (E, 3).
+        total_a = geometry.weights @ alpha
+        sums = geometry.weights @ (alpha[:, None] * cloud.rgbas[:, :3])
+        lit = total_a > 0
+        touched = geometry.touched[lit]
+        coverage = -np.expm1(log_clear[lit])[:, None]
+        mean_rgb = sums[lit] / total_a[lit, None]
+        flat = pixel_array.reshape(-1, pixel_array.shape[2])
         below = flat[touched, :3].astype(float)
-        mixed = below * (1 - coverage[:, None]) + 255.0 * mean_rgb * coverage[:, None]
+        mixed = below * (1 - coverage) + 255.0 * mean_rgb * coverage
         flat[touched, :3] = np.clip(np.rint(mixed), 0, 255).astype(pixel_array.dtype)
         if pixel_array.shape[2] == 4:
-            under_a = flat[touched, 3].astype(float) / 255.0
+            under_a = flat[touched, 3:4].astype(float) / 255.0
             new_a = under_a + (1 - under_a) * coverage
-            flat[touched, 3] = np.clip(np.rint(255 * new_a), 0, 255).astype(pixel_array.dtype)
+            flat[touched, 3:4] = np.clip(np.rint(255 * new_a), 0, 255).astype(pixel_array.dtype)
+
+    def splat_geometry(self, cloud: DotCloud) -> SplatGeometry:
+        """The pixels every dot covers, cached on the cloud until a dot moves.
+
+        Positions are compared in pixels, to 1/64 of a pixel: a fade's interpolation nudges
+        the points by rounding errors, and those must not cost a rebuild every frame.
+        """
+        centres = self.points_to_subpixel_coords(cloud, cloud.points)
+        r_px = max(cloud.radius * self.pixel_width / self.frame_width, 0.75)
+        snapped = np.rint(centres * SUBPIXELS).astype(np.int64)
+        key = (self.pixel_width, self.pixel_height, r_px, hash(snapped.tobytes()))
+        cached = cloud.splat_cache
+        if cached is not None and cached.key == key:
+            return cached
+        geometry = SplatGeometry.build(key, centres, r_px, self.pixel_width, self.pixel_height)
+        cloud.splat_cache = geometry
+        return geometry
+
+
+@dataclass(frozen=True)
+class SplatGeometry:
+    """Which pixels a cloud's dots cover, grouped by pixel.
+
+    Entry e says dot ``owner[e]`` covers fraction ``cover[e]`` of a pixel; the entries of
+    pixel ``touched[i]`` run from ``starts[i]`` to the next start, ready for ``reduceat``.
+    """
+
+    key: tuple[Any, ...]
+    touched: np.ndarray
+    starts: np.ndarray
+    owner: np.ndarray
+    cover: np.ndarray
+    #: the same as a sparse (pixel x dot) matrix of covered fractions
+    weights: sparse.csr_matrix
+
+    @staticmethod
+    def disc_offsets(r_px: float) -> tuple[np.ndarray, np.ndarray]:
+        """Pixel offsets from a dot's pixel that its disc (plus a 1-pixel soft edge) can reach.
+
+        A window's corners are out of reach wherever in its pixel the centre lies; dropping
+        them halves the work.
+        """
+        reach = int(np.ceil(r_px + 0.5))
+        offs = np.arange(-reach, reach + 1)
+        ox, oy = (o.ravel() for o in np.meshgrid(offs, offs))
+        # Nearest distance between the centre of pixel o and a dot centre anywhere in [0, 1).
+        gap_x = np.maximum(np.abs(ox) - 0.5, 0.0)
+        gap_y = np.maximum(np.abs(oy) - 0.5, 0.0)
+        near = np.hypot(gap_x, gap_y) < r_px + 0.5
+        return ox[near], oy[near]
+
+    @classmethod
+    def build(
+        cls, key: tuple[Any, ...], centres: np.ndarray, r_px: float, width: int, height: int
+    ) -> SplatGeometry:
+        ox, oy = cls.disc_offsets(r_px)
+        base = np.floor(centres).astype(np.int64)
+        frac = centres - base
+        px = base[:, 0, None] + ox
+        py = base[:, 1, None] + oy
+        # Distance from each pixel centre to the dot centre, then a 1-pixel soft edge.
+        dist = np.hypot(ox + 0.5 - frac[:, 0, None], oy + 0.5 - frac[:, 1, None])
+        cover = np.clip(r_px + 0.5 - dist, 0.0, 1.0)
+        keep = (cover > 0) & (px >= 0) & (px < width) & (py >= 0) & (py < height)
+        pixel = (py * width + px)[keep]
+        owner = np.nonzero(keep)[0]
+        order = np.argsort(pixel, kind="stable")
+        pixel, owner, cover = pixel[order], owner[order], cover[keep][order]
+        starts = np.flatnonzero(np.r_[True, pixel[1:] != pixel[:-1]]) if pixel.size else pixel
+        weights = sparse.csr_matrix(
+            (cover, owner, np.r_[starts, pixel.size]), shape=(starts.size, len(centres))
+        )
+        return cls(key, pixel[starts], starts, owner, cover, weights)
 
 
 class GrowCloud(Animation):
