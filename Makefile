@@ -36,4 +36,4 @@ doctor: setup
 	$(BIN)/lecture doctor
 
 clean:
-	rm -rf renders/low renders/medium renders/high renders/4k renders/media
+	rm -rf renders/low renders/medium renders/high renders/4k renders/media renders/index.html

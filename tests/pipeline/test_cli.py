@@ -109,3 +109,26 @@ def test_missing_ffmpeg_points_to_doctor(runner: CliRunner, tmp_path: Path) -> N
     )
     assert result.exit_code == 1
     assert "missing ffmpeg: run `lecture doctor`" in result.output
+
+
+def test_unknown_format_lists_the_formats(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["render", "TitleScene", "--format", "mp4,avi"])
+    assert result.exit_code == 2
+    assert "unknown format 'avi'; the formats are mp4, webm, gif, png, mov" in result.output
+    result = runner.invoke(main, ["render", "TitleScene", "--format", ","])
+    assert result.exit_code == 2
+    assert "formats must name at least one of" in result.output
+
+
+def test_a_second_render_into_the_same_directory_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    import fcntl
+
+    out = tmp_path / "low"
+    out.mkdir()
+    with open(out / ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = runner.invoke(main, ["render", "TitleScene", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"another `lecture render` is writing to {out}" in result.output

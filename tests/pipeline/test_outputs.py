@@ -10,14 +10,18 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
+from pipeline.executor import RenderJob, SceneResult, run_job
 from pipeline.media import PARTIAL, probe
 from pipeline.paths import ROOT
+from pipeline.render import RenderRequest
+from pipeline.render import render as render_outputs
 from pipeline.storyboard import EXTRA_SCENES_ENV
 
 pytestmark = pytest.mark.slow
@@ -154,3 +158,29 @@ def test_a_render_killed_midway_leaves_the_previous_outputs(tmp_path: Path, how:
     after = render(tmp_path, "SlowScene", "--format", "mp4,png")
     assert "cached  SlowScene" in after.output
     assert list((tmp_path / "low").rglob(f"{PARTIAL}*")) == []
+
+
+class SerialExecutor:
+    """Another engine behind the same two methods: jobs run one by one when collected."""
+
+    def __init__(self) -> None:
+        self.jobs: list[RenderJob] = []
+
+    def submit(self, job: RenderJob) -> None:
+        self.jobs.append(job)
+
+    def collect(self) -> Iterator[SceneResult]:
+        for job in self.jobs:
+            yield run_job(job)
+
+
+def test_the_pipeline_runs_on_any_executor(tmp_path: Path) -> None:
+    engine = SerialExecutor()
+    request = RenderRequest(["TinyScene", "BrokenScene"], formats=("png",), out_root=tmp_path)
+    report = render_outputs(request, executor=engine)
+    assert [j.scene for j in engine.jobs] == ["TinyScene", "BrokenScene"]
+    assert [(o.scene, o.ok) for o in report.outcomes] == [
+        ("TinyScene", True),
+        ("BrokenScene", False),
+    ]
+    assert (tmp_path / "low" / "clips" / "TinyScene.png").exists()
