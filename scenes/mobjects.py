@@ -128,11 +128,13 @@ class LectureCamera(Camera):
         geometry = self.splat_geometry(cloud)
         if geometry.touched.size == 0:
             return
-        a = geometry.cover * alpha[geometry.owner]
-        log_clear = np.add.reduceat(np.log1p(-np.minimum(a, 0.999)), geometry.starts)
+        w = geometry.weights
+        # Each (pixel, dot) entry's alpha; the product over a pixel's entries needs reduceat.
+        a = w.data * alpha[w.indices]
+        log_clear = np.add.reduceat(np.log1p(-np.minimum(a, 0.999)), w.indptr[:-1])
         # Sums over each pixel's dots as sparse products: much faster than reduceat on (E, 3).
-        total_a = geometry.weights @ alpha
-        sums = geometry.weights @ (alpha[:, None] * cloud.rgbas[:, :3])
+        total_a = w @ alpha
+        sums = w @ (alpha[:, None] * cloud.rgbas[:, :3])
         lit = total_a > 0
         touched = geometry.touched[lit]
         coverage = -np.expm1(log_clear[lit])[:, None]
@@ -166,18 +168,13 @@ class LectureCamera(Camera):
 
 @dataclass(frozen=True)
 class SplatGeometry:
-    """Which pixels a cloud's dots cover, grouped by pixel.
-
-    Entry e says dot ``owner[e]`` covers fraction ``cover[e]`` of a pixel; the entries of
-    pixel ``touched[i]`` run from ``starts[i]`` to the next start, ready for ``reduceat``.
+    """Which pixels a cloud's dots cover: row i of ``weights`` holds, for pixel
+    ``touched[i]`` (a flat index into the frame), the fraction of it each dot covers.
     """
 
     key: tuple[Any, ...]
     touched: np.ndarray
-    starts: np.ndarray
-    owner: np.ndarray
-    cover: np.ndarray
-    #: the same as a sparse (pixel x dot) matrix of covered fractions
+    #: sparse (touched pixel x dot) matrix of covered fractions, rows in ``touched`` order
     weights: sparse.csr_matrix
 
     @staticmethod
@@ -217,7 +214,7 @@ class SplatGeometry:
         weights = sparse.csr_matrix(
             (cover, owner, np.r_[starts, pixel.size]), shape=(starts.size, len(centres))
         )
-        return cls(key, pixel[starts], starts, owner, cover, weights)
+        return cls(key, pixel[starts], weights)
 
 
 class GrowCloud(Animation):
