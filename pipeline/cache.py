@@ -72,16 +72,21 @@ def file_digest(paths: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-@cache
-def _lecture(seed: int) -> Any:
-    from math_core.lecture import build_lecture
-
-    return build_lecture(seed)
-
-
 def lecture_digest(seed: int, sections: Iterable[str]) -> str:
-    lecture = _lecture(seed)
+    from math_core.lecture import build_lecture  # cached per seed by math_core itself
+
+    lecture = build_lecture(seed)
     return digest({name: getattr(lecture, name) for name in sorted(sections)})
+
+
+@cache
+def shared_digest() -> str:
+    """What every scene's key shares: the shared code, manim.cfg and the library versions.
+
+    Computed once per process: a render reads these files once, not once per scene.
+    """
+    files = file_digest([ROOT / p for p in SHARED_SOURCES] + [MANIM_CFG])
+    return digest([files, version("manim"), version("manim-slides")])
 
 
 def scene_key(
@@ -92,8 +97,7 @@ def scene_key(
     parts = {
         "scene": scene_class.__name__,
         "source": file_digest([source]),
-        "shared": file_digest([ROOT / p for p in SHARED_SOURCES] + [MANIM_CFG]),
-        "versions": [version("manim"), version("manim-slides")],
+        "shared": shared_digest(),
         "quality": quality,
         "seed": seed,
         "transparent": transparent,

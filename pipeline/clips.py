@@ -7,10 +7,11 @@ mov: with an alpha channel, from a separate transparent render (see ``pipeline.r
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.media import atomic_path, probe, run_ffmpeg
+from pipeline.media import atomic_path, probe, run_ffmpeg, video_stream
 
 FORMATS = ("mp4", "webm", "gif", "png", "mov")
 DEFAULT_FORMATS = ("mp4", "webm", "gif", "png")
@@ -47,15 +48,11 @@ def poster_time(subcaptions: list[dict[str, float]], duration: float) -> float:
     return max(last["start"], last["end"] - POSTER_LEAD)
 
 
-def _video_stream(path: Path) -> dict:
-    return next(s for s in probe(path)["streams"] if s["codec_type"] == "video")
-
-
 def make_clip(src: Path, fmt: str, dst: Path, poster_at: float = 0.0) -> None:
     """Write ``src`` as format ``fmt`` to ``dst`` (atomically)."""
     with atomic_path(dst) as tmp:
         if fmt == "mp4":
-            video = _video_stream(src)
+            video = video_stream(probe(src))
             if (video["codec_name"], video.get("pix_fmt")) == ("h264", "yuv420p"):
                 codec = ["-c:v", "copy"]  # Manim's movie already is H.264 4:2:0: just remux
             else:
@@ -84,6 +81,6 @@ def make_clip(src: Path, fmt: str, dst: Path, poster_at: float = 0.0) -> None:
                  "-update", "1", "-f", "image2", "-c:v", "png", str(tmp)]
             )  # fmt: skip
         elif fmt == "mov":
-            run_ffmpeg(["-i", str(src), "-c", "copy", "-f", "mov", str(tmp)])
+            shutil.copyfile(src, tmp)  # the transparent render already is the clip
         else:
             raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")

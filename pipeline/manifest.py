@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.media import probe, write_text_atomic
+from pipeline.media import probe, video_stream, write_text_atomic
 
 MANIFEST = "manifest.json"
 #: formats ffprobe can describe (duration, frame size)
@@ -29,7 +29,7 @@ def describe(path: Path, root: Path, scene: str, fmt: str, source_hash: str) -> 
     }
     if fmt in MEDIA:
         info = probe(path)
-        video = next(s for s in info["streams"] if s["codec_type"] == "video")
+        video = video_stream(info)
         entry["width"], entry["height"] = video["width"], video["height"]
         if fmt != "png":
             entry["duration"] = round(float(info["format"]["duration"]), 3)

@@ -18,8 +18,9 @@ def _umask() -> int:
     return mask
 
 
-#: mkstemp makes files only their owner can read; finished outputs get the usual mode
+#: mkstemp/mkdtemp make private files and folders; finished outputs get the usual modes
 FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()
 #: prefix of files still being written; a killed render may leave some, the next one sweeps them
 PARTIAL = ".partial."
 
@@ -77,7 +78,7 @@ def atomic_dir(final: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f"{PARTIAL}{final.name}.", dir=final.parent))
     try:
         yield tmp
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, DIR_MODE)
         old = final.with_name(f"{PARTIAL}{final.name}.old")
         if final.exists():
             os.replace(final, old)
@@ -107,6 +108,11 @@ def probe(path: Path) -> dict:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(proc.stdout)
+
+
+def video_stream(info: dict) -> dict:
+    """The (first) video stream of ffprobe's answer from :func:`probe`."""
+    return next(s for s in info["streams"] if s["codec_type"] == "video")
 
 
 def duration_of(path: Path) -> float:

@@ -18,7 +18,7 @@ import fcntl
 import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,14 +147,25 @@ class _Outputs:
         self.made: list[str] = []
 
     def ensure(
-        self, path: Path, scene: str, fmt: str, key: str, make: Callable[[Path], None]
+        self, path: Path, scene: str, fmt: str, key: str, make: Callable[[Path], object]
     ) -> None:
-        entry = manifest.current(self.old, self.out_dir, path, key)
-        if entry is None:
-            make(path)
-            entry = manifest.describe(path, self.out_dir, scene, fmt, key)
-            self.made.append(entry["path"])
-        self.new[entry["path"]] = entry
+        self.ensure_all({path: fmt}, scene, key, lambda: make(path))
+
+    def ensure_all(
+        self, files: dict[Path, str], scene: str, key: str, make: Callable[[], object]
+    ) -> None:
+        """Files made together (path -> format): reuse them if all are current, else make all."""
+        entries = [manifest.current(self.old, self.out_dir, path, key) for path in files]
+        if not all(entries):
+            make()
+            entries = [
+                manifest.describe(path, self.out_dir, scene, fmt, key)
+                for path, fmt in files.items()
+            ]
+            self.made += [e["path"] for e in entries]
+        for entry in entries:
+            assert entry is not None
+            self.new[entry["path"]] = entry
 
     def entries(self) -> list[dict[str, Any]]:
         kept = {
@@ -163,10 +174,6 @@ class _Outputs:
             if e["path"] not in self.new and (self.out_dir / e["path"]).exists()
         }
         return [*kept.values(), *self.new.values()]
-
-
-def _write_text(text: str) -> Callable[[Path], None]:
-    return lambda path: write_text_atomic(path, text) and None
 
 
 def _scene_outputs(
@@ -189,7 +196,9 @@ def _scene_outputs(
                 lambda p, fmt=fmt: clips.make_clip(movie, fmt, p, at),
             )  # fmt: skip
     vtt = captions.to_vtt(captions.scene_cues(info["subcaptions"]))
-    outputs.ensure(out_dir / "clips" / f"{scene}.vtt", scene, "vtt", key, _write_text(vtt))
+    outputs.ensure(
+        out_dir / "clips" / f"{scene}.vtt", scene, "vtt", key, lambda p: write_text_atomic(p, vtt)
+    )
 
 
 def _store(result: SceneResult, out_dir: Path, quality: str, seed: int) -> dict[str, Any]:
@@ -199,9 +208,22 @@ def _store(result: SceneResult, out_dir: Path, quality: str, seed: int) -> dict[
     copy_atomic(Path(info["movie"]), movie)
     info["final"] = str(movie)
     info["hash"] = scene_key(find_scene(job.scene), quality, seed, info["reads"], job.transparent)
-    with atomic_path(sidecar_path(out_dir, job.scene, job.transparent)) as tmp:
-        tmp.write_text(json.dumps(info, indent=2))
+    write_text_atomic(sidecar_path(out_dir, job.scene, job.transparent), json.dumps(info, indent=2))
     return info
+
+
+def _finish(result: SceneResult, outputs: _Outputs, request: RenderRequest) -> SceneOutcome:
+    """Store a finished render and make its clips; a failure of either is the scene's."""
+    outcome = SceneOutcome(
+        result.scene, result.ok, error=result.error, transparent=result.job.transparent
+    )
+    if result.ok:
+        outcome.info = _store(result, outputs.out_dir, request.quality, request.seed)
+        try:
+            _scene_outputs(outputs, outcome.info, request.formats, outcome.transparent)
+        except (RuntimeError, OSError) as exc:
+            outcome.ok, outcome.error = False, f"making its clips: {exc}"
+    return outcome
 
 
 def render(
@@ -240,36 +262,17 @@ def render(
                 if on_event:
                     on_event(outcome)
         if pending:
-            own = LocalExecutor(request.jobs) if executor is None else None
-            runner: Executor = own or executor  # type: ignore[assignment]
-            try:
+            # Our own LocalExecutor is closed (and its workers killed on an error) here; a
+            # caller's executor is the caller's to manage.
+            engine = LocalExecutor(request.jobs) if executor is None else nullcontext(executor)
+            with engine as runner:
                 for job in pending:
                     runner.submit(job)
                 for result in runner.collect():
-                    outcome = SceneOutcome(
-                        result.scene,
-                        result.ok,
-                        error=result.error,
-                        transparent=result.job.transparent,
-                    )
-                    if result.ok:
-                        outcome.info = _store(result, out_dir, request.quality, request.seed)
-                        try:
-                            _scene_outputs(
-                                outputs, outcome.info, request.formats, outcome.transparent
-                            )
-                        except (RuntimeError, OSError) as exc:
-                            outcome.ok, outcome.error = False, f"making its clips: {exc}"
+                    outcome = _finish(result, outputs, request)
                     report.outcomes.append(outcome)
                     if on_event:
                         on_event(outcome)
-            except BaseException:
-                if own is not None:
-                    own.kill()
-                raise
-            finally:
-                if own is not None:
-                    own.__exit__(None, None, None)
         order = {n: i for i, n in enumerate(request.scenes)}
         report.outcomes.sort(key=lambda o: (order[o.scene], o.transparent))
         lecture_scenes = [o for o in report.outcomes if not o.transparent]
@@ -300,55 +303,43 @@ def chapter_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
 
 def _lecture_outputs(outputs: _Outputs, infos: list[dict[str, Any]]) -> Path:
     out_dir = outputs.out_dir
+    files = {out_dir / "lecture.srt": "srt", out_dir / "lecture.vtt": "vtt"}
+    files[out_dir / "lecture.mp4"] = "mp4"
     key = digest([info["hash"] for info in infos])[:16]
+    outputs.ensure_all(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir))
+    return out_dir / "lecture.mp4"
+
+
+def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path) -> None:
+    """lecture.srt and .vtt from the scenes' captions, then lecture.mp4 with chapters and them."""
     movies = [Path(info["final"]) for info in infos]
-    final = out_dir / "lecture.mp4"
-    if all(
-        manifest.current(outputs.old, out_dir, out_dir / f"lecture.{ext}", key)
-        for ext in ("mp4", "srt", "vtt")
-    ):
-        for ext in ("mp4", "srt", "vtt"):
-            outputs.ensure(out_dir / f"lecture.{ext}", LECTURE, ext, key, lambda p: None)
-        return final
     durations = [duration_of(m) for m in movies]
     titles = [find_scene(info["scene"]).title or info["scene"] for info in infos]
     cues = captions.lecture_cues([info["subcaptions"] for info in infos], durations)
-    outputs.ensure(out_dir / "lecture.srt", LECTURE, "srt", key, _write_text(captions.to_srt(cues)))
-    outputs.ensure(out_dir / "lecture.vtt", LECTURE, "vtt", key, _write_text(captions.to_vtt(cues)))
-
-    def assemble(path: Path) -> None:
-        with tempfile.TemporaryDirectory() as scratch, atomic_path(path) as tmp:
-            listing, meta = Path(scratch) / "concat.txt", Path(scratch) / "chapters.txt"
-            listing.write_text("".join(f"file '{m.resolve()}'\n" for m in movies))
-            meta.write_text(chapter_metadata(titles, durations))
-            run_ffmpeg(
-                [
-                    "-f", "concat", "-safe", "0", "-i", str(listing),
-                    "-i", str(meta), "-i", str(out_dir / "lecture.srt"),
-                    "-map", "0:v", "-map", "2:s", "-map_metadata", "1", "-map_chapters", "1",
-                    "-c:v", "copy", "-c:s", "mov_text",
-                    "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Narration",
-                    "-movflags", "+faststart", "-f", "mp4", str(tmp),
-                ]
-            )  # fmt: skip
-
-    outputs.ensure(final, LECTURE, "mp4", key, assemble)
-    return final
+    write_text_atomic(out_dir / "lecture.srt", captions.to_srt(cues))
+    write_text_atomic(out_dir / "lecture.vtt", captions.to_vtt(cues))
+    with tempfile.TemporaryDirectory() as scratch, atomic_path(out_dir / "lecture.mp4") as tmp:
+        listing, meta = Path(scratch) / "concat.txt", Path(scratch) / "chapters.txt"
+        listing.write_text("".join(f"file '{m.resolve()}'\n" for m in movies))
+        meta.write_text(chapter_metadata(titles, durations))
+        run_ffmpeg(
+            [
+                "-f", "concat", "-safe", "0", "-i", str(listing),
+                "-i", str(meta), "-i", str(out_dir / "lecture.srt"),
+                "-map", "0:v", "-map", "2:s", "-map_metadata", "1", "-map_chapters", "1",
+                "-c:v", "copy", "-c:s", "mov_text",
+                "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Narration",
+                "-movflags", "+faststart", "-f", "mp4", str(tmp),
+            ]
+        )  # fmt: skip
 
 
 def _deck_outputs(outputs: _Outputs, infos: list[dict[str, Any]]) -> Path:
     from pipeline.deck import DECK_DIR, build_deck
 
-    out_dir = outputs.out_dir
+    deck = outputs.out_dir / DECK_DIR
+    files = {deck / "lecture.html": "html", deck / "lecture.pptx": "pptx"}
     key = digest(["deck", *[info["hash"] for info in infos]])[:16]
-    html, pptx = out_dir / DECK_DIR / "lecture.html", out_dir / DECK_DIR / "lecture.pptx"
-    if not all(manifest.current(outputs.old, out_dir, p, key) for p in (html, pptx)):
-        build_deck([Path(info["slides"]) for info in infos], out_dir / DECK_DIR)
-        outputs.old = [
-            e
-            for e in outputs.old
-            if e["path"] not in {"slides/lecture.html", "slides/lecture.pptx"}
-        ]
-    outputs.ensure(html, LECTURE, "html", key, lambda p: None)
-    outputs.ensure(pptx, LECTURE, "pptx", key, lambda p: None)
-    return html
+    slides = [Path(info["slides"]) for info in infos]
+    outputs.ensure_all(files, LECTURE, key, lambda: build_deck(slides, deck))
+    return deck / "lecture.html"

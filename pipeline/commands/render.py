@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.options import output_dir_option, quality_option, seed_option
+
+if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` need not wait for
+    from pipeline.render import RenderReport, RenderRequest, SceneOutcome
 
 jobs_option = click.option(
     "--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
@@ -42,14 +46,13 @@ def check_tools() -> None:
         raise click.ClickException(hint)
 
 
-def run_render(request: object) -> object:
+def run_render(request: RenderRequest) -> RenderReport:
     """Run a render with a progress bar; print one line per scene; fail if any scene failed."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from pipeline.render import RenderReport, RenderRequest, SceneOutcome, render
+    from pipeline.render import render
 
-    assert isinstance(request, RenderRequest)
     console = Console(highlight=False)
     total = len(request.scenes) * (2 if "mov" in request.formats else 1)
     start = time.perf_counter()
@@ -78,7 +81,7 @@ def run_render(request: object) -> object:
             progress.advance(task)
 
         try:
-            report: RenderReport = render(request, on_event=done)
+            report = render(request, on_event=done)
         except (RuntimeError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from None
     for path in report.rebuilt:

@@ -29,13 +29,12 @@ def slides(quality: str, jobs: int, force: bool, seed: int, output_dir: Path) ->
     One slide per beat, the narration as speaker notes. Scenes not rendered yet (or changed)
     are rendered first; the HTML deck needs no network (keys: arrows, N for notes).
     """
-    from pipeline.render import RenderReport, RenderRequest, resolve_scenes
+    from pipeline.render import RenderRequest, resolve_scenes
 
     check_jobs(jobs)
     check_tools()
     check_output_dir(output_dir / quality)
     request = RenderRequest(resolve_scenes([]), quality, (), jobs, seed, output_dir, force)
     report = run_render(request)
-    assert isinstance(report, RenderReport)
-    assert report.deck is not None
+    assert report.deck is not None, "every scene rendered, so the deck was built"
     click.echo(f"{report.deck}\n{report.deck.with_suffix('.pptx')}")

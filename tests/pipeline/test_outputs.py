@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from pipeline.cli import main
 from pipeline.executor import RenderJob, SceneResult, run_job
-from pipeline.media import PARTIAL, probe
+from pipeline.media import PARTIAL, probe, video_stream
 from pipeline.paths import ROOT
 from pipeline.render import RenderRequest
 from pipeline.render import render as render_outputs
@@ -46,8 +46,8 @@ def snapshot(root: Path) -> dict[str, str]:
     }
 
 
-def video_stream(path: Path) -> dict:
-    return next(s for s in probe(path)["streams"] if s["codec_type"] == "video")
+def stream_of(path: Path) -> dict:
+    return video_stream(probe(path))
 
 
 def test_every_format_is_made_and_listed_in_the_manifest(tmp_path: Path) -> None:
@@ -56,18 +56,18 @@ def test_every_format_is_made_and_listed_in_the_manifest(tmp_path: Path) -> None
     clips = tmp_path / "low" / "clips"
     sidecar = json.loads((tmp_path / "low" / "scenes" / "TinyScene.json").read_text())
 
-    mp4 = video_stream(clips / "TinyScene.mp4")
+    mp4 = stream_of(clips / "TinyScene.mp4")
     assert (mp4["codec_name"], mp4["pix_fmt"], mp4["height"]) == ("h264", "yuv420p", 480)
     data = (clips / "TinyScene.mp4").read_bytes()
     assert data.index(b"moov") < data.index(b"mdat"), "faststart: the index must come first"
-    assert video_stream(clips / "TinyScene.webm")["codec_name"] == "vp9"
-    gif = video_stream(clips / "TinyScene.gif")
+    assert stream_of(clips / "TinyScene.webm")["codec_name"] == "vp9"
+    gif = stream_of(clips / "TinyScene.gif")
     assert gif["codec_name"] == "gif"
     assert gif["width"] <= 480
     assert (clips / "TinyScene.gif").stat().st_size < 400_000
-    png = video_stream(clips / "TinyScene.png")
+    png = stream_of(clips / "TinyScene.png")
     assert (png["width"], png["height"]) == (854, 480)
-    mov = video_stream(clips / "TinyScene.mov")
+    mov = stream_of(clips / "TinyScene.mov")
     assert "a" in mov["pix_fmt"].removeprefix("yuv"), f"no alpha channel in {mov['pix_fmt']}"
     assert "WEBVTT" in (clips / "TinyScene.vtt").read_text()
 

@@ -19,7 +19,7 @@ from pptx import Presentation
 
 from pipeline.cli import main
 from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
-from pipeline.media import probe
+from pipeline.media import probe, video_stream
 from pipeline.render import chapter_metadata
 from scenes import SCENES_IN_ORDER
 
@@ -84,7 +84,7 @@ def test_lecture_has_a_chapter_per_scene_and_a_subtitle_track(
     assert np.all(np.diff(starts) > 0)
     ends = [float(c["end_time"]) for c in info["chapters"]]
     assert ends[-1] == pytest.approx(float(info["format"]["duration"]), abs=0.15)
-    video = next(s for s in info["streams"] if s["codec_type"] == "video")
+    video = video_stream(info)
     assert (video["codec_name"], video["height"]) == ("h264", 480)
     subs = [s for s in info["streams"] if s["codec_type"] == "subtitle"]
     assert [(s["codec_name"], s["tags"]["language"]) for s in subs] == [("mov_text", "eng")]
