@@ -11,7 +11,9 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.media import atomic_path, probe, run_ffmpeg, video_stream
+import numpy as np
+
+from pipeline.media import atomic_path, probe, run_ffmpeg, run_ffmpeg_bytes, video_stream
 
 FORMATS = ("mp4", "webm", "gif", "png", "mov")
 DEFAULT_FORMATS = ("mp4", "webm", "gif", "png")
@@ -35,17 +37,39 @@ def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in names)
 
 
-#: scenes end by fading out over about a second: the poster is taken just before that
-POSTER_LEAD = 1.5
+#: seconds before the end of the last beat at which a poster may be taken, latest first
+#: (0.1 s before the end still lands on the last frame at 15 fps)
+POSTER_CANDIDATES = (0.1, 0.5, 1.5, 2.5, 4.0)
+#: a candidate counts as complete if it has this share of the fullest candidate's ink
+POSTER_INK_SHARE = 0.9
 
 
-def poster_time(subcaptions: list[dict[str, float]], duration: float) -> float:
-    """The poster moment: late in the last beat, when its picture is complete, before the
-    closing fade."""
+def ink(frame: np.ndarray) -> float:
+    """Share of a grey frame's pixels that stand out from its background (its median)."""
+    return float(np.mean(np.abs(frame.astype(int) - int(np.median(frame))) > 24))
+
+
+def grey_frame(movie: Path, at: float, size: tuple[int, int] = (160, 90)) -> np.ndarray:
+    raw = run_ffmpeg_bytes(
+        ["-ss", f"{at:.3f}", "-i", str(movie), "-frames:v", "1", "-vf",
+         f"scale={size[0]}:{size[1]}", "-f", "rawvideo", "-pix_fmt", "gray", "-"]
+    )  # fmt: skip
+    return np.frombuffer(raw, dtype=np.uint8).reshape(size[1], size[0])
+
+
+def poster_time(movie: Path, subcaptions: list[dict[str, float]], duration: float) -> float:
+    """The poster moment: the latest time in the last beat whose picture is complete.
+
+    Some scenes hold their final picture to the end, others fade it out or are still
+    writing their last line a second before; so look at a few moments near the end and take
+    the latest one that shows (nearly) as much as the fullest of them.
+    """
     if not subcaptions:
         return duration / 2
-    last = subcaptions[-1]
-    return max(last["start"], last["end"] - POSTER_LEAD)
+    start, end = subcaptions[-1]["start"], min(subcaptions[-1]["end"], duration)
+    times = [t for t in (end - lead for lead in POSTER_CANDIDATES) if t >= start] or [start]
+    inks = [ink(grey_frame(movie, t)) for t in times]
+    return next(t for t, i in zip(times, inks, strict=True) if i >= POSTER_INK_SHARE * max(inks))
 
 
 def make_clip(src: Path, fmt: str, dst: Path, poster_at: float = 0.0) -> None:

@@ -188,12 +188,17 @@ def _scene_outputs(
             lambda p: clips.make_clip(movie, "mov", p),
         )  # fmt: skip
         return
-    at = clips.poster_time(info["subcaptions"], info["duration"])
+
+    def make(path: Path, fmt: str) -> None:
+        # Only the poster needs a moment, and finding it decodes a few frames.
+        at = clips.poster_time(movie, info["subcaptions"], info["duration"]) if fmt == "png" else 0
+        clips.make_clip(movie, fmt, path, at)
+
     for fmt in formats:
         if fmt in clips.FROM_MOVIE:
             outputs.ensure(
                 out_dir / "clips" / f"{scene}.{fmt}", scene, fmt, key,
-                lambda p, fmt=fmt: clips.make_clip(movie, fmt, p, at),
+                lambda p, fmt=fmt: make(p, fmt),
             )  # fmt: skip
     vtt = captions.to_vtt(captions.scene_cues(info["subcaptions"]))
     outputs.ensure(
