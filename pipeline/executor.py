@@ -37,6 +37,8 @@ class RenderJob:
     #: override the quality's frame size and rate (tests render tiny frames)
     size: tuple[int, int] | None = None
     fps: int | None = None
+    #: typeset TeX shared between workers (pixels are the same with or without it)
+    tex_cache: Path | None = None
 
     def command(self) -> list[str]:
         cmd = [
@@ -51,6 +53,8 @@ class RenderJob:
             cmd += ["--size", str(self.size[0]), str(self.size[1])]
         if self.fps:
             cmd += ["--fps", str(self.fps)]
+        if self.tex_cache:
+            cmd += ["--tex-cache", str(self.tex_cache)]
         return cmd
 
     def environment(self) -> dict[str, str]:

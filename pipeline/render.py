@@ -108,6 +108,11 @@ def media_dir(out_root: Path, quality: str, scene: str, transparent: bool = Fals
     return out_root / "media" / quality / (f"{scene}-alpha" if transparent else scene)
 
 
+def tex_store(out_root: Path) -> Path:
+    """Typeset TeX shared by every worker of every quality (see :mod:`pipeline.texcache`)."""
+    return (out_root / "media" / "tex").resolve()
+
+
 def cached_info(
     out_dir: Path, scene: str, quality: str, seed: int, transparent: bool
 ) -> dict[str, Any] | None:
@@ -258,6 +263,7 @@ def render(
                             media.resolve(),
                             request.seed,
                             transparent=transparent,
+                            tex_cache=tex_store(request.out_root),
                         )
                     )
                     continue

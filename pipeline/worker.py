@@ -16,6 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from pipeline import texcache
 from pipeline.paths import MANIM_CFG
 from pipeline.quality import QUALITIES, check_quality
 
@@ -28,10 +29,13 @@ def render_scene(
     transparent: bool = False,
     size: tuple[int, int] | None = None,
     fps: int | None = None,
+    tex_cache: Path | None = None,
 ) -> dict[str, Any]:
     """Render ``name`` with Manim and return where the files are.
 
-    ``size`` and ``fps`` override the quality's frame (tests render tiny frames).
+    ``size`` and ``fps`` override the quality's frame (tests render tiny frames);
+    ``tex_cache`` is a store of typeset TeX shared with other workers (see
+    :mod:`pipeline.texcache`).
     """
     from manim import config, tempconfig
 
@@ -59,8 +63,13 @@ def render_scene(
         options["output_file"] = str(media_dir / "captions" / name)
     start = time.perf_counter()
     with tempconfig(options):
+        tex_dir = Path(config.get_dir("tex_dir"))
+        if tex_cache is not None:
+            texcache.seed(tex_cache, tex_dir)
         scene = cls()
         scene.render()
+        if tex_cache is not None:
+            texcache.publish(tex_dir, tex_cache)
         writer = scene.renderer.file_writer
         movie = None if last_frame else str(writer.movie_file_path)
         image = str(writer.image_file_path) if last_frame else None
@@ -94,12 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--transparent", action="store_true")
     parser.add_argument("--size", type=int, nargs=2, metavar=("W", "H"))
     parser.add_argument("--fps", type=int)
+    parser.add_argument("--tex-cache", type=Path)
     args = parser.parse_args(argv)
     try:
         size = tuple(args.size) if args.size else None
         result = render_scene(
             args.scene, args.quality, args.media_dir, args.last_frame, args.transparent,
-            size, args.fps,
+            size, args.fps, args.tex_cache,
         )  # fmt: skip
     except Exception as exc:  # reported to the parent, which decides what to do
         result = {

@@ -45,7 +45,7 @@ def preview(
 ) -> None:
     """Render SCENE (or one --section of it) at low quality; print the file's path."""
     from pipeline.executor import RenderJob, run_job
-    from pipeline.render import resolve_scenes
+    from pipeline.render import resolve_scenes, tex_store
     from pipeline.storyboard import find_scene
 
     try:
@@ -59,7 +59,11 @@ def preview(
             param_hint="--section",
         )
     media = (output_dir / "media" / "preview" / scene).resolve()
-    result = run_job(RenderJob(scene, "low", media, seed, section=section, last_frame=last_frame))
+    job = RenderJob(
+        scene, "low", media, seed, section=section, last_frame=last_frame,
+        tex_cache=tex_store(output_dir),
+    )  # fmt: skip
+    result = run_job(job)
     if not result.ok:
         raise click.ClickException(f"{scene} failed: {result.error}")
     path = result.info["image"] if last_frame else result.info["movie"]

@@ -6,7 +6,7 @@ workers inherit the variable and find them too.
 
 from __future__ import annotations
 
-from manim import BLUE, LEFT, RIGHT, Circle, FadeIn, FadeOut, Square
+from manim import BLUE, LEFT, RIGHT, Circle, FadeIn, FadeOut, MathTex, Square
 
 from scenes.base import LectureScene
 
@@ -52,4 +52,16 @@ class SlowScene(LectureScene):
                 self.play(circle.animate.shift((6 if i % 2 == 0 else -6) * RIGHT), run_time=1)
 
 
-SCENES = [TinyScene, BrokenScene, SlowScene]
+class TexScene(LectureScene):
+    """Typesets two expressions, for the shared TeX cache."""
+
+    title = "A test scene with TeX"
+    narration = {"Formula": "Two formulas appear."}
+
+    def construct(self) -> None:
+        with self.beat("Formula"):
+            self.add(MathTex(r"e^{i\pi} + 1 = 0"), MathTex(r"\sum_k k^2").shift(2 * RIGHT))
+            self.wait(0.2)
+
+
+SCENES = [TinyScene, BrokenScene, SlowScene, TexScene]
