@@ -8,12 +8,13 @@ mov: with an alpha channel, from a separate transparent render (see ``pipeline.r
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from pipeline.media import atomic_path, probe, run_ffmpeg, run_ffmpeg_bytes, video_stream
+from pipeline.media import atomic_path, probe, run_ffmpeg, video_stream
 
 FORMATS = ("mp4", "webm", "gif", "png", "mov")
 DEFAULT_FORMATS = ("mp4", "webm", "gif", "png")
@@ -49,12 +50,21 @@ def ink(frame: np.ndarray) -> float:
     return float(np.mean(np.abs(frame.astype(int) - int(np.median(frame))) > 24))
 
 
-def grey_frame(movie: Path, at: float, size: tuple[int, int] = (160, 90)) -> np.ndarray:
-    raw = run_ffmpeg_bytes(
-        ["-ss", f"{at:.3f}", "-i", str(movie), "-frames:v", "1", "-vf",
-         f"scale={size[0]}:{size[1]}", "-f", "rawvideo", "-pix_fmt", "gray", "-"]
-    )  # fmt: skip
-    return np.frombuffer(raw, dtype=np.uint8).reshape(size[1], size[0])
+def grey_frames(
+    movie: Path, times: list[float], size: tuple[int, int] = (160, 90)
+) -> list[np.ndarray]:
+    """Small grey frames of ``movie`` at each time, decoded by one ffmpeg (one seek each)."""
+    width, height = size
+    args: list[str] = []
+    for at in times:
+        args += ["-ss", f"{at:.3f}", "-i", str(movie)]
+    with tempfile.TemporaryDirectory() as scratch:
+        outs = [Path(scratch) / f"{i}.gray" for i in range(len(times))]
+        for i, out in enumerate(outs):
+            args += ["-map", f"{i}:v", "-frames:v", "1", "-vf", f"scale={width}:{height}",
+                     "-f", "rawvideo", "-pix_fmt", "gray", str(out)]  # fmt: skip
+        run_ffmpeg(args)
+        return [np.frombuffer(o.read_bytes(), np.uint8).reshape(height, width) for o in outs]
 
 
 def poster_time(movie: Path, subcaptions: list[dict[str, float]], duration: float) -> float:
@@ -68,7 +78,7 @@ def poster_time(movie: Path, subcaptions: list[dict[str, float]], duration: floa
         return duration / 2
     start, end = subcaptions[-1]["start"], min(subcaptions[-1]["end"], duration)
     times = [t for t in (end - lead for lead in POSTER_CANDIDATES) if t >= start] or [start]
-    inks = [ink(grey_frame(movie, t)) for t in times]
+    inks = [ink(frame) for frame in grey_frames(movie, times)]
     return next(t for t, i in zip(times, inks, strict=True) if i >= POSTER_INK_SHARE * max(inks))
 
 
