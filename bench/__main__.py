@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -54,12 +55,25 @@ def run_case(
 
 
 def timed(cmd: Sequence[str], env: dict[str, str] | None = None) -> float:
+    return timed_cpu(cmd, env)[0]
+
+
+def timed_cpu(cmd: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds of a command, and the CPU seconds it and its children used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])} failed: {(proc.stderr or proc.stdout)[-2000:]}")
-    return wall
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def note(message: str) -> None:
+    """Progress on stderr: a full run takes the better part of an hour."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def repeat(n: int, fn: Callable[[], float]) -> dict[str, Any]:
@@ -106,18 +120,31 @@ def lecture_runs(scratch: Path, qualities: Sequence[str]) -> dict[str, Any]:
     """The full lecture with --jobs 1 and with --jobs 2, then a second run with nothing changed.
 
     Each run starts from an empty output directory (cold TeX cache, nothing to reuse), so the
-    two job counts do the same work.
+    two job counts do the same work. Every run also reports the CPU seconds it used: with
+    one job, the clips of a finished scene are encoded on the second core while the next
+    scene renders, so one job already uses more than one core. At low quality the scenes
+    alone (``--format mp4 --no-slides``: no clip to encode, no deck) are timed as well.
     """
     lecture = [sys.executable, "-m", "pipeline.cli", "render"]
     out: dict[str, Any] = {}
     for quality in qualities:
-        for jobs in (1, 2):
-            root = scratch / f"lecture-{quality}-jobs{jobs}"
-            wall = timed([*lecture, "-q", quality, "-j", str(jobs), "--output-dir", str(root)])
-            out[f"{quality}_jobs{jobs}_s"] = wall
+        variants = [("", [])]
+        if quality == "low":
+            variants.append(("_mp4_only", ["--format", "mp4", "--no-slides"]))
+        for name, extra in variants:
+            for jobs in (1, 2):
+                root = scratch / f"lecture-{quality}{name}-jobs{jobs}"
+                note(f"lecture at {quality} quality{name.replace('_', ' ')}, {jobs} job(s)")
+                wall, cpu = timed_cpu(
+                    [*lecture, "-q", quality, "-j", str(jobs), "--output-dir", str(root), *extra]
+                )
+                out[f"{quality}{name}_jobs{jobs}_s"] = wall
+                out[f"{quality}{name}_jobs{jobs}_cpu_s"] = cpu
+        root = scratch / f"lecture-{quality}-jobs2"
         manifest = json.loads((root / quality / "manifest.json").read_text())
         video = next(e["duration"] for e in manifest["outputs"] if e["path"] == "lecture.mp4")
         out[f"{quality}_video_s"] = video
+        note(f"lecture at {quality} quality again, nothing changed")
         out[f"{quality}_cached_s"] = timed([*lecture, "-q", quality, "--output-dir", str(root)])
     return out
 
@@ -184,10 +211,14 @@ def run(quick: bool, repeats: int, high: bool) -> dict[str, Any]:
         scratch = Path(tmp)
         seconds, points = (0.5, 400) if quick else (6.0, 3200)
         cases = QUICK_CASES if quick else CLOUD_CASES
+        note(f"point clouds: {', '.join(cases)} and the encoder")
         clouds = point_clouds(seconds, 1 if quick else repeats, scratch, points, cases)
         med = {case: r["median"] for case, r in clouds.items()}
         result: dict[str, Any] = {
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "commit": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+            ).stdout.strip(),
             "machine": machine(),
             "quick": quick,
             "cloud_seconds_of_video": seconds,
@@ -204,6 +235,7 @@ def run(quick: bool, repeats: int, high: bool) -> dict[str, Any]:
         result["point_cloud_grow_vs_floor"] = med["CloudGrow"] / med["Empty"]
         result["point_cloud_morph_vs_dot"] = med["DotsMorph"] / med["CloudMorph"]
         result["point_cloud_morph_vs_floor"] = med["CloudMorph"] / med["Empty"]
+        note("every scene at low quality, fresh then warm")
         scenes = scene_realtime(scratch, repeats)
         result["scenes"] = scenes
         result["scene_realtime_low"] = {s: round(v["warm_ratio"], 3) for s, v in scenes.items()}
@@ -211,6 +243,7 @@ def run(quick: bool, repeats: int, high: bool) -> dict[str, Any]:
             s: round(v["fresh_ratio"], 3) for s, v in scenes.items()
         }
         result["peak_rss_mib"] = peak_rss(scratch)
+        note("preview of one section")
         preview = preview_after_edit(scratch)
         result["preview_section_first_s"] = preview["first_s"]
         result["preview_section_s"] = preview["again_s"]
@@ -218,6 +251,9 @@ def run(quick: bool, repeats: int, high: bool) -> dict[str, Any]:
         result["lecture"] = lec
         result["lecture_realtime_low_jobs2"] = lec["low_jobs2_s"] / lec["low_video_s"]
         result["speedup_jobs2_low"] = lec["low_jobs1_s"] / lec["low_jobs2_s"]
+        result["speedup_jobs2_low_mp4_only"] = (
+            lec["low_mp4_only_jobs1_s"] / lec["low_mp4_only_jobs2_s"]
+        )
         result["cached_rerender_s"] = lec["low_cached_s"]
         if high:
             result["lecture_realtime_high_jobs2"] = lec["high_jobs2_s"] / lec["high_video_s"]
@@ -261,6 +297,7 @@ def table(result: dict[str, Any]) -> str:
         for key in (
             "lecture_realtime_low_jobs2",
             "speedup_jobs2_low",
+            "speedup_jobs2_low_mp4_only",
             "lecture_realtime_high_jobs2",
             "speedup_jobs2_high",
             "cached_rerender_s",
