@@ -127,12 +127,26 @@ def _start_render(out: Path, *args: str) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
-def _wait_until_rendering(out: Path, proc: subprocess.Popen[bytes]) -> None:
-    """Wait until the worker has written some of its partial movie files."""
+def _new_files(folder: Path, pattern: str, since: float) -> int:
+    count = 0
+    for path in folder.rglob(pattern):
+        try:
+            count += path.stat().st_mtime > since
+        except FileNotFoundError:  # replaced while we looked
+            pass
+    return count
+
+
+def _wait_until_rendering(out: Path, proc: subprocess.Popen[bytes], since: float) -> None:
+    """Wait until the worker has written some partial movie files since ``since``.
+
+    The earlier render left files of the same names (Manim's cache is off, so they are
+    numbered, not hashed): only files written by this render count.
+    """
     media = out / "media" / "low" / "SlowScene"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if len(list(media.rglob("partial_movie_files/**/*.mp4"))) >= 3:
+        if _new_files(media, "partial_movie_files/**/*.mp4", since) >= 3:
             return
         assert proc.poll() is None, "the render ended before it could be interrupted"
         time.sleep(0.1)
@@ -144,8 +158,9 @@ def test_a_render_killed_midway_leaves_the_previous_outputs(tmp_path: Path, how:
     first = render(tmp_path, "SlowScene", "--format", "mp4,png")
     assert first.exit_code == 0, first.output
     before = snapshot(tmp_path / "low")
+    started = time.time()
     proc = _start_render(tmp_path, "SlowScene", "--format", "mp4,png", "--force")
-    _wait_until_rendering(tmp_path, proc)
+    _wait_until_rendering(tmp_path, proc, started)
     # Ctrl-C reaches the whole foreground process group; a kill -9 takes it all down.
     os.killpg(proc.pid, how)
     proc.wait(timeout=30)
