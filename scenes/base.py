@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from manim import UP, DecimalNumber, MathTex, Mobject, Text, config
+from manim import DOWN, UP, DecimalNumber, MathTex, Mobject, Text, VGroup, config
 from manim_slides import Slide
 
 from math_core.lecture import Lecture, build_lecture
@@ -45,6 +45,23 @@ def fit_to_panel(mobject: M) -> M:
     if mobject.width > theme.PANEL_WIDTH:
         mobject.scale_to_fit_width(theme.PANEL_WIDTH)
     return mobject
+
+
+#: how many characters longer a line may be to break after this punctuation instead
+_BREAK_BONUS = {":": 6, ",": 3}
+
+
+def two_lines(words: str) -> list[str]:
+    """``words`` on two lines of similar length, broken after a colon or comma if one is near."""
+    parts = words.split()
+    if len(parts) < 2:
+        return [words]
+    cuts = [(" ".join(parts[:i]), " ".join(parts[i:])) for i in range(1, len(parts))]
+
+    def badness(cut: tuple[str, str]) -> int:
+        return max(map(len, cut)) - _BREAK_BONUS.get(cut[0][-1], 0)
+
+    return list(min(cuts, key=badness))
 
 
 class _ReadLog:
@@ -148,9 +165,17 @@ class LectureScene(Slide):
             )
         return "".join(out)
 
-    def panel_heading(self, content: str) -> Text:
-        """The scene title, top right, shrunk if needed to fit the panel beside the plane."""
-        heading = fit_to_panel(text(content, theme.HEADING_SIZE))
+    def panel_heading(self, content: str) -> VGroup:
+        """The scene title, top right, in the panel beside the plane.
+
+        Every panel heading has the same size: a title too wide for the panel goes onto two
+        balanced lines (shrunk only if even those are too wide).
+        """
+        lines = [content]
+        if text(content, theme.PANEL_HEADING_SIZE).width > theme.PANEL_WIDTH:
+            lines = two_lines(content)
+        heading = VGroup(*(text(line, theme.PANEL_HEADING_SIZE) for line in lines))
+        heading = fit_to_panel(heading.arrange(DOWN, buff=0.14))
         return heading.move_to([theme.PANEL_X, 0, 0]).to_edge(UP, buff=theme.TITLE_EDGE_BUFF)
 
     def fmt(self, source: str, value: float, decimals: int = 3) -> str:

@@ -43,7 +43,7 @@ class MixtureSamplingScene(LectureScene):
         self.drawn_dots = VGroup()  # the few points drawn one at a time
         with self.beat("Pick a component"):
             ellipses = self.get_component_ellipses(axes)
-            stick = self.get_weight_stick().move_to([theme.PANEL_X, 2.0, 0])
+            stick = self.get_weight_stick().next_to(heading, DOWN, buff=0.4).set_x(theme.PANEL_X)
             self.play(FadeIn(plane), FadeIn(heading), Create(ellipses), FadeIn(stick))
             for step in data.ancestral[: self.n_steps_shown]:
                 self.show_one_draw(step, stick, ellipses, axes)

@@ -51,8 +51,10 @@ class GaussianGeometryScene(LectureScene):
             # for its updater to run.
             self.add(rings)
             rings.add_updater(lambda r: r.become(self.get_sweep_rings(axes, step.get_value())))
-            entry = self.get_entry_readout(step).next_to(cov_tex, DOWN, buff=0.6)
-            self.play(FadeIn(entry))
+            # The matrix shows the entry that moves by name; its value is read out below.
+            swept_tex = self.get_covariance_tex(symbolic=True).move_to(cov_tex)
+            entry = self.get_entry_readout(step).next_to(swept_tex, DOWN, buff=0.6)
+            self.play(FadeTransform(cov_tex, swept_tex), FadeIn(entry))
             last = len(geo.sweep_covariances) - 1
             self.play(step.animate.set_value(last), run_time=self.sweep_time, rate_func=linear)
             rings.clear_updaters()
@@ -70,17 +72,23 @@ class GaussianGeometryScene(LectureScene):
         i = int(np.clip(round(s), 0, len(ells) - 1))
         return self.get_rings(axes, ells[i])
 
-    def get_covariance_tex(self) -> MathTex:
-        cov = self.lecture.geometry.cov
-        e = [
-            [self.fmt(f"geometry.cov[{i}][{j}]", cov[i, j], 1) for j in range(2)] for i in range(2)
-        ]
-        return MathTex(
+    def get_covariance_tex(self, symbolic: bool = False) -> MathTex:
+        """The covariance matrix; ``symbolic`` names its off-diagonal entry (the swept one)."""
+        cov, name = self.lecture.geometry.cov, r"\Sigma_{12}"
+
+        def entry(i: int, j: int) -> str:
+            if symbolic and i != j:
+                return name
+            return self.fmt(f"geometry.cov[{i}][{j}]", cov[i, j], 1)
+
+        tex = MathTex(
             r"\Sigma = \begin{pmatrix}"
-            + f"{e[0][0]} & {e[0][1]} \\\\ {e[1][0]} & {e[1][1]}"
+            + f"{entry(0, 0)} & {entry(0, 1)} \\\\ {entry(1, 0)} & {entry(1, 1)}"
             + r"\end{pmatrix}",
             font_size=theme.NUMBER_SIZE * 1.3,
+            substrings_to_isolate=[name] if symbolic else None,
         )
+        return tex.set_color_by_tex(name, theme.ACCENT) if symbolic else tex
 
     def get_axes_arrows(self, axes: Axes) -> VGroup:
         g = self.lecture.geometry.geometry

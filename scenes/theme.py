@@ -20,6 +20,8 @@ DECODED_COLOR = "#DD8452"
 FONT = "DejaVu Sans"
 TITLE_SIZE = 52
 HEADING_SIZE = 38
+#: the title in the panel beside a data plane (long ones take two lines, never shrink)
+PANEL_HEADING_SIZE = 32
 BODY_SIZE = 28
 SMALL_SIZE = 22
 NUMBER_SIZE = 30

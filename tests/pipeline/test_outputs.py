@@ -3,6 +3,7 @@ isolation and atomic writes (a render killed midway leaves the previous outputs 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -130,10 +131,8 @@ def _start_render(out: Path, *args: str) -> subprocess.Popen[bytes]:
 def _new_files(folder: Path, pattern: str, since: float) -> int:
     count = 0
     for path in folder.rglob(pattern):
-        try:
+        with contextlib.suppress(FileNotFoundError):  # replaced while we looked
             count += path.stat().st_mtime > since
-        except FileNotFoundError:  # replaced while we looked
-            pass
     return count
 
 
