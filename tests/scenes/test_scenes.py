@@ -16,7 +16,7 @@ from pipeline.paths import MANIM_CFG, ROOT
 from pipeline.storyboard import find_scene
 from scenes import SCENES_IN_ORDER
 from scenes.base import LectureScene
-from tests.scenes.frames import render_small, sample_frames
+from tests.scenes.frames import frame_digests, render_small, sample_frames
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 IDS = [cls.__name__ for cls in SCENES_IN_ORDER]
@@ -138,7 +138,11 @@ def test_frames_match_the_references(
 
 @pytest.mark.slow
 def test_rendering_twice_gives_identical_frames(tmp_path: Path) -> None:
+    # Compared before encoding: libx264 itself does not always code the same frames to the
+    # same bytes (measured: one partial movie of this scene came out two ways in 6 runs
+    # whose input frames were identical), so decoded frames can differ by encoder noise.
     name = "LatentDeformationScene"
-    first = sample_frames(*render_small(name, tmp_path / "a")[:2])
-    second = sample_frames(*render_small(name, tmp_path / "b")[:2])
-    np.testing.assert_array_equal(first, second)
+    first = frame_digests(name, tmp_path / "a")
+    second = frame_digests(name, tmp_path / "b")
+    assert len(first) > 50
+    assert first == second
