@@ -79,10 +79,20 @@ class InverseCDFScene(LectureScene):
             y_axis_config={"include_numbers": True, "font_size": theme.SMALL_SIZE},
             x_axis_config={"include_numbers": True, "font_size": theme.SMALL_SIZE},
         )
-        name = MathTex(label, color=theme.MUTED, font_size=theme.BODY_SIZE).next_to(
-            axes, LEFT, buff=0.3
+        # Manim crosses the axes at x = 0, in the middle of the data. Show the y axis at the
+        # left end instead; the original stays, unseen, as coordinates are computed from it.
+        y_axis = axes.y_axis.copy().shift(axes.c2p(self.x_range[0], 0) - axes.c2p(0, 0))
+        axes.y_axis.set_opacity(0)
+        # ... and give x = 0 the tick and label Manim leaves out where its y axis crosses.
+        x0, x1, step = self.x_range
+        axes.x_axis.add(axes.x_axis.get_tick(0.0))
+        axes.x_axis.add_numbers(
+            np.arange(x0, x1 + step / 2, step), excluding=[], font_size=theme.SMALL_SIZE
         )
-        return VGroup(axes, name)
+        name = MathTex(label, color=theme.MUTED, font_size=theme.BODY_SIZE).next_to(
+            y_axis, LEFT, buff=0.3
+        )
+        return VGroup(axes, y_axis, name)
 
     def get_curve(self, axes: Axes, values, color: str) -> VMobject:
         grid = self.lecture.sampling.estimate.grid
