@@ -88,19 +88,14 @@ def atomic_dir(final: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_ffmpeg_bytes(args: list[str]) -> bytes:
-    """Run ffmpeg; return what it wrote to stdout; raise with its message if it failed."""
+def run_ffmpeg(args: list[str]) -> None:
+    """Run ffmpeg; raise with its message if it failed."""
     proc = subprocess.run(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], capture_output=True
     )
     if proc.returncode != 0:
         message = proc.stderr.decode(errors="replace").strip()
         raise RuntimeError(f"ffmpeg failed ({' '.join(args[:6])} ...): {message}")
-    return proc.stdout
-
-
-def run_ffmpeg(args: list[str]) -> None:
-    run_ffmpeg_bytes(args)
 
 
 def probe(path: Path) -> dict:

@@ -13,10 +13,9 @@ Measured on the lecture: 112 compiles in ten scenes, 70 of them distinct, about 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
-from pipeline.media import PARTIAL
+from pipeline.media import PARTIAL, copy_atomic
 
 
 def _complete(svg: Path) -> bool:
@@ -39,12 +38,8 @@ def _entries(folder: Path) -> dict[str, Path]:
 
 def _copy_into(files: list[Path], folder: Path) -> int:
     """Copy each file into ``folder`` under its name, whole or not at all."""
-    if files:
-        folder.mkdir(parents=True, exist_ok=True)
     for src in files:
-        tmp = folder / f"{PARTIAL}{src.name}.{os.getpid()}"
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, folder / src.name)
+        copy_atomic(src, folder / src.name)
     return len(files)
 
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from manim import DOWN, UP, DecimalNumber, MathTex, Mobject, Text, VGroup, config
+from manim import DOWN, UP, DecimalNumber, MathTex, Mobject, Text, VGroup, VMobject, config
 from manim_slides import Slide
 
 from math_core.lecture import Lecture, build_lecture
@@ -165,17 +165,17 @@ class LectureScene(Slide):
             )
         return "".join(out)
 
-    def panel_heading(self, content: str) -> VGroup:
+    def panel_heading(self, content: str) -> VMobject:
         """The scene title, top right, in the panel beside the plane.
 
         Every panel heading has the same size: a title too wide for the panel goes onto two
         balanced lines (shrunk only if even those are too wide).
         """
-        lines = [content]
-        if text(content, theme.PANEL_HEADING_SIZE).width > theme.PANEL_WIDTH:
-            lines = two_lines(content)
-        heading = VGroup(*(text(line, theme.PANEL_HEADING_SIZE) for line in lines))
-        heading = fit_to_panel(heading.arrange(DOWN, buff=0.14))
+        heading: VMobject = text(content, theme.PANEL_HEADING_SIZE)
+        if heading.width > theme.PANEL_WIDTH:
+            lines = (text(line, theme.PANEL_HEADING_SIZE) for line in two_lines(content))
+            heading = VGroup(*lines).arrange(DOWN, buff=0.14)
+        heading = fit_to_panel(heading)
         return heading.move_to([theme.PANEL_X, 0, 0]).to_edge(UP, buff=theme.TITLE_EDGE_BUFF)
 
     def fmt(self, source: str, value: float, decimals: int = 3) -> str:

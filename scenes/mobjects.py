@@ -194,7 +194,7 @@ class SplatGeometry:
     weights: sparse.csr_matrix
 
     @staticmethod
-    @functools.lru_cache(maxsize=16)  # one radius per cloud and frame size; rebuilt per frame
+    @functools.lru_cache(maxsize=16)  # a moving cloud asks for the same radius every frame
     def disc_offsets(r_px: float) -> tuple[np.ndarray, np.ndarray]:
         """Pixel offsets from a dot's pixel that its disc (plus a 1-pixel soft edge) can reach.
 
@@ -215,12 +215,12 @@ class SplatGeometry:
         cls, key: tuple[Any, ...], centres: np.ndarray, r_px: float, width: int, height: int
     ) -> SplatGeometry:
         ox, oy = (o.astype(np.int32) for o in cls.disc_offsets(r_px))  # copies: cache intact
-        # 32-bit numbers halve the memory traffic of these (dots x offsets) arrays: a
-        # coverage needs nowhere near float64's precision, and a 4k frame has 8.3M pixels.
         reach = int(np.abs(ox).max())
         # Dots far off screen stay off screen, and their pixel numbers stay in 32 bits.
         lo, hi = -reach - 2, np.array([width, height]) + reach + 2
         centres = np.clip(centres, lo, hi)
+        # 32-bit numbers halve the memory traffic of these (dots x offsets) arrays: a
+        # coverage needs nowhere near float64's precision, and a 4k frame has 8.3M pixels.
         base = np.floor(centres).astype(np.int32)
         frac = (centres - base).astype(np.float32)
         dx = (ox + 0.5).astype(np.float32) - frac[:, 0, None]

@@ -39,14 +39,14 @@ def test_publish_adds_only_whole_svgs_and_seed_copies_what_is_missing(tmp_path: 
     assert texcache.seed(tmp_path / "nowhere", worker_b) == 0
 
 
-def failing_latex(folder: Path) -> dict[str, str]:
-    """An environment whose latex and dvisvgm fail loudly, so any compile is an error."""
+def failing_latex(folder: Path) -> str:
+    """A PATH whose latex and dvisvgm fail loudly, so any compile is an error."""
     folder.mkdir()
     for tool in ("latex", "dvisvgm"):
         script = folder / tool
         script.write_text("#!/bin/sh\necho 'no TeX in this test' >&2\nexit 3\n")
         script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"
 
 
 @pytest.mark.slow
@@ -67,8 +67,7 @@ def test_a_worker_reuses_the_tex_another_worker_typeset(
     assert len(svgs) == 2
 
     # Without LaTeX, the scene renders only if it takes both formulas from the store.
-    for key, value in failing_latex(tmp_path / "bin").items():
-        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("PATH", failing_latex(tmp_path / "bin"))
     second = run_job(job("second"))
     assert second.ok, second.error
     assert sorted(p.name for p in (tmp_path / "second" / "Tex").glob("*.svg")) == svgs
