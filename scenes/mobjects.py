@@ -132,7 +132,7 @@ class LectureCamera(Camera):
             return
         w = geometry.weights
         # Each (pixel, dot) entry's alpha; a pixel stays clear where every dot over it does.
-        a = w.data * alpha[w.indices]
+        a = w.data * np.take(alpha, w.indices)
         coverage = 1 - np.multiply.reduceat(1 - np.minimum(a, np.float32(0.999)), w.indptr[:-1])
         # Per pixel, the alpha-weighted sums of the dots' colours and (last column) of their
         # alphas, in one sparse product: the dots' colour in the alpha channel is "opaque".
@@ -237,16 +237,32 @@ class SplatGeometry:
         if edge.size:  # only dots near the border need the bounds test
             px, py = base[edge, 0, None] + ox, base[edge, 1, None] + oy
             keep[edge] &= (px >= 0) & (px < width) & (py >= 0) & (py < height)
-        pixel = ((base[:, 1] * width + base[:, 0])[:, None] + (oy * width + ox))[keep]
-        owner = np.repeat(np.arange(len(centres), dtype=np.int32), keep.sum(axis=1))
-        # Any order within a pixel will do (its entries are summed), so no stable sort.
-        order = np.argsort(pixel)
-        pixel, owner, cover = pixel[order], owner[order], cover[keep][order]
-        starts = np.flatnonzero(np.r_[True, pixel[1:] != pixel[:-1]]) if pixel.size else pixel
+        # Each kept (dot, offset) entry as one 64-bit number, its pixel in the high bits and
+        # its place in ``cover`` in the low bits: one plain sort then groups the entries by
+        # pixel, twice as fast as an argsort of the pixels. (Within a pixel any order will
+        # do, since its entries are summed.)
+        n, k = cover.shape
+        bits = max(n * k - 1, 1).bit_length()
+        pixels = (base[:, 1] * width + base[:, 0])[:, None] + (oy * width + ox)
+        entry = np.flatnonzero(keep)
+        packed = np.take(pixels, entry).astype(np.int64) << bits
+        packed |= entry
+        packed.sort()
+        # 64-bit indices from here on: numpy gathers with them three times faster than
+        # with 32-bit ones, which it converts first.
+        entry = packed & ((1 << bits) - 1)
+        pixel = packed >> bits
+        # Where each pixel's run of entries starts, and the end of the last one.
+        bounds = np.empty(pixel.size + 1, dtype=bool)
+        bounds[0] = bounds[-1] = True
+        np.not_equal(pixel[1:], pixel[:-1], out=bounds[1:-1])
+        indptr = np.flatnonzero(bounds).astype(np.int32)
+        # All-int32 indices: scipy would otherwise copy them to a common type and check them.
         weights = sparse.csr_matrix(
-            (cover, owner, np.r_[starts, pixel.size]), shape=(starts.size, len(centres))
+            (np.take(cover, entry), (entry // k).astype(np.int32), indptr),
+            shape=(indptr.size - 1, n),
         )
-        return cls(key, pixel[starts], weights)
+        return cls(key, np.take(pixel, indptr[:-1]), weights)
 
 
 class GrowCloud(Animation):
