@@ -19,17 +19,19 @@ import numpy as np
 
 from pipeline.paths import MANIM_CFG
 from pipeline.quality import QUALITIES
+from scenes.writer import X264_OPTIONS
 
 
 def encode_frames(n_frames: int, width: int, height: int, fps: int, path: Path) -> None:
-    """What Manim's file writer does with finished frames: libx264, crf 23, yuv420p."""
+    """What our file writer does with finished frames: libx264 with its options, yuv420p."""
     import av
 
     frame = np.zeros((height, width, 4), dtype=np.uint8)
     frame[..., :3] = (16, 18, 24)
     frame[..., 3] = 255
     with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("libx264", rate=fps, options={"crf": "23", "an": "1"})
+        options = {"an": "1", **X264_OPTIONS}
+        stream = container.add_stream("libx264", rate=fps, options=options)
         stream.pix_fmt, stream.width, stream.height = "yuv420p", width, height
         for i in range(n_frames):
             # A moving bar, so the encoder has something to code, like an animation.

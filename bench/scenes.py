@@ -13,6 +13,7 @@ from math_core.latent import homotopy
 from math_core.lecture import build_lecture
 from scenes import theme
 from scenes.mobjects import DotCloud, GrowCloud, LectureCamera, MoveCloud
+from scenes.writer import lecture_renderer
 
 #: the lecture's cloud size; ``--points`` lowers it for a quick run
 N_POINTS = 3200
@@ -37,7 +38,9 @@ class _Timed(Scene):
     seconds = 6.0
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(camera_class=LectureCamera, **kwargs)  # type: ignore[arg-type]
+        # The lecture's camera and movie writer: what a lecture scene renders with.
+        renderer = lecture_renderer(LectureCamera)
+        super().__init__(camera_class=LectureCamera, renderer=renderer, **kwargs)  # type: ignore[arg-type]
 
 
 class Empty(_Timed):

@@ -16,6 +16,7 @@ from math_core.lecture import Lecture, build_lecture
 from scenes import theme
 from scenes.format import ShownNumber, shown
 from scenes.mobjects import LectureCamera
+from scenes.writer import lecture_renderer
 
 #: Environment variables the pipeline sets for a render worker.
 SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
@@ -99,6 +100,10 @@ class LectureScene(Slide):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("camera_class", LectureCamera)
+        kwargs.setdefault(
+            "renderer",
+            lecture_renderer(kwargs["camera_class"], kwargs.get("skip_animations", False)),
+        )
         kwargs.setdefault("output_folder", Path(config.media_dir) / "slides")
         # Slide turns movie writing on; a last-frame preview wants it off, so put it back.
         writes_movie = config.write_to_movie
