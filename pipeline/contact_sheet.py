@@ -1,13 +1,19 @@
-"""``lecture contact-sheet``: one thumbnail per beat of every rendered scene, in one PNG."""
+"""``lecture contact-sheet``: one thumbnail per beat of every rendered scene, in one PNG.
+
+The PNG carries the key of what it was made from (every file in ``scenes/``, by name, size and
+modification time, and this module's code), so asking again with nothing re-rendered returns
+at once instead of decoding every beat again.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from pipeline.media import atomic_path
 
@@ -16,6 +22,27 @@ LABEL_HEIGHT = 26
 COLUMNS = 4
 #: where in a beat to look: late enough to show its result, before any closing fade
 BEAT_FRACTION = 0.75
+#: PNG text chunks: the key of the inputs, and the number of thumbnails
+KEY_CHUNK, COUNT_CHUNK = "lecture-sheet-key", "lecture-sheet-beats"
+
+
+def sheet_key(scene_dir: Path) -> str:
+    """What the sheet depends on: every rendered scene's files as they are, and this code."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(scene_dir.glob("*")):
+        st = path.stat()
+        h.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def current_sheet(out: Path, key: str) -> int | None:
+    """The thumbnail count of the sheet at ``out`` if it was made from ``key``, else None."""
+    try:
+        with Image.open(out) as im:
+            text = getattr(im, "text", {})
+            return int(text[COUNT_CHUNK]) if text.get(KEY_CHUNK) == key else None
+    except (OSError, KeyError, ValueError):
+        return None
 
 
 def beat_times(info: dict) -> list[tuple[str, float]]:
@@ -39,8 +66,11 @@ def grab(movie: Path, seconds: float) -> Image.Image:
     return Image.fromarray(np.frombuffer(raw, np.uint8).reshape(THUMB[1], THUMB[0], 3))
 
 
-def make_contact_sheet(scene_dir: Path, scenes: list[str], out: Path) -> int:
-    """Write the sheet for ``scenes`` (storyboard order) to ``out``; return thumbnail count."""
+def make_contact_sheet(scene_dir: Path, scenes: list[str], out: Path, key: str = "") -> int:
+    """Write the sheet for ``scenes`` (storyboard order) to ``out``; return thumbnail count.
+
+    ``key`` (see :func:`sheet_key`, taken before reading the scenes) is stored in the PNG.
+    """
     tiles: list[tuple[str, Image.Image]] = []
     for name in scenes:
         sidecar = scene_dir / f"{name}.json"
@@ -59,6 +89,9 @@ def make_contact_sheet(scene_dir: Path, scenes: list[str], out: Path) -> int:
         x, y = (k % COLUMNS) * THUMB[0], (k // COLUMNS) * cell_h
         sheet.paste(image, (x, y))
         draw.text((x + 6, y + THUMB[1] + 5), label, fill="black", font=font)
+    meta = PngImagePlugin.PngInfo()
+    meta.add_text(KEY_CHUNK, key)
+    meta.add_text(COUNT_CHUNK, str(len(tiles)))
     with atomic_path(out) as tmp:
-        sheet.save(tmp, format="PNG")
+        sheet.save(tmp, format="PNG", pnginfo=meta)
     return len(tiles)

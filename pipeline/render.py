@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import captions, clips, manifest
+from pipeline import captions, clips, manifest, stamp
 from pipeline.cache import digest, scene_key
 from pipeline.executor import Executor, LocalExecutor, RenderJob, SceneResult
 from pipeline.media import (
@@ -247,6 +247,7 @@ def render(
     variants = [False] + ([True] if "mov" in request.formats else [])
     with exclusive(out_dir):
         sweep_partials(out_dir)
+        stamp.clear(out_dir)  # written again only by a complete run (see pipeline.stamp)
         outputs = _Outputs(out_dir)
         pending: list[RenderJob] = []
         for scene in request.scenes:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import importlib
 import os
 
+from pipeline.paths import EXTRA_SCENES_ENV
 from scenes import SCENES_IN_ORDER
 from scenes.base import LectureScene
-
-EXTRA_SCENES_ENV = "LECTURE_EXTRA_SCENES"
 
 
 def extra_scenes() -> list[type[LectureScene]]:

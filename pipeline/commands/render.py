@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from pipeline import stamp
 from pipeline.options import output_dir_option, quality_option, seed_option
 
 if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` need not wait for
@@ -44,6 +45,46 @@ def check_tools() -> None:
     hint = missing_tools_hint()
     if hint:
         raise click.ClickException(hint)
+
+
+def stamp_summary(report: RenderReport) -> dict[str, Any]:
+    """What a later run with nothing changed prints (see :func:`report_unchanged`)."""
+    return {
+        "scenes": [o.scene + (" (transparent)" if o.transparent else "") for o in report.outcomes],
+        "lecture": str(report.lecture) if report.lecture else None,
+        "deck": str(report.deck) if report.deck else None,
+        "gallery": str(report.gallery),
+    }
+
+
+def watched_files(report: RenderReport) -> list[Path]:
+    """What the ordinary cache checks before it reuses a render: the manifest and every output
+    it lists, the scenes' movies and sidecars and their slide descriptions."""
+    from pipeline.manifest import MANIFEST, load
+
+    out_dir = report.out_dir
+    files = [out_dir / MANIFEST, *(out_dir / entry["path"] for entry in load(out_dir))]
+    files += sorted((out_dir / "scenes").glob("*"))
+    files += [Path(o.info["slides"]) for o in report.outcomes if o.info.get("slides")]
+    return files
+
+
+def report_unchanged(out_dir: Path, options: dict[str, Any]) -> bool:
+    """Print the last render's outputs and return True if nothing changed since it."""
+    start = time.perf_counter()
+    summary = stamp.unchanged(out_dir, options)
+    if summary is None:
+        return False
+    click.echo(f"nothing changed since the last render into {out_dir}: every output is current")
+    for name in summary["scenes"]:
+        click.echo(f"  cached  {name:<40} unchanged")
+    if summary["lecture"]:
+        click.echo(f"lecture: {summary['lecture']}")
+    if summary["deck"]:
+        click.echo(f"slides:  {summary['deck']}")
+    click.echo(f"gallery: {summary['gallery']}")
+    click.echo(f"done in {time.perf_counter() - start:.1f} s")
+    return True
 
 
 def run_render(request: RenderRequest) -> RenderReport:
@@ -123,20 +164,30 @@ def render(
     renders/<quality>/lecture.mp4 (chapters, subtitles), lecture.srt/.vtt and the slide deck.
     """
     from pipeline.clips import parse_formats
-    from pipeline.render import RenderRequest, resolve_scenes
 
     check_jobs(jobs)
-    try:
-        names = resolve_scenes(scenes)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="SCENES") from None
     try:
         chosen = parse_formats(formats)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
     check_tools()
-    check_output_dir(output_dir / quality)
+    out_dir = output_dir / quality
+    check_output_dir(out_dir)
+    # What decides the outputs (not --jobs); the stamp is looked at before Manim is imported.
+    options = {"scenes": sorted(set(scenes)), "quality": quality, "formats": list(chosen)}
+    options |= {"seed": seed, "slides": slides}
+    if not force and report_unchanged(out_dir, options):
+        return
+
+    from pipeline.render import RenderRequest, resolve_scenes
+
+    try:
+        names = resolve_scenes(scenes)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="SCENES") from None
     request = RenderRequest(
         names, quality, chosen, jobs, seed, output_dir, force, assemble=not scenes, slides=slides
     )
-    run_render(request)
+    report = run_render(request)
+    gallery = [report.gallery] if report.gallery else []
+    stamp.write(out_dir, options, stamp_summary(report), watched_files(report), gallery)

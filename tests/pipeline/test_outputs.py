@@ -20,10 +20,10 @@ from click.testing import CliRunner, Result
 from pipeline.cli import main
 from pipeline.executor import RenderJob, SceneResult, run_job
 from pipeline.media import PARTIAL, probe, video_stream
-from pipeline.paths import ROOT
+from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 from pipeline.render import RenderRequest
 from pipeline.render import render as render_outputs
-from pipeline.storyboard import EXTRA_SCENES_ENV
+from pipeline.stamp import STAMP
 
 pytestmark = pytest.mark.slow
 FIXTURES = "tests.pipeline.fixture_scenes"
@@ -39,11 +39,11 @@ def render(out: Path, *args: str) -> Result:
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    """sha256 of every file under root (scratch media excluded)."""
+    """sha256 of every output under root (scratch media, the lock and the stamp excluded)."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "media" not in p.parts and p.name != ".lock"
+        if p.is_file() and "media" not in p.parts and p.name not in (".lock", STAMP)
     }
 
 
@@ -91,9 +91,23 @@ def test_a_second_run_renders_nothing_and_force_renders_again(tmp_path: Path) ->
     before = snapshot(tmp_path / "low")
     again = render(tmp_path, "TinyScene", "--format", "mp4,png")
     assert again.exit_code == 0, again.output
+    assert "nothing changed since the last render" in again.output, "the stamp answered"
     assert "cached  TinyScene" in again.output
     assert "wrote" not in again.output
     assert snapshot(tmp_path / "low") == before
+    # Without the stamp, the scene cache comes to the same answer (and stamps again).
+    (tmp_path / "low" / STAMP).unlink()
+    slow = render(tmp_path, "TinyScene", "--format", "mp4,png")
+    assert "nothing changed" not in slow.output
+    assert "cached  TinyScene" in slow.output
+    assert "wrote" not in slow.output
+    assert snapshot(tmp_path / "low") == before
+    # A deleted clip is noticed and made again, from the cached render.
+    (tmp_path / "low" / "clips" / "TinyScene.png").unlink()
+    remade = render(tmp_path, "TinyScene", "--format", "mp4,png")
+    assert "nothing changed" not in remade.output
+    assert "cached  TinyScene" in remade.output
+    assert "wrote   clips/TinyScene.png" in remade.output
     # A new format reuses the render and makes only the new clip.
     more = render(tmp_path, "TinyScene", "--format", "mp4,png,gif")
     assert "cached  TinyScene" in more.output
@@ -115,6 +129,7 @@ def test_one_failing_scene_loses_nothing_else(tmp_path: Path) -> None:
         " ".join(result.output.split())
     )
     assert (tmp_path / "low" / "clips" / "TinyScene.mp4").exists()
+    assert not (tmp_path / "low" / STAMP).exists(), "only a complete render is stamped"
     rows = json.loads((tmp_path / "low" / "manifest.json").read_text())["outputs"]
     assert {r["scene"] for r in rows} == {"TinyScene"}
 
@@ -172,6 +187,7 @@ def test_a_render_killed_midway_leaves_the_previous_outputs(tmp_path: Path, how:
     proc.wait(timeout=30)
     assert proc.returncode != 0
     assert snapshot(tmp_path / "low") == before
+    assert not (tmp_path / "low" / STAMP).exists(), "a render that starts takes the stamp away"
     leftovers = list((tmp_path / "low").rglob(f"{PARTIAL}*"))
     if how == signal.SIGINT:
         assert leftovers == []

@@ -21,6 +21,7 @@ from pipeline.cli import main
 from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
 from pipeline.media import probe, video_stream
 from pipeline.render import chapter_metadata
+from pipeline.stamp import STAMP
 from scenes import SCENES_IN_ORDER
 
 BEATS = sum(len(cls.narration) for cls in SCENES_IN_ORDER)
@@ -88,8 +89,8 @@ def test_lecture_has_a_chapter_per_scene_and_a_subtitle_track(
     assert (video["codec_name"], video["height"]) == ("h264", 480)
     subs = [s for s in info["streams"] if s["codec_type"] == "subtitle"]
     assert [(s["codec_name"], s["tags"]["language"]) for s in subs] == [("mov_text", "eng")]
-    # Nothing half-written or scratch left beside the outputs.
-    assert sorted(p.name for p in (out / "low").glob(".*")) == [".lock"]
+    # Nothing half-written or scratch left beside the outputs: only the lock and the stamp.
+    assert sorted(p.name for p in (out / "low").glob(".*")) == [".lock", STAMP]
 
 
 @pytest.mark.slow
@@ -155,15 +156,20 @@ def test_the_deck_has_a_slide_per_beat_with_the_narration_as_notes(
     assert notes == [sub["text"] for info in sidecars for sub in info["subcaptions"]]
 
 
+def _mtimes(root: Path) -> dict[Path, int]:
+    """Modification times of every output (the stamp is not one: `lecture slides` clears it)."""
+    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and p.name != STAMP}
+
+
 @pytest.mark.slow
 def test_a_second_render_changes_nothing(rendered: tuple[Path, Result]) -> None:
     out, _ = rendered
-    before = {p: p.stat().st_mtime_ns for p in (out / "low").rglob("*") if p.is_file()}
+    before = _mtimes(out / "low")
     result = CliRunner().invoke(main, ["render", "--output-dir", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.count("cached") == len(SCENES_IN_ORDER)
     assert "wrote" not in result.output
-    after = {p: p.stat().st_mtime_ns for p in (out / "low").rglob("*") if p.is_file()}
+    after = _mtimes(out / "low")
     assert after == before
 
 
@@ -173,8 +179,24 @@ def test_contact_sheet_has_a_thumbnail_per_beat(rendered: tuple[Path, Result]) -
     sheet = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(out)])
     assert sheet.exit_code == 0, sheet.output
     assert f"({BEATS} beats)" in sheet.output
-    with Image.open(out / "low" / "contact_sheet.png") as im:
+    path = out / "low" / "contact_sheet.png"
+    with Image.open(path) as im:
         assert im.size == (4 * THUMB[0], -(-BEATS // 4) * (THUMB[1] + LABEL_HEIGHT))
+    # Asked again with nothing re-rendered, the sheet is kept as it is.
+    made = path.stat().st_mtime_ns
+    again = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(out)])
+    assert f"({BEATS} beats)" in again.output
+    assert path.stat().st_mtime_ns == made
+    # A scene rendered again (here: its movie touched) makes it again.
+    movie = out / "low" / "scenes" / f"{SCENES_IN_ORDER[0].__name__}.mp4"
+    st = movie.stat()
+    os.utime(movie, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    try:
+        remade = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(out)])
+        assert f"({BEATS} beats)" in remade.output
+        assert path.stat().st_mtime_ns != made
+    finally:
+        os.utime(movie, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 def _chromium() -> str | None:

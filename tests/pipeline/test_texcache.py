@@ -11,7 +11,7 @@ import pytest
 
 from pipeline import texcache
 from pipeline.executor import RenderJob, run_job
-from pipeline.storyboard import EXTRA_SCENES_ENV
+from pipeline.paths import EXTRA_SCENES_ENV
 
 SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>\n'
 

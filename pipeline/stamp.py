@@ -1,0 +1,148 @@
+"""A stamp of the last complete render, so that ``lecture render`` with nothing changed is instant.
+
+The ordinary cache (:mod:`pipeline.cache`) decides scene by scene and needs the scene classes
+and the lecture's numbers: it imports Manim and scipy and runs ``build_lecture``, about
+3 seconds before it can say that nothing changed. The stamp answers the common case first,
+importing neither.
+
+A render that finishes with every scene ok writes ``<out_dir>/.render-stamp.json``:
+
+- a fingerprint of every input the ordinary cache looks at, and more: each file of the
+  ``scenes``, ``math_core`` and ``pipeline`` packages, ``manim.cfg`` and ``pyproject.toml``,
+  the versions of Python and of the libraries that decide pixels or numbers, the options of
+  the command (not ``--jobs``, which changes no output) and the extra scene modules of
+  ``$LECTURE_EXTRA_SCENES`` with their files;
+- the size and modification time of every file the ordinary path would check: the
+  manifest and every output it lists, the scenes' movies and sidecars, the slide
+  descriptions the deck is built from (and that the gallery exists);
+- what the command printed about the outputs.
+
+The next ``lecture render`` with the same options first compares the stamp. If anything
+differs, or is missing, it falls back to the ordinary path, which is always correct: the stamp
+can only skip work that the ordinary path would also have skipped. A render that starts
+removes the stamp first, so a run that fails or is killed leaves none behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from pipeline.paths import EXTRA_SCENES_ENV, MANIM_CFG, ROOT
+
+STAMP = ".render-stamp.json"
+#: packages whose code is read by a render
+SOURCE_PACKAGES = ("scenes", "math_core", "pipeline")
+#: libraries whose version can change the pixels, the numbers or the files made
+LIBRARIES = ("manim", "manim-slides", "numpy", "scipy", "pillow", "av", "python-pptx")
+
+
+def _package_files(package: str) -> list[Path]:
+    base = ROOT / package
+    return sorted(
+        p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.relative_to(base).parts
+    )
+
+
+def _extra_scene_files(modules: str) -> list[Path]:
+    """The files of the modules named in ``$LECTURE_EXTRA_SCENES`` (found, not imported)."""
+    files = []
+    for name in filter(None, (m.strip() for m in modules.split(","))):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.origin:
+            raise LookupError(name)
+        files.append(Path(spec.origin))
+    return files
+
+
+def _library_versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def fingerprint(options: dict[str, Any]) -> str | None:
+    """A hash of everything a render reads, for these command options; None if unknowable."""
+    extra = os.environ.get(EXTRA_SCENES_ENV, "")
+    try:
+        extra_files = _extra_scene_files(extra)
+    except LookupError:
+        return None  # the ordinary path explains what is wrong with the variable
+    h = hashlib.sha256()
+    h.update(json.dumps([options, extra, _library_versions()], sort_keys=True).encode())
+    files = [f for pkg in SOURCE_PACKAGES for f in _package_files(pkg)]
+    for path in [*files, MANIM_CFG, ROOT / "pyproject.toml", *extra_files]:
+        h.update(str(path).encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def file_states(paths: Iterable[Path]) -> dict[str, list[int]]:
+    """(size, mtime in ns) of each file; a missing file is [-1, -1]."""
+    states: dict[str, list[int]] = {}
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            states[str(path)] = [-1, -1]
+        else:
+            states[str(path)] = [st.st_size, st.st_mtime_ns]
+    return states
+
+
+def clear(out_dir: Path) -> None:
+    (out_dir / STAMP).unlink(missing_ok=True)
+
+
+def write(
+    out_dir: Path,
+    options: dict[str, Any],
+    summary: dict[str, Any],
+    watch: Iterable[Path],
+    present: Iterable[Path] = (),
+) -> None:
+    """Stamp a complete render: ``watch`` are the files it made or reads back next time, which
+    must stay as they are; ``present`` are files that need only exist (the gallery, which a
+    render of another quality rewrites). ``summary`` is what :func:`unchanged` gives back."""
+    key = fingerprint(options)
+    if key is None:
+        return
+    body = {
+        "fingerprint": key,
+        "files": file_states(watch),
+        "present": [str(p) for p in present],
+        "summary": summary,
+    }
+    tmp = out_dir / f"{STAMP}.tmp"
+    tmp.write_text(json.dumps(body))
+    tmp.replace(out_dir / STAMP)
+
+
+def unchanged(out_dir: Path, options: dict[str, Any]) -> dict[str, Any] | None:
+    """The summary of the stamped render if nothing it depends on has changed since; else None."""
+    try:
+        body = json.loads((out_dir / STAMP).read_text())
+        files, summary = body["files"], body["summary"]
+        watch, present = [Path(p) for p in files], [Path(p) for p in body["present"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(p.exists() for p in present) or file_states(watch) != files:
+        return None
+    if fingerprint(options) != body["fingerprint"]:
+        return None
+    return dict(summary)
