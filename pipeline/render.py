@@ -18,6 +18,7 @@ import fcntl
 import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,14 +143,30 @@ def exclusive(out_dir: Path) -> Iterator[None]:
         yield
 
 
+@dataclass
+class _Group:
+    """Files made together by one call (path -> format), from one content hash."""
+
+    files: dict[Path, str]
+    scene: str
+    key: str
+    make: Callable[[], object]
+
+
 class _Outputs:
-    """The manifest entries of one run: reuse what is current, make what is not."""
+    """The manifest entries of one run: reuse what is current, make what is not.
+
+    Inside ``with outputs.together():`` the outputs asked for are made when the block ends,
+    all at once: each is one ffmpeg or one converter, so a scene's webm, gif and poster (or the
+    lecture and the deck) overlap instead of waiting for each other.
+    """
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.old = manifest.load(out_dir)
         self.new: dict[str, dict[str, Any]] = {}
         self.made: list[str] = []
+        self._batch: list[_Group] | None = None
 
     def ensure(
         self, path: Path, scene: str, fmt: str, key: str, make: Callable[[Path], object]
@@ -160,17 +177,60 @@ class _Outputs:
         self, files: dict[Path, str], scene: str, key: str, make: Callable[[], object]
     ) -> None:
         """Files made together (path -> format): reuse them if all are current, else make all."""
-        entries = [manifest.current(self.old, self.out_dir, path, key) for path in files]
-        if not all(entries):
-            make()
-            entries = [
-                manifest.describe(path, self.out_dir, scene, fmt, key)
-                for path, fmt in files.items()
-            ]
-            self.made += [e["path"] for e in entries]
-        for entry in entries:
-            assert entry is not None
-            self.new[entry["path"]] = entry
+        group = _Group(files, scene, key, make)
+        if self._batch is None:
+            self._settle([group])
+        else:
+            self._batch.append(group)
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        self._batch = batch = []
+        try:
+            yield
+        finally:
+            self._batch = None
+        self._settle(batch)
+
+    def _current(self, group: _Group) -> list[dict[str, Any]] | None:
+        entries = [
+            manifest.current(self.old, self.out_dir, path, group.key) for path in group.files
+        ]
+        return entries if all(entries) else None  # type: ignore[return-value]
+
+    def _make(self, group: _Group) -> list[dict[str, Any]]:
+        group.make()
+        return [
+            manifest.describe(path, self.out_dir, group.scene, fmt, group.key)
+            for path, fmt in group.files.items()
+        ]
+
+    def _settle(self, groups: list[_Group]) -> None:
+        """Reuse the current groups, make the others (concurrently), record them all.
+
+        If some fail, the ones that were made are still recorded; then the first error is raised.
+        """
+        reused = {id(g): self._current(g) for g in groups}
+        stale = [g for g in groups if reused[id(g)] is None]
+        made: dict[int, list[dict[str, Any]]] = {}
+        errors: list[BaseException] = []
+        with ThreadPoolExecutor(max(1, len(stale))) as pool:
+            futures = {id(g): pool.submit(self._make, g) for g in stale}
+            for gid, future in futures.items():
+                try:
+                    made[gid] = future.result()
+                except Exception as exc:  # recorded below, raised after the others are kept
+                    errors.append(exc)
+        for group in groups:
+            entries = reused[id(group)] or made.get(id(group))
+            if entries is None:
+                continue
+            if id(group) in made:
+                self.made += [e["path"] for e in entries]
+            for entry in entries:
+                self.new[entry["path"]] = entry
+        if errors:
+            raise errors[0]
 
     def entries(self) -> list[dict[str, Any]]:
         kept = {
@@ -199,16 +259,18 @@ def _scene_outputs(
         at = clips.poster_time(movie, info["subcaptions"], info["duration"]) if fmt == "png" else 0
         clips.make_clip(movie, fmt, path, at)
 
-    for fmt in formats:
-        if fmt in clips.FROM_MOVIE:
-            outputs.ensure(
-                out_dir / "clips" / f"{scene}.{fmt}", scene, fmt, key,
-                lambda p, fmt=fmt: make(p, fmt),
-            )  # fmt: skip
     vtt = captions.to_vtt(captions.scene_cues(info["subcaptions"]))
-    outputs.ensure(
-        out_dir / "clips" / f"{scene}.vtt", scene, "vtt", key, lambda p: write_text_atomic(p, vtt)
-    )
+    with outputs.together():
+        for fmt in formats:
+            if fmt in clips.FROM_MOVIE:
+                outputs.ensure(
+                    out_dir / "clips" / f"{scene}.{fmt}", scene, fmt, key,
+                    lambda p, fmt=fmt: make(p, fmt),
+                )  # fmt: skip
+        outputs.ensure(
+            out_dir / "clips" / f"{scene}.vtt", scene, "vtt", key,
+            lambda p: write_text_atomic(p, vtt),
+        )  # fmt: skip
 
 
 def _store(result: SceneResult, out_dir: Path, quality: str, seed: int) -> dict[str, Any]:
@@ -290,9 +352,10 @@ def render(
         lecture_scenes = [o for o in report.outcomes if not o.transparent]
         complete = [o.scene for o in lecture_scenes if o.ok] == scene_names()
         if request.assemble and complete:
-            report.lecture = _lecture_outputs(outputs, [o.info for o in lecture_scenes])
-            if request.slides:
-                report.deck = _deck_outputs(outputs, [o.info for o in lecture_scenes])
+            with outputs.together():  # the lecture's ffmpeg and the deck's converter overlap
+                report.lecture = _lecture_outputs(outputs, [o.info for o in lecture_scenes])
+                if request.slides:
+                    report.deck = _deck_outputs(outputs, [o.info for o in lecture_scenes])
         report.manifest = manifest.save(out_dir, request.quality, outputs.entries())
         report.rebuilt = outputs.made
     from pipeline.gallery import write_gallery
