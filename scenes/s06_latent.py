@@ -33,7 +33,7 @@ class LatentDeformationScene(LectureScene):
         cloud = cloud_on(axes, lat.z, angle_colors(lat.z), opacity=0.7)
         grid = self.get_grid(axes, 0.0)
         t = ValueTracker(0.0)
-        grid.add_updater(lambda g: g.become(self.get_grid(axes, t.get_value())))
+        grid.add_updater(lambda g: self.bend_grid(g, axes, t.get_value()))
         equations = self.get_equations().move_to([theme.PANEL_X, 0.2, 0])
         # 1. z ~ N(0, I) with its grid.
         with self.beat("Latent codes"):
@@ -62,12 +62,20 @@ class LatentDeformationScene(LectureScene):
 
         return path
 
-    def get_grid(self, axes: Axes, t: float) -> VGroup:
+    def grid_lines_at(self, axes: Axes, t: float) -> np.ndarray:
+        """The grid's lines moved to time ``t`` of the homotopy, in scene coordinates."""
         lat = self.lecture.latent
         n_lines, n_points, _ = lat.grid_lines.shape
         moved = homotopy(lat.generator, lat.grid_lines.reshape(-1, 2), None, t)
-        moved = moved.reshape(n_lines, n_points, 2)
-        return VGroup(*(polyline(to_scene(axes, line), theme.GRID, 1.5) for line in moved))
+        return to_scene(axes, moved).reshape(n_lines, n_points, 2)
+
+    def get_grid(self, axes: Axes, t: float) -> VGroup:
+        return VGroup(*(polyline(line, theme.GRID, 1.5) for line in self.grid_lines_at(axes, t)))
+
+    def bend_grid(self, grid: VGroup, axes: Axes, t: float) -> None:
+        """Move the grid's lines in place (every frame: no new mobjects, one coordinate map)."""
+        for line, xy in zip(grid, self.grid_lines_at(axes, t), strict=True):
+            line.set_points_as_corners(np.column_stack([xy, np.zeros(len(xy))]))
 
     def get_equations(self) -> VGroup:
         gen = self.lecture.latent.generator
