@@ -48,6 +48,24 @@ def fit_to_panel(mobject: M) -> M:
     return mobject
 
 
+class LiveNumber(DecimalNumber):
+    """A DecimalNumber that rebuilds its digits only when the text they show changes.
+
+    ``DecimalNumber.set_value`` makes every digit again from typeset glyphs and restyles it,
+    and an updater calls it every frame: in SingleGaussianFit that was a third of the render,
+    mostly for values that still showed the same digits (the value holds still, or moves
+    below the last decimal). The same text draws the same digits, so those frames only
+    remember the value.
+    """
+
+    def set_value(self, number: float) -> LiveNumber:
+        if self._get_num_string(number) == self._get_num_string(self.number):
+            self.number = number
+            return self
+        super().set_value(number)
+        return self
+
+
 #: how many characters longer a line may be to break after this punctuation instead
 _BREAK_BONUS = {":": 6, ",": 3}
 
@@ -205,7 +223,7 @@ class LectureScene(Slide):
     ) -> DecimalNumber:
         """A DecimalNumber that will end at ``value`` (recorded like :meth:`number`)."""
         self.fmt(source, value, decimals)
-        number = DecimalNumber(
+        number = LiveNumber(
             value,
             num_decimal_places=decimals,
             font_size=theme.NUMBER_SIZE * 1.25,
