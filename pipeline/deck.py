@@ -8,8 +8,8 @@ from ``file://``) and to PowerPoint, with the same notes.
 
 from __future__ import annotations
 
+import functools
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,16 +21,20 @@ TEMPLATE = Path(__file__).with_name("templates") / "deck.html"
 
 
 @contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    old = os.environ.get(name)
-    os.environ[name] = value
+def _quiet_progress_bars() -> Iterator[None]:
+    """Silence the tqdm bars manim-slides draws while converting (they land in our output).
+
+    ``TQDM_DISABLE`` does not work here: tqdm reads its environment once, when it is imported.
+    """
+    from manim_slides import convert
+    from tqdm import tqdm
+
+    original = convert.tqdm
+    convert.tqdm = functools.partial(tqdm, disable=True)  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = old
+        convert.tqdm = original  # type: ignore[attr-defined]
 
 
 def build_deck(slide_files: Sequence[Path], dest_dir: Path, title: str = "Lecture 1") -> None:
@@ -45,8 +49,7 @@ def build_deck(slide_files: Sequence[Path], dest_dir: Path, title: str = "Lectur
         )
     configs = [PresentationConfig.from_file(p) for p in slide_files]
     logging.getLogger("manim-slides").setLevel(logging.WARNING)
-    # The PowerPoint converter draws tqdm bars; TQDM_DISABLE silences them.
-    with atomic_dir(dest_dir) as tmp, _env("TQDM_DISABLE", "1"):
+    with atomic_dir(dest_dir) as tmp, _quiet_progress_bars():
         RevealJS(presentation_configs=configs, template=TEMPLATE, title=title).convert_to(
             tmp / "lecture.html"
         )

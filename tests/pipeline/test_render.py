@@ -77,7 +77,7 @@ def _cues(text: str) -> list[tuple[float, float, str]]:
 def test_lecture_has_a_chapter_per_scene_and_a_subtitle_track(
     rendered: tuple[Path, Result],
 ) -> None:
-    out, _ = rendered
+    out, result = rendered
     info = probe(out / "low" / "lecture.mp4")
     titles = [c["tags"]["title"] for c in info["chapters"]]
     assert titles == [cls.title for cls in SCENES_IN_ORDER]
@@ -89,6 +89,8 @@ def test_lecture_has_a_chapter_per_scene_and_a_subtitle_track(
     assert (video["codec_name"], video["height"]) == ("h264", 480)
     subs = [s for s in info["streams"] if s["codec_type"] == "subtitle"]
     assert [(s["codec_name"], s["tags"]["language"]) for s in subs] == [("mov_text", "eng")]
+    # The converters' progress bars stay out of the command's output.
+    assert "Generating video slides" not in result.output
     # Nothing half-written or scratch left beside the outputs: only the lock and the stamp.
     assert sorted(p.name for p in (out / "low").glob(".*")) == [".lock", STAMP]
 
