@@ -20,7 +20,8 @@ def grid_image(axes: Axes, rgba: np.ndarray) -> ImageMobject:
         axes.c2p(theme.PLANE_RANGE[1], theme.PLANE_RANGE[1]),
     )
     image.stretch_to_fit_width(hi[0] - lo[0]).stretch_to_fit_height(hi[1] - lo[1])
-    return image.move_to((lo + hi) / 2)
+    # Under the axes and the points: a layer over them dimmed the ticks and labels.
+    return image.move_to((lo + hi) / 2).set_z_index(-1)
 
 
 class GenerativeVsDiscriminativeScene(LectureScene):
