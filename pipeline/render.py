@@ -193,10 +193,13 @@ class _Outputs:
         self._settle(batch)
 
     def _current(self, group: _Group) -> list[dict[str, Any]] | None:
-        entries = [
-            manifest.current(self.old, self.out_dir, path, group.key) for path in group.files
-        ]
-        return entries if all(entries) else None  # type: ignore[return-value]
+        entries = []
+        for path in group.files:
+            entry = manifest.current(self.old, self.out_dir, path, group.key)
+            if entry is None:
+                return None
+            entries.append(entry)
+        return entries
 
     def _make(self, group: _Group) -> list[dict[str, Any]]:
         group.make()
@@ -210,25 +213,24 @@ class _Outputs:
 
         If some fail, the ones that were made are still recorded; then the first error is raised.
         """
-        reused = {id(g): self._current(g) for g in groups}
-        stale = [g for g in groups if reused[id(g)] is None]
-        made: dict[int, list[dict[str, Any]]] = {}
-        errors: list[BaseException] = []
-        with ThreadPoolExecutor(max(1, len(stale))) as pool:
-            futures = {id(g): pool.submit(self._make, g) for g in stale}
-            for gid, future in futures.items():
-                try:
-                    made[gid] = future.result()
-                except Exception as exc:  # recorded below, raised after the others are kept
-                    errors.append(exc)
-        for group in groups:
-            entries = reused[id(group)] or made.get(id(group))
-            if entries is None:
-                continue
-            if id(group) in made:
-                self.made += [e["path"] for e in entries]
-            for entry in entries:
-                self.new[entry["path"]] = entry
+        reused = [self._current(g) for g in groups]
+        errors: list[Exception] = []
+        with ThreadPoolExecutor(max(1, reused.count(None))) as pool:
+            futures = [
+                pool.submit(self._make, g) if r is None else None
+                for g, r in zip(groups, reused, strict=True)
+            ]
+            for entries, future in zip(reused, futures, strict=True):
+                if future is not None:
+                    try:
+                        entries = future.result()
+                    except Exception as exc:  # raised after the others are recorded
+                        errors.append(exc)
+                        continue
+                    self.made += [e["path"] for e in entries]
+                assert entries is not None
+                for entry in entries:
+                    self.new[entry["path"]] = entry
         if errors:
             raise errors[0]
 

@@ -35,6 +35,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from pipeline.cache import file_digest
 from pipeline.paths import EXTRA_SCENES_ENV, MANIM_CFG, ROOT
 
 STAMP = ".render-stamp.json"
@@ -76,20 +77,19 @@ def _library_versions() -> dict[str, str]:
 
 
 def fingerprint(options: dict[str, Any]) -> str | None:
-    """A hash of everything a render reads, for these command options; None if unknowable."""
+    """A hash of everything a render reads, for these command options; None if unknowable.
+
+    Taken before the render starts, so an edit made while it runs is not stamped as rendered.
+    """
     extra = os.environ.get(EXTRA_SCENES_ENV, "")
     try:
         extra_files = _extra_scene_files(extra)
     except LookupError:
         return None  # the ordinary path explains what is wrong with the variable
-    h = hashlib.sha256()
-    h.update(json.dumps([options, extra, _library_versions()], sort_keys=True).encode())
     files = [f for pkg in SOURCE_PACKAGES for f in _package_files(pkg)]
-    for path in [*files, MANIM_CFG, ROOT / "pyproject.toml", *extra_files]:
-        h.update(str(path).encode() + b"\0")
-        h.update(path.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
+    sources = file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml", *extra_files])
+    parts = [options, extra, _library_versions(), sources]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def file_states(paths: Iterable[Path]) -> dict[str, list[int]]:
@@ -111,15 +111,15 @@ def clear(out_dir: Path) -> None:
 
 def write(
     out_dir: Path,
-    options: dict[str, Any],
+    key: str | None,
     summary: dict[str, Any],
     watch: Iterable[Path],
     present: Iterable[Path] = (),
 ) -> None:
     """Stamp a complete render: ``watch`` are the files it made or reads back next time, which
     must stay as they are; ``present`` are files that need only exist (the gallery, which a
-    render of another quality rewrites). ``summary`` is what :func:`unchanged` gives back."""
-    key = fingerprint(options)
+    render of another quality rewrites). ``key`` is the :func:`fingerprint` taken before the
+    render (None: nothing is stamped). ``summary`` is what :func:`unchanged` gives back."""
     if key is None:
         return
     body = {
@@ -133,16 +133,17 @@ def write(
     tmp.replace(out_dir / STAMP)
 
 
-def unchanged(out_dir: Path, options: dict[str, Any]) -> dict[str, Any] | None:
-    """The summary of the stamped render if nothing it depends on has changed since; else None."""
+def unchanged(out_dir: Path, key: str | None) -> dict[str, Any] | None:
+    """The summary of the stamped render if its fingerprint is ``key`` and none of its files
+    changed since; else None."""
+    if key is None:
+        return None
     try:
         body = json.loads((out_dir / STAMP).read_text())
         files, summary = body["files"], body["summary"]
         watch, present = [Path(p) for p in files], [Path(p) for p in body["present"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not all(p.exists() for p in present) or file_states(watch) != files:
+    if body["fingerprint"] != key or not all(p.exists() for p in present):
         return None
-    if fingerprint(options) != body["fingerprint"]:
-        return None
-    return dict(summary)
+    return dict(summary) if file_states(watch) == files else None

@@ -69,10 +69,10 @@ def watched_files(report: RenderReport) -> list[Path]:
     return files
 
 
-def report_unchanged(out_dir: Path, options: dict[str, Any]) -> bool:
+def report_unchanged(out_dir: Path, key: str | None) -> bool:
     """Print the last render's outputs and return True if nothing changed since it."""
     start = time.perf_counter()
-    summary = stamp.unchanged(out_dir, options)
+    summary = stamp.unchanged(out_dir, key)
     if summary is None:
         return False
     click.echo(f"nothing changed since the last render into {out_dir}: every output is current")
@@ -176,7 +176,8 @@ def render(
     # What decides the outputs (not --jobs); the stamp is looked at before Manim is imported.
     options = {"scenes": sorted(set(scenes)), "quality": quality, "formats": list(chosen)}
     options |= {"seed": seed, "slides": slides}
-    if not force and report_unchanged(out_dir, options):
+    key = stamp.fingerprint(options)
+    if not force and report_unchanged(out_dir, key):
         return
 
     from pipeline.render import RenderRequest, resolve_scenes
@@ -190,4 +191,4 @@ def render(
     )
     report = run_render(request)
     gallery = [report.gallery] if report.gallery else []
-    stamp.write(out_dir, options, stamp_summary(report), watched_files(report), gallery)
+    stamp.write(out_dir, key, stamp_summary(report), watched_files(report), gallery)
