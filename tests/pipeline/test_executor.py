@@ -1,0 +1,80 @@
+"""The local executor forks its workers from a preloaded server: they must render exactly what
+a fresh ``python -m pipeline.worker`` renders, and leave nothing behind."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+from multiprocessing import forkserver
+from pathlib import Path
+
+import pytest
+
+from pipeline.executor import LocalExecutor, RenderJob, SceneResult, fork_job, run_job
+from pipeline.paths import EXTRA_SCENES_ENV
+
+SIZE = (160, 90)
+
+
+@pytest.fixture(autouse=True)
+def fixture_scenes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
+
+
+def frames(movie: str) -> str:
+    """The decoded frames' checksums: equal only if every pixel of every frame is."""
+    return subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", movie, "-f", "framemd5", "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+def job(media: Path, **kw: object) -> RenderJob:
+    return RenderJob("TinyScene", "low", media, size=SIZE, fps=5, **kw)  # type: ignore[arg-type]
+
+
+def same_render(a: SceneResult, b: SceneResult) -> None:
+    assert a.ok, a.error
+    assert b.ok, b.error
+    for key in ("sections", "subcaptions", "duration", "numbers", "reads"):
+        assert a.info[key] == b.info[key], key
+    assert frames(a.info["movie"]) == frames(b.info["movie"])
+
+
+def test_a_forked_worker_renders_what_a_fresh_one_does(tmp_path: Path) -> None:
+    same_render(run_job(job(tmp_path / "fresh")), fork_job(job(tmp_path / "forked")))
+
+
+def test_a_forked_worker_gets_the_jobs_environment(tmp_path: Path) -> None:
+    """The section and the seed reach the fork as they reach a fresh worker (by environment)."""
+    one = {"section": "Gone", "seed": 7}
+    fresh, forked = run_job(job(tmp_path / "a", **one)), fork_job(job(tmp_path / "b", **one))
+    same_render(fresh, forked)
+    whole = fork_job(job(tmp_path / "c", seed=7))
+    count = [len(frames(r.info["movie"]).splitlines()) for r in (forked, whole)]
+    assert count[0] < count[1] - 3, "the section's render skips the other beat's frames"
+
+
+def test_a_failing_scene_in_a_fork_is_a_result_with_its_error(tmp_path: Path) -> None:
+    result = fork_job(RenderJob("BrokenScene", "low", tmp_path, size=SIZE, fps=5))
+    assert not result.ok
+    assert "this scene fails on purpose" in result.error
+
+
+def test_the_server_is_stopped_and_its_cpu_time_counted(tmp_path: Path) -> None:
+    """Leaving the executor waits for the fork server: nothing keeps running, and the CPU
+    time of the server and its forks shows up in this process's children's usage (which
+    ``time`` and the benchmark read), as a fresh worker's would."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with LocalExecutor(1) as engine:
+        server = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+        assert server is not None
+        engine.submit(job(tmp_path))
+        (result,) = engine.collect()
+    assert result.ok, result.error
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with pytest.raises(ProcessLookupError):
+        os.kill(server, 0)
+    # Importing Manim and the scenes alone takes more than a CPU second.
+    assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) > 1.0
