@@ -50,6 +50,10 @@ class SingleGaussianFitScene(LectureScene):
             self.play(Write(argmax))
             last = len(fit.path.t) - 1
             self.play(step.animate.set_value(last), run_time=self.climb_time, rate_func=linear)
+            # Arrived: the rings and the score stop following the tracker. With an updater,
+            # Manim redraws them, and everything added after them, at every later frame.
+            rings.clear_updaters()
+            score[1].clear_updaters()
             self.wait(theme.BEAT_PAUSE)
             self.play(FadeOut(argmax))
         # 3. The best single Gaussian still averages the modes.
