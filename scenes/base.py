@@ -223,6 +223,17 @@ class LectureScene(Slide):
                 return members[i:]
         return []
 
+    def draw_before(self, mobject: Mobject, other: Mobject) -> None:
+        """Draw ``mobject`` before ``other``, that is under it where they overlap.
+
+        Manim redraws at every frame of a ``play`` all that it draws after the first mobject
+        that moves, to keep the drawing order. Text that the moving mobjects never reach can
+        be drawn before them: the frames are the same, and the text is drawn once per
+        ``play`` instead of once per frame.
+        """
+        self.mobjects.remove(mobject)
+        self.mobjects.insert(self.mobjects.index(other), mobject)
+
     def _save_slides(self, *args: Any, **kwargs: Any) -> None:
         """Write the deck's slides, unless this render is a still or a one-beat preview."""
         if config.write_to_movie and not os.environ.get(SECTION_ENV):

@@ -48,6 +48,7 @@ class SingleGaussianFitScene(LectureScene):
                 font_size=theme.NUMBER_SIZE * 1.2,
             ).next_to(score, DOWN, buff=0.5)
             self.play(Write(argmax))
+            self.draw_before(argmax, rings)  # beside the plane: not redrawn while rings move
             last = len(fit.path.t) - 1
             self.play(step.animate.set_value(last), run_time=self.climb_time, rate_func=linear)
             # Arrived: the rings and the score stop following the tracker. With an updater,

@@ -144,6 +144,7 @@ class InverseCDFScene(LectureScene):
         ).arrange(RIGHT, buff=0.1)
         x_label.next_to(foot, UP + RIGHT, buff=0.1)
         self.play(FadeIn(dot), FadeIn(u_label), run_time=0.4)
+        self.draw_before(u_label, dot)  # the dot leaves it behind: drawn once per play
         self.play(Create(across), dot.animate.move_to(hit), run_time=0.7)
         self.play(Create(down), dot.animate.move_to(foot), run_time=0.6)
         self.play(FadeIn(x_label), run_time=0.3)

@@ -55,6 +55,7 @@ class GaussianGeometryScene(LectureScene):
             swept_tex = self.get_covariance_tex(symbolic=True).move_to(cov_tex)
             entry = self.get_entry_readout(step).next_to(swept_tex, DOWN, buff=0.6)
             self.play(FadeTransform(cov_tex, swept_tex), FadeIn(entry))
+            self.draw_before(swept_tex, rings)  # beside the plane: not redrawn while rings move
             last = len(geo.sweep_covariances) - 1
             self.play(step.animate.set_value(last), run_time=self.sweep_time, rate_func=linear)
             rings.clear_updaters()

@@ -33,25 +33,33 @@ class LatentDeformationScene(LectureScene):
         cloud = cloud_on(axes, lat.z, angle_colors(lat.z), opacity=0.7)
         grid = self.get_grid(axes, 0.0)
         t = ValueTracker(0.0)
-        grid.add_updater(lambda g: self.bend_grid(g, axes, t.get_value()))
+
+        def bend(g: VGroup) -> None:
+            self.bend_grid(g, axes, t.get_value())
+
         equations = self.get_equations().move_to([theme.PANEL_X, 0.2, 0])
         # 1. z ~ N(0, I) with its grid.
         with self.beat("Latent codes"):
             self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud), Create(grid))
             self.play(Write(equations[0]))
+            # The points and the grid never reach the equations: draw those first, so they
+            # are not redrawn at every frame of the moves below (the frames are the same).
+            self.draw_before(equations[0], cloud)
             self.wait(theme.BEAT_PAUSE)
         # 2-4. The three stages of g, each a third of the homotopy.
         for j, name in enumerate(("Linear map", "Bend", "Noise")):
             with self.beat(name):
                 self.play(Write(equations[j + 1]), run_time=1.0)
+                self.draw_before(equations[j + 1], cloud)
+                grid.add_updater(bend)  # only while it moves: an updater makes it redrawn
                 self.play(
                     MoveCloud(cloud, self.get_path(axes, j)),
                     t.animate.set_value((j + 1) / 3),
                     run_time=self.stage_time,
                     rate_func=smooth,
                 )
+                grid.clear_updaters()
                 self.wait(theme.BEAT_PAUSE)
-        grid.clear_updaters()
 
     # ---- pieces -------------------------------------------------------------------------
     def get_path(self, axes: Axes, stage: int):

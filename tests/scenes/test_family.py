@@ -85,3 +85,14 @@ def test_an_introducer_inside_a_group_moves_its_mobject(monkeypatch: pytest.Monk
         expected = Scene.get_moving_mobjects(scene, group)
     assert expected[0] is second
     assert scene.get_moving_mobjects(group) == expected
+
+
+def test_text_drawn_before_a_moving_mobject_is_no_longer_redrawn() -> None:
+    scene = Empty()
+    plane, moving, label = Square(), Square(), Square()
+    scene.add(plane, moving, label)
+    animation = FadeIn(moving)
+    assert label in scene.get_moving_mobjects(animation)
+    scene.draw_before(label, moving)
+    assert scene.mobjects == [plane, label, moving]
+    assert scene.get_moving_mobjects(animation) == [moving]
