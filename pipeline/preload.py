@@ -8,23 +8,34 @@ worker is then a fork of it, and starts with all of that done.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from pipeline.paths import ROOT
 
-# Manim reads ./manim.cfg when it is imported: import it from where a worker would run.
-os.chdir(ROOT)
 
-import manim  # noqa: E402, F401
-from tqdm import tqdm  # noqa: E402
+def warm_up() -> None:
+    """Import and compute what every worker needs (run in the server, before any fork)."""
+    # Manim reads ./manim.cfg when it is imported: import it from where a worker would run.
+    os.chdir(ROOT)
+    import manim  # noqa: F401
+    from tqdm import tqdm
 
-import scenes  # noqa: E402, F401
-from math_core.lecture import build_lecture  # noqa: E402
-from pipeline import worker  # noqa: E402, F401
-from scenes.base import DEFAULT_SEED  # noqa: E402
+    import scenes  # noqa: F401
+    from math_core.lecture import build_lecture
+    from pipeline import worker  # noqa: F401
+    from scenes.base import DEFAULT_SEED
 
-build_lecture(DEFAULT_SEED)  # cached: the workers of a seed-5 render read it, not recompute it
-# Manim's progress bars are tqdm's, whose first bar makes a multiprocessing lock (a named
-# semaphore). Made here, every fork shares it; made in each fork, each one would be left for
-# multiprocessing's resource tracker to warn about, since a fork ends without cleaning up.
-tqdm.get_lock()
+    build_lecture(DEFAULT_SEED)  # cached: the workers of a seed-5 render read it
+    # Manim's progress bars are tqdm's, whose first bar makes a multiprocessing lock (a
+    # named semaphore). Made here, every fork shares it; made in each fork, each would be
+    # left for multiprocessing's resource tracker to warn about, as a fork ends without
+    # cleaning up.
+    tqdm.get_lock()
+
+
+# A scene that does not import (an edit in progress), say, must not stop the server: an error
+# here would kill it, and every render with it. Each fork then imports again and reports the
+# error as its scene's result, as a fresh worker would.
+with contextlib.suppress(Exception):
+    warm_up()

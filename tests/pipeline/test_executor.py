@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import resource
 import subprocess
+import sys
 from multiprocessing import forkserver
 from pathlib import Path
 
 import pytest
 
 from pipeline.executor import LocalExecutor, RenderJob, SceneResult, fork_job, run_job
-from pipeline.paths import EXTRA_SCENES_ENV
+from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 
 SIZE = (160, 90)
 
@@ -78,3 +79,17 @@ def test_the_server_is_stopped_and_its_cpu_time_counted(tmp_path: Path) -> None:
         os.kill(server, 0)
     # Importing Manim and the scenes alone takes more than a CPU second.
     assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) > 1.0
+
+
+def test_the_server_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> None:
+    """A scene module with an error (an edit in progress) must not stop the fork server, or
+    every render would fail instead of that scene reporting its error."""
+    broken = tmp_path / "scenes"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise SyntaxError('half-edited scene')\n")
+    first = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); "
+    run = {"capture_output": True, "text": True, "cwd": ROOT}
+    proc = subprocess.run([sys.executable, "-c", first + "import scenes"], **run)
+    assert "half-edited scene" in proc.stderr, "the broken package shadows the real one"
+    proc = subprocess.run([sys.executable, "-c", first + "import pipeline.preload"], **run)
+    assert proc.returncode == 0, proc.stderr
