@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -126,6 +127,7 @@ def _result(job: RenderJob, returncode: int | None, stdout: str, stderr: str) ->
 
 
 _FORK_SERVER = multiprocessing.get_context("forkserver")
+_STARTING = threading.Lock()
 
 
 def start_fork_server() -> None:
@@ -134,16 +136,17 @@ def start_fork_server() -> None:
     It imports :mod:`pipeline.preload` before it forks anything. It is started with
     PYTHONHASHSEED=0, as a fresh worker is, so the forks hash (and iterate sets) alike.
     """
-    _FORK_SERVER.set_forkserver_preload(["pipeline.preload"])
-    saved = os.environ.get("PYTHONHASHSEED")
-    os.environ["PYTHONHASHSEED"] = "0"
-    try:
-        forkserver.ensure_running()
-    finally:
-        if saved is None:
-            del os.environ["PYTHONHASHSEED"]
-        else:
-            os.environ["PYTHONHASHSEED"] = saved
+    with _STARTING:  # the executor's threads call this too: one changes the environment
+        _FORK_SERVER.set_forkserver_preload(["pipeline.preload"])
+        saved = os.environ.get("PYTHONHASHSEED")
+        os.environ["PYTHONHASHSEED"] = "0"
+        try:
+            forkserver.ensure_running()
+        finally:
+            if saved is None:
+                del os.environ["PYTHONHASHSEED"]
+            else:
+                os.environ["PYTHONHASHSEED"] = saved
 
 
 def stop_fork_server() -> None:
