@@ -51,10 +51,11 @@ class RenderJob:
     tex_cache: Path | None = None
 
     def command(self) -> list[str]:
-        cmd = [
-            sys.executable, "-m", "pipeline.worker", self.scene,
-            "--quality", self.quality, "--media-dir", str(self.media_dir),
-        ]  # fmt: skip
+        return [sys.executable, "-m", "pipeline.worker", *self.worker_args()]
+
+    def worker_args(self) -> list[str]:
+        """The worker's command-line arguments (see :func:`pipeline.worker.main`)."""
+        cmd = [self.scene, "--quality", self.quality, "--media-dir", str(self.media_dir)]
         if self.last_frame:
             cmd.append("--last-frame")
         if self.transparent:
@@ -181,13 +182,13 @@ def _forked_worker(argv: list[str], env: dict[str, str], stdout: str, stderr: st
 def fork_job(job: RenderJob, track: set[int] | None = None) -> SceneResult:
     """Render one job in a fork of the preloaded server (see :func:`start_fork_server`)."""
     start_fork_server()
-    argv = job.command()[3:]  # what follows ``python -m pipeline.worker``
     with tempfile.TemporaryDirectory(prefix="lecture-worker-") as scratch:
         out, err = Path(scratch, "stdout"), Path(scratch, "stderr")
         out.touch()
         err.touch()
         proc = _FORK_SERVER.Process(
-            target=_forked_worker, args=(argv, job.environment(), str(out), str(err))
+            target=_forked_worker,
+            args=(job.worker_args(), job.environment(), str(out), str(err)),
         )
         proc.start()
         pid = proc.pid

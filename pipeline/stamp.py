@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.cache import file_digest
+from pipeline.media import write_text_atomic
 from pipeline.paths import EXTRA_SCENES_ENV, MANIM_CFG, ROOT
 
 STAMP = ".render-stamp.json"
@@ -128,9 +129,7 @@ def write(
         "present": [str(p) for p in present],
         "summary": summary,
     }
-    tmp = out_dir / f"{STAMP}.tmp"
-    tmp.write_text(json.dumps(body))
-    tmp.replace(out_dir / STAMP)
+    write_text_atomic(out_dir / STAMP, json.dumps(body))
 
 
 def unchanged(out_dir: Path, key: str | None) -> dict[str, Any] | None:
