@@ -15,20 +15,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline.fork_server import FORK_SERVER, start_fork_server, stop_fork_server
 from pipeline.paths import ROOT
 from scenes.base import SECTION_ENV, SEED_ENV
 
@@ -127,37 +125,6 @@ def _result(job: RenderJob, returncode: int | None, stdout: str, stderr: str) ->
     return SceneResult(job, bool(info.get("ok")), info, info.get("error", ""))
 
 
-_FORK_SERVER = multiprocessing.get_context("forkserver")
-_STARTING = threading.Lock()
-
-
-def start_fork_server() -> None:
-    """Start the server the forked workers come from, if it is not running yet.
-
-    It imports :mod:`pipeline.preload` before it forks anything. It is started with
-    PYTHONHASHSEED=0, as a fresh worker is, so the forks hash (and iterate sets) alike.
-    """
-    with _STARTING:  # the executor's threads call this too: one changes the environment
-        _FORK_SERVER.set_forkserver_preload(["pipeline.preload"])
-        saved = os.environ.get("PYTHONHASHSEED")
-        os.environ["PYTHONHASHSEED"] = "0"
-        try:
-            forkserver.ensure_running()
-        finally:
-            if saved is None:
-                del os.environ["PYTHONHASHSEED"]
-            else:
-                os.environ["PYTHONHASHSEED"] = saved
-
-
-def stop_fork_server() -> None:
-    """Stop the server and wait for it, so that the CPU time it and its forks used is counted
-    as this process's children's (``time``, ``getrusage``), as a fresh worker's would be."""
-    stop = getattr(forkserver._forkserver, "_stop", None)  # type: ignore[attr-defined]
-    if stop is not None:  # a private method of CPython's; without it, the server ends with us
-        stop()
-
-
 def _forked_worker(argv: list[str], env: dict[str, str], stdout: str, stderr: str) -> None:
     """The worker, in a fork of the server: the same as ``python -m pipeline.worker argv``."""
     os.setsid()  # its own process group, as run_job's workers: the executor kills the group
@@ -186,7 +153,7 @@ def fork_job(job: RenderJob, track: set[int] | None = None) -> SceneResult:
         out, err = Path(scratch, "stdout"), Path(scratch, "stderr")
         out.touch()
         err.touch()
-        proc = _FORK_SERVER.Process(
+        proc = FORK_SERVER.Process(
             target=_forked_worker,
             args=(job.worker_args(), job.environment(), str(out), str(err)),
         )

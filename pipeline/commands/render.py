@@ -179,16 +179,25 @@ def render(
     key = stamp.fingerprint(options)
     if not force and report_unchanged(out_dir, key):
         return
+    # Something will be made, most likely by a worker: the workers' server imports Manim and
+    # the scenes on the other core while this process imports them for itself, just below.
+    # (If every scene turns out cached, it is stopped unused.)
+    from pipeline.fork_server import start_fork_server, stop_fork_server
 
-    from pipeline.render import RenderRequest, resolve_scenes
-
+    start_fork_server()
     try:
-        names = resolve_scenes(scenes)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="SCENES") from None
-    request = RenderRequest(
-        names, quality, chosen, jobs, seed, output_dir, force, assemble=not scenes, slides=slides
-    )
-    report = run_render(request)
+        from pipeline.render import RenderRequest, resolve_scenes
+
+        try:
+            names = resolve_scenes(scenes)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="SCENES") from None
+        request = RenderRequest(
+            names, quality, chosen, jobs, seed, output_dir, force, assemble=not scenes,
+            slides=slides,
+        )  # fmt: skip
+        report = run_render(request)
+    finally:
+        stop_fork_server()
     gallery = [report.gallery] if report.gallery else []
     stamp.write(out_dir, key, stamp_summary(report), watched_files(report), gallery)

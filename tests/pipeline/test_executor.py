@@ -93,3 +93,40 @@ def test_the_server_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> No
     assert "half-edited scene" in proc.stderr, "the broken package shadows the real one"
     proc = subprocess.run([sys.executable, "-c", first + "import pipeline.preload"], **run)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_fork_server_can_start_before_manim_is_imported() -> None:
+    """``lecture render`` starts the server before it imports Manim itself, so that the two
+    imports run at once on two cores; that only works while the module stays this light."""
+    code = "import sys, pipeline.fork_server; print(sorted({'manim', 'scenes'} & set(sys.modules)))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert proc.stdout.strip() == "[]"
+
+
+def test_the_render_command_stops_the_server_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A render that ends before any worker ran (here: an unknown scene) leaves no server."""
+    from click.testing import CliRunner
+
+    from pipeline import fork_server
+    from pipeline.cli import main
+
+    started: list[int] = []
+
+    def start_and_note() -> None:
+        start()
+        started.append(forkserver._forkserver._forkserver_pid)  # type: ignore[attr-defined]
+
+    start = fork_server.start_fork_server
+    monkeypatch.setattr(fork_server, "start_fork_server", start_and_note)
+    result = CliRunner().invoke(main, ["render", "NoSuchScene", "--output-dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "unknown scene 'NoSuchScene'" in result.output
+    assert len(started) == 1, "the command starts the server before it imports Manim"
+    assert started[0] is not None
+    assert forkserver._forkserver._forkserver_pid is None  # type: ignore[attr-defined]
+    with pytest.raises(ProcessLookupError):
+        os.kill(started[0], 0)
