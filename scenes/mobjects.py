@@ -9,6 +9,7 @@ milliseconds per frame.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +173,36 @@ def _paints_nothing(vmobject: VMobject) -> bool:
 
 class LectureCamera(Camera):
     """Manim's cairo camera, plus a numpy splatter for :class:`DotCloud`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: each VMobject's last cairo path, with the points it was made from
+        self.paths: weakref.WeakKeyDictionary[VMobject, tuple[bytes, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def set_cairo_context_path(self, ctx: Any, vmobject: VMobject) -> LectureCamera:
+        """Manim's path for the VMobject, replayed from a copy while its points stay the same.
+
+        A mobject is drawn again every frame while it, or anything drawn before it, moves;
+        most of those times (a fade, a colour change, a neighbour's animation) its points
+        are as they were. Manim would split them into subpaths and issue every curve from
+        Python again. Cairo keeps the copy in scene units (its user space), so it holds
+        wherever the camera looks.
+        """
+        points = vmobject.points
+        if len(points) == 0:  # Manim leaves the context's path alone then: so do we
+            super().set_cairo_context_path(ctx, vmobject)
+            return self
+        key = points.tobytes()
+        cached = self.paths.get(vmobject)
+        if cached is not None and cached[0] == key:
+            ctx.new_path()
+            ctx.append_path(cached[1])
+            return self
+        super().set_cairo_context_path(ctx, vmobject)
+        self.paths[vmobject] = (key, ctx.copy_path())
+        return self
 
     def display_vectorized(self, vmobject: VMobject, ctx: Any) -> LectureCamera:
         """Draw a VMobject, unless it is fully transparent.

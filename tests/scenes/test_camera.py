@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import LEFT, RIGHT, UP, Camera, Circle, Square, Text, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Annulus, Camera, Circle, Square, Text, VMobject
 from manim.constants import CapStyleType, LineJointType
 
 from scenes.mobjects import LectureCamera
@@ -48,3 +48,48 @@ def test_frames_equal_manims_and_transparent_mobjects_are_not_drawn(
     assert not set(map(id, faded_text.family_members_with_points())) & set(map(id, drawn))
     assert mobjects[2] in drawn
     assert mobjects[3] in drawn
+
+
+def test_paths_are_replayed_only_while_the_points_are_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two frames from one LectureCamera equal Manim's camera's frames of the same scene,
+    though between them one mobject moved, one was recoloured and one was cut short: the
+    unchanged ones replay their path, the moved and cut ones are traced again."""
+    moved = Text("moves").shift(2 * UP)
+    recoloured = Circle(fill_opacity=0.6).shift(LEFT)
+    cut = Square(stroke_width=6).shift(RIGHT)
+    ring = Annulus(inner_radius=0.4, outer_radius=0.8, fill_opacity=1).shift(DOWN)  # a hole
+    empty = VMobject(stroke_width=4)  # no points: Manim leaves the context's path alone
+    mobjects = [moved, recoloured, cut, ring, empty]
+    camera = LectureCamera()
+    traced: list[object] = []
+    original = Camera.set_cairo_context_path
+
+    def counting(self: Camera, ctx: object, vmobject: object) -> object:
+        traced.append(vmobject)
+        return original(self, ctx, vmobject)
+
+    def both_frames() -> tuple[np.ndarray, np.ndarray]:
+        camera.reset()
+        camera.capture_mobjects(mobjects)
+        ours = camera.pixel_array.copy()
+        with monkeypatch.context() as m:
+            m.setattr(Camera, "set_cairo_context_path", original)
+            return ours, frame(Camera, mobjects)
+
+    monkeypatch.setattr(Camera, "set_cairo_context_path", counting)
+    first, expected = both_frames()
+    np.testing.assert_array_equal(first, expected)
+    traced.clear()
+    moved.shift(0.37 * RIGHT)
+    recoloured.set_fill(color="#ff8800", opacity=0.3)
+    cut.pointwise_become_partial(cut.copy(), 0, 0.6)
+    second, expected = both_frames()
+    np.testing.assert_array_equal(second, expected)
+    assert not np.array_equal(first, second)
+    glyphs = set(map(id, moved.family_members_with_points()))
+    assert glyphs <= set(map(id, traced))
+    assert cut in traced
+    assert recoloured not in traced
+    assert ring not in traced
