@@ -93,3 +93,15 @@ def test_paths_are_replayed_only_while_the_points_are_unchanged(
     assert cut in traced
     assert recoloured not in traced
     assert ring not in traced
+
+
+def test_a_gradient_with_any_visible_colour_is_drawn() -> None:
+    from scenes.mobjects import _paints_nothing
+
+    square = Square(stroke_width=0)
+    square.fill_rgbas = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0.5]])
+    assert not _paints_nothing(square)
+    square.fill_rgbas = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0]])
+    assert _paints_nothing(square)
+    square.set_stroke(width=2, opacity=0).stroke_rgbas = np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 1]])
+    assert not _paints_nothing(square)
