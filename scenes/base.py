@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import string
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,7 +31,7 @@ from manim_slides import Slide
 from math_core.lecture import Lecture, build_lecture
 from scenes import theme
 from scenes.format import ShownNumber, shown
-from scenes.mobjects import LectureCamera
+from scenes.mobjects import PARSED_DIR, LectureCamera, kept_on_disk
 from scenes.writer import lecture_renderer
 
 #: Environment variables the pipeline sets for a render worker.
@@ -56,7 +54,7 @@ def lecture_seed() -> int:
 
 
 #: under Manim's text_dir: every Text this project made, pickled, by what it was made from
-PARSED_TEXT_DIR = "parsed"
+PARSED_TEXT_DIR = PARSED_DIR
 
 
 def _text_key(made_from: tuple[Any, ...]) -> str:
@@ -81,20 +79,10 @@ def text(content: str, size: float = theme.BODY_SIZE, color: str = theme.TEXT, *
     of Manim, ManimPango, Pango and Python; a file that does not load is made again.
     """
     made_from = (content, theme.FONT, size, color, sorted(kw.items()))
-    path = Path(config.get_dir("text_dir")) / PARSED_TEXT_DIR / f"{_text_key(made_from)}.pickle"
-    try:
-        with open(path, "rb") as handle:
-            loaded = pickle.load(handle)
-        if isinstance(loaded, Text):
-            return loaded
-    except Exception:  # none yet, or a cut or stale file: make the Text again
-        pass
-    made = Text(content, font=theme.FONT, font_size=size, color=color, **kw)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
-        pickle.dump(made, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(handle.name, path)  # whole or absent, for a parallel render of the same dir
-    return made
+    path = Path(config.get_dir("text_dir")) / PARSED_DIR / f"{_text_key(made_from)}.pickle"
+    return kept_on_disk(
+        path, Text, lambda: Text(content, font=theme.FONT, font_size=size, color=color, **kw)
+    )
 
 
 def fit_to_panel(mobject: M) -> M:

@@ -9,12 +9,20 @@ milliseconds per frame.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
+import manim
 import numpy as np
+import svgelements
 from manim import (
     DOWN,
     LEFT,
@@ -25,8 +33,10 @@ from manim import (
     MathTex,
     Mobject,
     PMobject,
+    SVGMobject,
     VGroup,
     VMobject,
+    config,
 )
 from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
 from manim.constants import CapStyleType, LineJointType
@@ -91,6 +101,77 @@ def get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
 
 MANIM_GET_FAMILY = Mobject.get_family
 Mobject.get_family = get_family  # type: ignore[method-assign]
+
+#: under Manim's text_dir and tex_dir: finished mobjects, pickled, by what they were made from
+PARSED_DIR = "parsed"
+
+T = TypeVar("T")
+
+
+def kept_on_disk(path: Path, kind: type[T], make: Callable[[], T]) -> T:
+    """The ``kind`` pickled at ``path``, or ``make()``'s result, which is then pickled there.
+
+    A file that does not load (cut short, from another version) is made again. It is written
+    under a temporary name and renamed, so that a parallel render sees it whole or not at all.
+    """
+    try:
+        with open(path, "rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, kind):
+            return loaded
+    except Exception:  # none yet, or a cut or stale file: make it again
+        pass
+    made = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
+        pickle.dump(made, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(handle.name, path)
+    return made
+
+
+def _svg_key(svg: SVGMobject, file_path: Path) -> str:
+    """What a typeset SVG's mobject depends on: the file's bytes, the settings Manim keys its
+    own SVG cache by (but the file's name), and the versions that parse it."""
+    settings = (type(svg).__name__, svg.svg_default, svg.path_string_config, str(config.renderer))
+    versions = (manim.__version__, svgelements.SVGELEMENTS_VERSION, sys.version_info[:2])
+    digest = hashlib.sha256(repr((settings, versions)).encode())
+    digest.update(file_path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+_manim_generate_svg = SVGMobject.generate_mobject
+
+
+def generate_svg_kept_on_disk(self: SVGMobject) -> SVGMobject:
+    """Manim's SVG parse, kept on disk for the SVGs LaTeX makes (MathTex, Tex, their digits).
+
+    Manim keeps each parsed SVG in memory for one render; a new render of the scene parsed
+    every expression again (svgelements, then every path closed in Python): 6% of the
+    lecture's render time. The parsed submobjects are stored with the kept Texts and loaded
+    the next time, 2.5 times faster than parsing (five of the lecture's expressions: 67 ms
+    against 166 ms for the whole MathTex). Any other SVG is parsed as before.
+    """
+    file_path = Path(self.get_file_path())
+    tex_dir = Path(config.get_dir("tex_dir"))
+    if self.submobjects or file_path.parent.resolve() != tex_dir.resolve():
+        return _manim_generate_svg(self)
+
+    def parse() -> VGroup:
+        _manim_generate_svg(self)  # adds the submobjects to self, turned the right way up
+        parsed = VGroup(*self.submobjects)
+        parsed.id_to_vgroup_dict = self.id_to_vgroup_dict
+        return parsed
+
+    # Not under tex_dir: Manim deletes whatever there is not an .svg or .tex after a compile.
+    path = Path(config.get_dir("text_dir")) / PARSED_DIR / f"tex-{_svg_key(self, file_path)}.pickle"
+    parsed = kept_on_disk(path, VGroup, parse)
+    if not self.submobjects:  # loaded, not parsed into self just now
+        self.add(*parsed.submobjects)
+        self.id_to_vgroup_dict = parsed.id_to_vgroup_dict
+    return self
+
+
+SVGMobject.generate_mobject = generate_svg_kept_on_disk  # type: ignore[method-assign]
 
 
 def _rgb_rows(colors: Any, n: int) -> np.ndarray:
