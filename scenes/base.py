@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import string
 import sys
@@ -31,7 +30,7 @@ from manim_slides import Slide
 from math_core.lecture import Lecture, build_lecture
 from scenes import theme
 from scenes.format import ShownNumber, shown
-from scenes.mobjects import PARSED_DIR, LectureCamera, kept_on_disk
+from scenes.mobjects import LectureCamera, kept_on_disk
 from scenes.writer import lecture_renderer
 
 #: Environment variables the pipeline sets for a render worker.
@@ -53,20 +52,15 @@ def lecture_seed() -> int:
         raise ValueError(f"{SEED_ENV} must be a non-negative integer, got {raw!r}") from None
 
 
-#: under Manim's text_dir: every Text this project made, pickled, by what it was made from
-PARSED_TEXT_DIR = PARSED_DIR
-
-
-def _text_key(made_from: tuple[Any, ...]) -> str:
-    """What a Text depends on: its arguments and the versions of what draws and parses it."""
-    versions = (
+def _text_versions() -> tuple[Any, ...]:
+    """The versions of what draws and parses a Text."""
+    return (
         manim.__version__,
         manimpango.__version__,
         manimpango.pango_version(),
         sys.version_info[:2],
         str(config.renderer),
     )
-    return hashlib.sha256(repr((made_from, versions)).encode()).hexdigest()[:32]
 
 
 def text(content: str, size: float = theme.BODY_SIZE, color: str = theme.TEXT, **kw: Any) -> Text:
@@ -79,9 +73,10 @@ def text(content: str, size: float = theme.BODY_SIZE, color: str = theme.TEXT, *
     of Manim, ManimPango, Pango and Python; a file that does not load is made again.
     """
     made_from = (content, theme.FONT, size, color, sorted(kw.items()))
-    path = Path(config.get_dir("text_dir")) / PARSED_DIR / f"{_text_key(made_from)}.pickle"
     return kept_on_disk(
-        path, Text, lambda: Text(content, font=theme.FONT, font_size=size, color=color, **kw)
+        (made_from, _text_versions()),
+        Text,
+        lambda: Text(content, font=theme.FONT, font_size=size, color=color, **kw),
     )
 
 

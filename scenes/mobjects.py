@@ -102,18 +102,25 @@ def get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
 MANIM_GET_FAMILY = Mobject.get_family
 Mobject.get_family = get_family  # type: ignore[method-assign]
 
-#: under Manim's text_dir and tex_dir: finished mobjects, pickled, by what they were made from
+#: under Manim's text_dir: finished mobjects, pickled, by what they were made from
 PARSED_DIR = "parsed"
 
 T = TypeVar("T")
 
 
-def kept_on_disk(path: Path, kind: type[T], make: Callable[[], T]) -> T:
-    """The ``kind`` pickled at ``path``, or ``make()``'s result, which is then pickled there.
+def kept_on_disk(
+    made_from: tuple[Any, ...], kind: type[T], make: Callable[[], T], data: bytes = b""
+) -> T:
+    """The ``kind`` kept for ``made_from`` (and the bytes ``data``), or ``make()``'s result,
+    which is then kept.
 
-    A file that does not load (cut short, from another version) is made again. It is written
+    Kept means pickled under Manim's text_dir, named by a hash of what it was made from. A
+    file that does not load (cut short, from another version) is made again. It is written
     under a temporary name and renamed, so that a parallel render sees it whole or not at all.
     """
+    digest = hashlib.sha256(repr(made_from).encode())
+    digest.update(data)
+    path = Path(config.get_dir("text_dir")) / PARSED_DIR / f"{digest.hexdigest()[:32]}.pickle"
     try:
         with open(path, "rb") as handle:
             loaded = pickle.load(handle)
@@ -127,16 +134,6 @@ def kept_on_disk(path: Path, kind: type[T], make: Callable[[], T]) -> T:
         pickle.dump(made, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(handle.name, path)
     return made
-
-
-def _svg_key(svg: SVGMobject, file_path: Path) -> str:
-    """What a typeset SVG's mobject depends on: the file's bytes, the settings Manim keys its
-    own SVG cache by (but the file's name), and the versions that parse it."""
-    settings = (type(svg).__name__, svg.svg_default, svg.path_string_config, str(config.renderer))
-    versions = (manim.__version__, svgelements.SVGELEMENTS_VERSION, sys.version_info[:2])
-    digest = hashlib.sha256(repr((settings, versions)).encode())
-    digest.update(file_path.read_bytes())
-    return digest.hexdigest()[:32]
 
 
 _manim_generate_svg = SVGMobject.generate_mobject
@@ -162,9 +159,17 @@ def generate_svg_kept_on_disk(self: SVGMobject) -> SVGMobject:
         parsed.id_to_vgroup_dict = self.id_to_vgroup_dict
         return parsed
 
-    # Not under tex_dir: Manim deletes whatever there is not an .svg or .tex after a compile.
-    path = Path(config.get_dir("text_dir")) / PARSED_DIR / f"tex-{_svg_key(self, file_path)}.pickle"
-    parsed = kept_on_disk(path, VGroup, parse)
+    # What the mobject depends on: the file's bytes, the settings Manim keys its own SVG
+    # cache by (but the file's name) and the versions that parse it. Kept under text_dir,
+    # not tex_dir: Manim deletes whatever there is not an .svg or .tex after a compile.
+    settings = (
+        type(self).__name__,
+        self.svg_default,
+        self.path_string_config,
+        str(config.renderer),
+    )
+    versions = (manim.__version__, svgelements.SVGELEMENTS_VERSION, sys.version_info[:2])
+    parsed = kept_on_disk((settings, versions), VGroup, parse, data=file_path.read_bytes())
     if not self.submobjects:  # loaded, not parsed into self just now
         self.add(*parsed.submobjects)
         self.id_to_vgroup_dict = parsed.id_to_vgroup_dict

@@ -21,6 +21,22 @@ def scene_mobjects() -> list:
     return [hidden, faded_text, after, visible]
 
 
+#: Manim's own path tracing, which LectureCamera calls when it does not replay a path
+MANIM_PATH = Camera.set_cairo_context_path
+
+
+def trace_paths(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """From now on, every VMobject whose path Manim traces, in order."""
+    traced: list[object] = []
+
+    def tracing(self: Camera, ctx: object, vmobject: object) -> object:
+        traced.append(vmobject)
+        return MANIM_PATH(self, ctx, vmobject)
+
+    monkeypatch.setattr(Camera, "set_cairo_context_path", tracing)
+    return traced
+
+
 def frame(camera_class: type[Camera], mobjects: list) -> np.ndarray:
     camera = camera_class()
     camera.capture_mobjects(mobjects)
@@ -32,14 +48,7 @@ def test_frames_equal_manims_and_transparent_mobjects_are_not_drawn(
 ) -> None:
     mobjects = scene_mobjects()
     expected = frame(Camera, mobjects)
-    drawn: list[object] = []
-    original = Camera.set_cairo_context_path
-
-    def counting(self: Camera, ctx: object, vmobject: object) -> object:
-        drawn.append(vmobject)
-        return original(self, ctx, vmobject)
-
-    monkeypatch.setattr(Camera, "set_cairo_context_path", counting)
+    drawn = trace_paths(monkeypatch)
     ours = frame(LectureCamera, mobjects)
     np.testing.assert_array_equal(ours, expected)
     assert ours.any()
@@ -63,22 +72,16 @@ def test_paths_are_replayed_only_while_the_points_are_unchanged(
     empty = VMobject(stroke_width=4)  # no points: Manim leaves the context's path alone
     mobjects = [moved, recoloured, cut, ring, empty]
     camera = LectureCamera()
-    traced: list[object] = []
-    original = Camera.set_cairo_context_path
-
-    def counting(self: Camera, ctx: object, vmobject: object) -> object:
-        traced.append(vmobject)
-        return original(self, ctx, vmobject)
 
     def both_frames() -> tuple[np.ndarray, np.ndarray]:
         camera.reset()
         camera.capture_mobjects(mobjects)
         ours = camera.pixel_array.copy()
         with monkeypatch.context() as m:
-            m.setattr(Camera, "set_cairo_context_path", original)
+            m.setattr(Camera, "set_cairo_context_path", MANIM_PATH)
             return ours, frame(Camera, mobjects)
 
-    monkeypatch.setattr(Camera, "set_cairo_context_path", counting)
+    traced = trace_paths(monkeypatch)
     first, expected = both_frames()
     np.testing.assert_array_equal(first, expected)
     traced.clear()

@@ -5,22 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
-from manim import MathTex, SVGMobject, VMobject, tempconfig
+from manim import MathTex, SVGMobject, tempconfig
 from manim.mobject.svg import svg_mobject
 
 from scenes import mobjects
 from scenes.mobjects import PARSED_DIR
-
-
-def same_family(a: VMobject, b: VMobject) -> None:
-    fa, fb = a.get_family(), b.get_family()
-    assert [type(m) for m in fa] == [type(m) for m in fb]
-    for x, y in zip(fa, fb, strict=True):
-        np.testing.assert_array_equal(x.points, y.points)
-        np.testing.assert_array_equal(x.fill_rgbas, y.fill_rgbas)
-        np.testing.assert_array_equal(x.stroke_rgbas, y.stroke_rgbas)
+from tests.scenes.same import assert_same_family
 
 
 @pytest.fixture
@@ -53,11 +44,11 @@ def test_a_later_render_loads_what_manim_parses(
         new_process(monkeypatch)
         again = MathTex(expression, color="#ffaa00")
         assert len(parses) == 1, "the second one was loaded, not parsed"
-        same_family(first, again)
+        assert_same_family(first, again)
         # Manim's own parse, without the disk layer, makes the same mobject.
         new_process(monkeypatch)
         monkeypatch.setattr(SVGMobject, "generate_mobject", mobjects._manim_generate_svg)
-        same_family(MathTex(expression, color="#ffaa00"), again)
+        assert_same_family(MathTex(expression, color="#ffaa00"), again)
 
 
 def test_the_key_is_the_svgs_content_not_its_name(

@@ -4,35 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from manim import tempconfig
 
 import scenes.base
 from scenes import theme
-from scenes.base import PARSED_TEXT_DIR, text
-
-
-def same_text(a: scenes.base.Text, b: scenes.base.Text) -> None:
-    fa, fb = a.get_family(), b.get_family()
-    assert [type(m) for m in fa] == [type(m) for m in fb]
-    for x, y in zip(fa, fb, strict=True):
-        np.testing.assert_array_equal(x.points, y.points)
-        np.testing.assert_array_equal(x.fill_rgbas, y.fill_rgbas)
-        np.testing.assert_array_equal(x.stroke_rgbas, y.stroke_rgbas)
+from scenes.base import text
+from scenes.mobjects import PARSED_DIR
+from tests.scenes.same import assert_same_family
 
 
 def test_a_second_text_is_loaded_and_equal(tmp_path: Path) -> None:
     with tempconfig({"media_dir": str(tmp_path)}):
         first = text("Maximum likelihood", theme.HEADING_SIZE, theme.ACCENT)
-        files = list(tmp_path.rglob(f"{PARSED_TEXT_DIR}/*.pickle"))
+        files = list(tmp_path.rglob(f"{PARSED_DIR}/*.pickle"))
         assert len(files) == 1
         again = text("Maximum likelihood", theme.HEADING_SIZE, theme.ACCENT)
         assert again is not first
-        same_text(first, again)
+        assert_same_family(first, again)
         # A different size is a different Text.
         text("Maximum likelihood", theme.BODY_SIZE, theme.ACCENT)
-        assert len(list(tmp_path.rglob(f"{PARSED_TEXT_DIR}/*.pickle"))) == 2
+        assert len(list(tmp_path.rglob(f"{PARSED_DIR}/*.pickle"))) == 2
 
 
 def test_only_the_first_is_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,8 +46,8 @@ def test_only_the_first_is_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_a_cut_file_is_made_again(tmp_path: Path) -> None:
     with tempconfig({"media_dir": str(tmp_path)}):
         good = text("Latent variables")
-        (stored,) = tmp_path.rglob(f"{PARSED_TEXT_DIR}/*.pickle")
+        (stored,) = tmp_path.rglob(f"{PARSED_DIR}/*.pickle")
         stored.write_bytes(stored.read_bytes()[:100])
         again = text("Latent variables")
-        same_text(good, again)
+        assert_same_family(good, again)
         assert stored.stat().st_size > 100, "the whole Text was stored again"
