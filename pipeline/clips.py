@@ -3,18 +3,26 @@
 mp4: H.264, yuv420p and the index up front (faststart), which PowerPoint, Keynote and every
 browser play; webm: VP9 for the web; gif: palette-optimised, small; png: a poster frame;
 mov: with an alpha channel, from a separate transparent render (see ``pipeline.render``).
+
+A scene's clips come from one ffmpeg that decodes the movie once and feeds every encoder.
+Separate ffmpegs per format decoded it three times, and the poster's seeks decoded up to a
+whole keyframe interval per candidate; each ffmpeg also pays about 0.1 s just to start.
 """
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from pipeline.media import atomic_path, probe, run_ffmpeg, video_stream
+from pipeline.media import atomic_path, run_ffmpeg
 
 FORMATS = ("mp4", "webm", "gif", "png", "mov")
 DEFAULT_FORMATS = ("mp4", "webm", "gif", "png")
@@ -22,6 +30,8 @@ DEFAULT_FORMATS = ("mp4", "webm", "gif", "png")
 FROM_MOVIE = ("mp4", "webm", "gif", "png")
 GIF_FPS = 12
 GIF_WIDTH = 480
+#: size of the grey thumbnails the poster's candidates are compared on
+INK_SIZE = (160, 90)
 
 
 def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -50,74 +60,123 @@ def ink(frame: np.ndarray) -> float:
     return float(np.mean(np.abs(frame.astype(int) - int(np.median(frame))) > 24))
 
 
-def grey_frames(
-    movie: Path, times: list[float], size: tuple[int, int] = (160, 90)
-) -> list[np.ndarray]:
-    """Small grey frames of ``movie`` at each time, decoded by one ffmpeg (one seek each)."""
-    width, height = size
-    args: list[str] = []
-    for at in times:
-        args += ["-ss", f"{at:.3f}", "-i", str(movie)]
-    with tempfile.TemporaryDirectory() as scratch:
-        outs = [Path(scratch) / f"{i}.gray" for i in range(len(times))]
-        for i, out in enumerate(outs):
-            args += ["-map", f"{i}:v", "-frames:v", "1", "-vf", f"scale={width}:{height}",
-                     "-f", "rawvideo", "-pix_fmt", "gray", str(out)]  # fmt: skip
-        run_ffmpeg(args)
-        return [np.frombuffer(o.read_bytes(), np.uint8).reshape(height, width) for o in outs]
-
-
-def poster_time(movie: Path, subcaptions: list[dict[str, float]], duration: float) -> float:
-    """The poster moment: the latest time in the last beat whose picture is complete.
+def poster_times(subcaptions: list[dict[str, float]], duration: float) -> list[float]:
+    """The moments a poster may show, latest first: a few near the end of the last beat.
 
     Some scenes hold their final picture to the end, others fade it out or are still
-    writing their last line a second before; so look at a few moments near the end and take
-    the latest one that shows (nearly) as much as the fullest of them.
+    writing their last line a second before; so the poster is the latest of these moments
+    that shows (nearly) as much as the fullest of them (see :func:`pick_poster`).
     """
     if not subcaptions:
-        return duration / 2
+        return [duration / 2]
     start, end = subcaptions[-1]["start"], min(subcaptions[-1]["end"], duration)
-    times = [t for t in (end - lead for lead in POSTER_CANDIDATES) if t >= start] or [start]
-    inks = [ink(frame) for frame in grey_frames(movie, times)]
-    return next(t for t, i in zip(times, inks, strict=True) if i >= POSTER_INK_SHARE * max(inks))
+    return [t for t in (end - lead for lead in POSTER_CANDIDATES) if t >= start] or [start]
 
 
-def make_clip(src: Path, fmt: str, dst: Path, poster_at: float = 0.0) -> None:
-    """Write ``src`` as format ``fmt`` to ``dst`` (atomically)."""
-    with atomic_path(dst) as tmp:
-        if fmt == "mp4":
-            video = video_stream(probe(src))
-            if (video["codec_name"], video.get("pix_fmt")) == ("h264", "yuv420p"):
-                codec = ["-c:v", "copy"]  # Manim's movie already is H.264 4:2:0: just remux
-            else:
-                codec = ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "20"]
-            run_ffmpeg(
-                ["-i", str(src), *codec, "-an", "-movflags", "+faststart", "-f", "mp4", str(tmp)]
+def pick_poster(inks: list[float]) -> int:
+    """Index of the first (latest) candidate with nearly as much ink as the fullest one."""
+    return next(i for i, value in enumerate(inks) if value >= POSTER_INK_SHARE * max(inks))
+
+
+def frame_at(at: float, video: Mapping[str, Any]) -> int:
+    """Index of the frame on screen from ``at`` on: the first whose time is not before it
+    (as ffmpeg's accurate seek picks it), the last frame if ``at`` is past the end."""
+    rate = Fraction(video["r_frame_rate"])
+    count = int(video.get("nb_frames") or 0) or math.ceil(float(video["duration"]) * rate)
+    return max(0, min(math.ceil(at * rate - 1e-6), count - 1))
+
+
+def _poster_branch(
+    times: list[float], video: Mapping[str, Any], scratch: Path
+) -> tuple[list[str], list[str], list[int]]:
+    """Filter chains and outputs that write each candidate frame as a PNG and a grey thumbnail."""
+    frames = sorted({frame_at(t, video) for t in times})
+    chosen = "+".join(f"eq(n\\,{n})" for n in frames)
+    width, height = INK_SIZE
+    chains = [
+        f"[png]select='{chosen}',split[full][small]",
+        f"[small]scale={width}:{height},format=gray[grey]",
+    ]
+    outputs = [
+        "-map", "[full]", "-fps_mode", "passthrough", "-c:v", "png", "-f", "image2",
+        str(scratch / "candidate-%d.png"),
+        "-map", "[grey]", "-fps_mode", "passthrough", "-f", "rawvideo", str(scratch / "grey"),
+    ]  # fmt: skip
+    return chains, outputs, frames
+
+
+def make_clips(
+    src: Path,
+    targets: Mapping[str, Path],
+    video: Mapping[str, Any],
+    subcaptions: list[dict[str, float]] | None = None,
+    duration: float = 0.0,
+) -> None:
+    """Write ``src`` in every format of ``targets`` (format -> path), with one ffmpeg.
+
+    ``video`` is ffprobe's stream of ``src``; ``subcaptions`` and ``duration`` place the
+    poster. Every file is written atomically; if ffmpeg fails, none is.
+    """
+    unknown = [f for f in targets if f not in FROM_MOVIE]
+    if unknown:
+        raise ValueError(f"unknown clip format {unknown[0]!r}; the formats are {FROM_MOVIE}")
+    # Manim's movie already is H.264 4:2:0: the mp4 clip is a remux, no frame decoded for it.
+    remux = (video["codec_name"], video.get("pix_fmt")) == ("h264", "yuv420p")
+    decoded = [f for f in FROM_MOVIE if f in targets and not (f == "mp4" and remux)]
+    with ExitStack() as stack:
+        tmp = {f: stack.enter_context(atomic_path(targets[f])) for f in FROM_MOVIE if f in targets}
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        chains = (
+            [f"[0:v]split={len(decoded)}" + "".join(f"[{f}]" for f in decoded)] if decoded else []
+        )
+        args = ["-threads", "1", "-i", str(src)]
+        if "mp4" in tmp:
+            codec = (
+                ["-c:v", "copy"]
+                if remux
+                else ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "20"]
             )
-        elif fmt == "webm":
-            run_ffmpeg(
-                [
-                    "-i", str(src), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36",
-                    "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1",
-                    "-pix_fmt", "yuv420p", "-an", "-f", "webm", str(tmp),
-                ]
-            )  # fmt: skip
-        elif fmt == "gif":
+            args += ["-map", "0:v" if remux else "[mp4]", *codec, "-an",
+                     "-movflags", "+faststart", "-f", "mp4", str(tmp["mp4"])]  # fmt: skip
+        if "webm" in tmp:
+            # One thread: 0.7 of the CPU of row-multithreading (measured on lecture.mp4); the
+            # clips are made while the next scene renders, so CPU is what they cost.
+            args += ["-map", "[webm]", "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36",
+                     "-deadline", "realtime", "-cpu-used", "8", "-threads", "1",
+                     "-pix_fmt", "yuv420p", "-an", "-f", "webm", str(tmp["webm"])]  # fmt: skip
+        if "gif" in tmp:
             # Area averaging shrinks text without lanczos' ringing, at 0.7 of its cost; the
             # palette is learnt from every fourth frame (the lecture's colours are few and
             # fixed): together the gif costs 0.74 of what it did (measured on lecture.mp4).
-            graph = (
-                f"fps={GIF_FPS},scale='min({GIF_WIDTH},iw)':-2:flags=area,split[a][b];"
-                f"[a]fps={GIF_FPS / 4:g},palettegen=stats_mode=diff:max_colors=128[p];"
-                "[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle"
-            )
-            run_ffmpeg(["-i", str(src), "-filter_complex", graph, "-f", "gif", str(tmp)])
-        elif fmt == "png":
-            run_ffmpeg(
-                ["-ss", f"{poster_at:.3f}", "-i", str(src), "-frames:v", "1",
-                 "-update", "1", "-f", "image2", "-c:v", "png", str(tmp)]
-            )  # fmt: skip
-        elif fmt == "mov":
-            shutil.copyfile(src, tmp)  # the transparent render already is the clip
-        else:
-            raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
+            chains += [
+                f"[gif]fps={GIF_FPS},scale='min({GIF_WIDTH},iw)':-2:flags=area,split[ga][gb]",
+                f"[ga]fps={GIF_FPS / 4:g},palettegen=stats_mode=diff:max_colors=128[gp]",
+                "[gb][gp]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle[gifout]",
+            ]
+            args += ["-map", "[gifout]", "-f", "gif", str(tmp["gif"])]
+        times: list[float] = []
+        if "png" in tmp:
+            times = poster_times(subcaptions or [], duration)
+            poster_chains, poster_outputs, frames = _poster_branch(times, video, scratch)
+            chains += poster_chains
+            args += poster_outputs
+        if chains:
+            args[4:4] = ["-filter_complex", ";".join(chains)]
+        run_ffmpeg(args)
+        if "png" in tmp:
+            width, height = INK_SIZE
+            greys = np.fromfile(scratch / "grey", np.uint8).reshape(-1, height, width)
+            if len(greys) != len(frames):
+                raise RuntimeError(
+                    f"ffmpeg wrote {len(greys)} poster candidates of {src}, expected {len(frames)}"
+                )
+            by_frame = {n: i for i, n in enumerate(frames)}
+            picks = [by_frame[frame_at(t, video)] for t in times]
+            best = picks[pick_poster([ink(greys[i]) for i in picks])]
+            shutil.copyfile(scratch / f"candidate-{best + 1}.png", tmp["png"])
+
+
+def copy_clip(src: Path, dst: Path) -> None:
+    """The transparent render already is the mov clip: copy it (atomically)."""
+    with atomic_path(dst) as tmp:
+        shutil.copyfile(src, tmp)

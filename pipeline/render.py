@@ -31,14 +31,18 @@ from pipeline.media import (
     atomic_path,
     copy_atomic,
     duration_of,
+    probe,
     run_ffmpeg,
     sweep_partials,
+    video_stream,
     write_text_atomic,
 )
 from pipeline.quality import check_quality
 from pipeline.storyboard import find_scene, scene_names
 
 LECTURE = "lecture"
+#: what the sidecar keeps of ffprobe's video stream of a scene's movie
+VIDEO_FIELDS = ("codec_name", "pix_fmt", "width", "height", "r_frame_rate", "nb_frames", "duration")
 
 
 @dataclass
@@ -183,6 +187,22 @@ class _Outputs:
         else:
             self._batch.append(group)
 
+    def ensure_each(
+        self,
+        files: dict[Path, str],
+        scene: str,
+        key: str,
+        make: Callable[[dict[Path, str]], object],
+    ) -> None:
+        """Files one call can make in any combination (path -> format): reuse each current
+        one, and make all the others with a single call, ``make(missing)``."""
+        missing = {p: f for p, f in files.items() if self._current({p: f}, key) is None}
+        for path, fmt in files.items():
+            if path not in missing:
+                self.ensure_all({path: fmt}, scene, key, lambda: None)  # reused, never made
+        if missing:
+            self.ensure_all(missing, scene, key, lambda: make(missing))
+
     @contextmanager
     def together(self) -> Iterator[None]:
         self._batch = batch = []
@@ -192,10 +212,10 @@ class _Outputs:
             self._batch = None
         self._settle(batch)
 
-    def _current(self, group: _Group) -> list[dict[str, Any]] | None:
+    def _current(self, files: dict[Path, str], key: str) -> list[dict[str, Any]] | None:
         entries = []
-        for path in group.files:
-            entry = manifest.current(self.old, self.out_dir, path, group.key)
+        for path in files:
+            entry = manifest.current(self.old, self.out_dir, path, key)
             if entry is None:
                 return None
             entries.append(entry)
@@ -213,7 +233,7 @@ class _Outputs:
 
         If some fail, the ones that were made are still recorded; then the first error is raised.
         """
-        reused = [self._current(g) for g in groups]
+        reused = [self._current(g.files, g.key) for g in groups]
         errors: list[Exception] = []
         with ThreadPoolExecutor(max(1, reused.count(None))) as pool:
             futures = [
@@ -252,23 +272,22 @@ def _scene_outputs(
     if transparent:
         outputs.ensure(
             out_dir / "clips" / f"{scene}.mov", scene, "mov", key,
-            lambda p: clips.make_clip(movie, "mov", p),
+            lambda p: clips.copy_clip(movie, p),
         )  # fmt: skip
         return
 
-    def make(path: Path, fmt: str) -> None:
-        # Only the poster needs a moment, and finding it decodes a few frames.
-        at = clips.poster_time(movie, info["subcaptions"], info["duration"]) if fmt == "png" else 0
-        clips.make_clip(movie, fmt, path, at)
+    def make(missing: dict[Path, str]) -> None:
+        video = info.get("video") or video_stream(probe(movie))  # older sidecars lack it
+        targets = {fmt: path for path, fmt in missing.items()}
+        clips.make_clips(movie, targets, video, info["subcaptions"], info["duration"])
 
     vtt = captions.to_vtt(captions.scene_cues(info["subcaptions"]))
     with outputs.together():
-        for fmt in formats:
-            if fmt in clips.FROM_MOVIE:
-                outputs.ensure(
-                    out_dir / "clips" / f"{scene}.{fmt}", scene, fmt, key,
-                    lambda p, fmt=fmt: make(p, fmt),
-                )  # fmt: skip
+        wanted = {out_dir / "clips" / f"{scene}.{fmt}": fmt for fmt in formats}
+        outputs.ensure_each(
+            {path: fmt for path, fmt in wanted.items() if fmt in clips.FROM_MOVIE},
+            scene, key, make,
+        )  # fmt: skip
         outputs.ensure(
             out_dir / "clips" / f"{scene}.vtt", scene, "vtt", key,
             lambda p: write_text_atomic(p, vtt),
@@ -281,6 +300,12 @@ def _store(result: SceneResult, out_dir: Path, quality: str, seed: int) -> dict[
     movie = movie_path(out_dir, job.scene, job.transparent)
     copy_atomic(Path(info["movie"]), movie)
     info["final"] = str(movie)
+    # Probed once here, while the next scene renders: the clips and the lecture's chapters
+    # need the stream and ffprobe's duration, and each ffprobe costs about 0.1 s to start.
+    probed = probe(movie)
+    video = video_stream(probed)
+    info["video"] = {k: video[k] for k in VIDEO_FIELDS if k in video}
+    info["movie_duration"] = float(probed["format"]["duration"])
     info["hash"] = scene_key(find_scene(job.scene), quality, seed, info["reads"], job.transparent)
     write_text_atomic(sidecar_path(out_dir, job.scene, job.transparent), json.dumps(info, indent=2))
     return info
@@ -390,7 +415,7 @@ def _lecture_outputs(outputs: _Outputs, infos: list[dict[str, Any]]) -> Path:
 def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path) -> None:
     """lecture.srt and .vtt from the scenes' captions, then lecture.mp4 with chapters and them."""
     movies = [Path(info["final"]) for info in infos]
-    durations = [duration_of(m) for m in movies]
+    durations = [info.get("movie_duration") or duration_of(Path(info["final"])) for info in infos]
     titles = [find_scene(info["scene"]).title or info["scene"] for info in infos]
     cues = captions.lecture_cues([info["subcaptions"] for info in infos], durations)
     write_text_atomic(out_dir / "lecture.srt", captions.to_srt(cues))

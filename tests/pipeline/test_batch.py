@@ -64,3 +64,30 @@ def test_current_outputs_are_reused_not_made_again(tmp_path: Path) -> None:
         again.ensure(tmp_path / "b.vtt", "A", "vtt", "k1", _writer("WEBVTT b"))
     assert again.made == ["b.vtt"]
     assert {e["path"] for e in again.entries()} == {"a.vtt", "b.vtt"}
+
+
+def test_files_one_call_makes_are_made_by_one_call_and_only_if_missing(tmp_path: Path) -> None:
+    calls: list[list[str]] = []
+
+    def make(missing: dict[Path, str]) -> None:
+        calls.append(sorted(path.name for path in missing))
+        for path in missing:
+            path.write_text(f"WEBVTT {path.stem}")
+
+    files = {tmp_path / "a.vtt": "vtt", tmp_path / "b.vtt": "vtt", tmp_path / "c.vtt": "vtt"}
+    first = _Outputs(tmp_path)
+    first.ensure_each(files, "A", "k1", make)
+    assert calls == [["a.vtt", "b.vtt", "c.vtt"]]
+    manifest.save(tmp_path, "low", first.entries())
+
+    (tmp_path / "b.vtt").unlink()
+    again = _Outputs(tmp_path)
+    with again.together():
+        again.ensure_each(files, "A", "k1", make)
+    assert calls[-1] == ["b.vtt"], "only the missing file is made"
+    assert again.made == ["b.vtt"]
+    assert {e["path"] for e in again.entries()} == {"a.vtt", "b.vtt", "c.vtt"}
+
+    newer = _Outputs(tmp_path)
+    newer.ensure_each(files, "A", "k2", make)  # another source: every file is stale
+    assert calls[-1] == ["a.vtt", "b.vtt", "c.vtt"]
