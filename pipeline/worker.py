@@ -13,6 +13,7 @@ import os
 import sys
 import time
 import traceback
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +67,11 @@ def render_scene(
         tex_dir = Path(config.get_dir("tex_dir"))
         if tex_cache is not None:
             texcache.seed(tex_cache, tex_dir)
-        scene = cls()
-        scene.render()
+        with texcache.shared(tex_cache) if tex_cache is not None else nullcontext():
+            scene = cls()
+            scene.render()
         if tex_cache is not None:
-            texcache.publish(tex_dir, tex_cache)
+            texcache.publish(tex_dir, tex_cache)  # anything compiled outside Tex mobjects
         writer = scene.renderer.file_writer
         movie = None if last_frame else str(writer.movie_file_path)
         image = str(writer.image_file_path) if last_frame else None

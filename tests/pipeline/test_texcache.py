@@ -76,3 +76,24 @@ def test_a_worker_reuses_the_tex_another_worker_typeset(
     alone = run_job(job("alone", tex_cache=None))
     assert not alone.ok
     assert "latex" in alone.error.lower(), alone.error
+
+
+@pytest.mark.slow
+def test_each_compile_looks_in_the_store_first_and_adds_to_it_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from manim import MathTex, tempconfig
+
+    store = tmp_path / "store"
+    with tempconfig({"media_dir": str(tmp_path / "first")}), texcache.shared(store):
+        MathTex(r"x^2 + \tfrac{1}{2}")
+        assert len(list(store.glob("*.svg"))) == 1, "in the store before the render ends"
+
+    # Without LaTeX, and with a tex_dir that was never seeded: the compile finds the store's.
+    monkeypatch.setenv("PATH", failing_latex(tmp_path / "bin"))
+    with tempconfig({"media_dir": str(tmp_path / "second")}), texcache.shared(store):
+        MathTex(r"x^2 + \tfrac{1}{2}")
+    # The control: outside the block the store is not consulted, and LaTeX is needed.
+    third = tempconfig({"media_dir": str(tmp_path / "third")})
+    with third, pytest.raises(RuntimeError, match="latex failed"):
+        MathTex(r"x^2 + \tfrac{1}{2}")
