@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cairo
 import numpy as np
 import pytest
 from manim import DOWN, LEFT, RIGHT, UP, Annulus, Camera, Circle, Square, Text, VMobject
@@ -21,20 +22,39 @@ def scene_mobjects() -> list:
     return [hidden, faded_text, after, visible]
 
 
-#: Manim's own path tracing, which LectureCamera calls when it does not replay a path
+#: Manim's own path tracing (LectureCamera uses it for a mobject without points) and
+#: LectureCamera's copy of it (for every other path it does not replay)
 MANIM_PATH = Camera.set_cairo_context_path
+OWN_TRACE = LectureCamera._trace
 
 
 def trace_paths(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """From now on, every VMobject whose path Manim traces, in order."""
+    """From now on, every VMobject whose path is traced rather than replayed, in order."""
     traced: list[object] = []
 
     def tracing(self: Camera, ctx: object, vmobject: object) -> object:
         traced.append(vmobject)
         return MANIM_PATH(self, ctx, vmobject)
 
+    def own(self: LectureCamera, ctx: object, vmobject: VMobject) -> None:
+        traced.append(vmobject)
+        OWN_TRACE(self, ctx, vmobject)
+
     monkeypatch.setattr(Camera, "set_cairo_context_path", tracing)
+    monkeypatch.setattr(LectureCamera, "_trace", own)
     return traced
+
+
+def test_traced_paths_are_manims_to_the_last_bit() -> None:
+    open_square = Square().pointwise_become_partial(Square(), 0, 0.6)
+    shapes = [Text("gap"), Annulus(), open_square, Circle().shift(0.123456789 * UP)]
+    camera = LectureCamera()
+    for shape in shapes:
+        ours, theirs = (cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 8, 8)) for _ in "ab")
+        for family in shape.family_members_with_points():
+            OWN_TRACE(camera, ours, family)
+            MANIM_PATH(camera, theirs, family)
+            assert list(ours.copy_path()) == list(theirs.copy_path()), family
 
 
 def frame(camera_class: type[Camera], mobjects: list) -> np.ndarray:
