@@ -28,7 +28,6 @@ from typing import Any, Protocol
 
 from pipeline.fork_server import FORK_SERVER, start_fork_server, stop_fork_server
 from pipeline.paths import ROOT
-from scenes.base import SECTION_ENV, SEED_ENV
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,9 @@ class RenderJob:
     def worker_args(self) -> list[str]:
         """The worker's command-line arguments (see :func:`pipeline.worker.main`)."""
         cmd = [self.scene, "--quality", self.quality, "--media-dir", str(self.media_dir)]
+        cmd += ["--seed", str(self.seed)]
+        if self.section:
+            cmd += ["--section", self.section]
         if self.last_frame:
             cmd.append("--last-frame")
         if self.transparent:
@@ -67,11 +69,7 @@ class RenderJob:
         return cmd
 
     def environment(self) -> dict[str, str]:
-        env = {**os.environ, SEED_ENV: str(self.seed), "PYTHONHASHSEED": "0"}
-        env.pop(SECTION_ENV, None)
-        if self.section:
-            env[SECTION_ENV] = self.section
-        return env
+        return {**os.environ, "PYTHONHASHSEED": "0"}
 
 
 @dataclass
@@ -96,15 +94,38 @@ class Executor(Protocol):
         ...
 
 
-def run_job(job: RenderJob, track: set[int] | None = None) -> SceneResult:
-    """Render one job in a fresh process; a scene's own failure is a result, not an exception.
+def launch(job: RenderJob) -> subprocess.Popen[str]:
+    """Start one job's worker in a fresh process (and process group); see :func:`run_job`.
 
-    ``track`` holds the worker's pid while it runs (its process group has the same id).
+    Importing this module does not import Manim or the scenes, so a command can start a
+    worker first and do its own imports while the worker does the same on another core.
     """
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         job.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=job.environment(), cwd=ROOT, start_new_session=True,
     )  # fmt: skip
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """Kill a launched worker and its process group if it still runs, and reap it."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
+def run_job(
+    job: RenderJob, track: set[int] | None = None, proc: subprocess.Popen[str] | None = None
+) -> SceneResult:
+    """Render one job in a fresh process; a scene's own failure is a result, not an exception.
+
+    ``track`` holds the worker's pid while it runs (its process group has the same id);
+    ``proc`` is the job's worker if :func:`launch` has already started it.
+    """
+    proc = launch(job) if proc is None else proc
     if track is not None:
         track.add(proc.pid)
     try:

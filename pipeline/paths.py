@@ -9,3 +9,8 @@ MANIM_CFG = ROOT / "manim.cfg"
 RENDERS = ROOT / "renders"
 #: comma-separated modules with a SCENES list, appended to the storyboard (see pipeline.storyboard)
 EXTRA_SCENES_ENV = "LECTURE_EXTRA_SCENES"
+
+
+def tex_store(out_root: Path) -> Path:
+    """Typeset TeX shared by every worker of every quality (see :mod:`pipeline.texcache`)."""
+    return (out_root / "media" / "tex").resolve()

@@ -37,6 +37,7 @@ from pipeline.media import (
     video_stream,
     write_text_atomic,
 )
+from pipeline.paths import tex_store
 from pipeline.quality import check_quality
 from pipeline.storyboard import find_scene, scene_names
 
@@ -111,11 +112,6 @@ def sidecar_path(out_dir: Path, scene: str, transparent: bool = False) -> Path:
 
 def media_dir(out_root: Path, quality: str, scene: str, transparent: bool = False) -> Path:
     return out_root / "media" / quality / (f"{scene}-alpha" if transparent else scene)
-
-
-def tex_store(out_root: Path) -> Path:
-    """Typeset TeX shared by every worker of every quality (see :mod:`pipeline.texcache`)."""
-    return (out_root / "media" / "tex").resolve()
 
 
 def cached_info(

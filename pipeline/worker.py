@@ -106,7 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, nargs=2, metavar=("W", "H"))
     parser.add_argument("--fps", type=int)
     parser.add_argument("--tex-cache", type=Path)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--section")
     args = parser.parse_args(argv)
+    from scenes.base import SECTION_ENV, SEED_ENV  # the scenes read both from the environment
+
+    if args.seed is not None:
+        os.environ[SEED_ENV] = str(args.seed)
+    os.environ.pop(SECTION_ENV, None)
+    if args.section:
+        os.environ[SECTION_ENV] = args.section
     try:
         size = tuple(args.size) if args.size else None
         result = render_scene(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.executor import launch as real_launch
 from scenes import SCENES_IN_ORDER
 
 
@@ -88,11 +91,25 @@ def test_bad_quality_and_jobs_are_refused(runner: CliRunner) -> None:
     assert "must be a positive integer, got 0" in result.output
 
 
-def test_unknown_section_lists_the_sections(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["preview", "TitleScene", "--section", "Nope"])
+def test_unknown_section_lists_the_sections_and_stops_the_worker(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from pipeline import executor
+
+    launched: list[subprocess.Popen[str]] = []
+
+    def launch(job: executor.RenderJob) -> subprocess.Popen[str]:
+        launched.append(real_launch(job))
+        return launched[-1]
+
+    monkeypatch.setattr(executor, "launch", launch)
+    args = ["preview", "TitleScene", "--section", "Nope", "--output-dir", str(tmp_path)]
+    result = runner.invoke(main, args)
     assert result.exit_code == 2
     assert "unknown section 'Nope' of TitleScene" in result.output
     assert "Learning goals" in result.output
+    # The worker was started before the names were checked, and killed when they failed.
+    assert [p.returncode for p in launched] == [-signal.SIGTERM]
 
 
 def test_unwritable_output_directory_is_named(runner: CliRunner, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_a_forked_worker_renders_what_a_fresh_one_does(tmp_path: Path) -> None:
 
 
 def test_a_forked_worker_gets_the_jobs_environment(tmp_path: Path) -> None:
-    """The section and the seed reach the fork as they reach a fresh worker (by environment)."""
+    """The section and the seed reach the fork as they reach a fresh worker."""
     one = {"section": "Gone", "seed": 7}
     fresh, forked = run_job(job(tmp_path / "a", **one)), fork_job(job(tmp_path / "b", **one))
     same_render(fresh, forked)
@@ -95,10 +95,12 @@ def test_the_server_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
 
 
-def test_the_fork_server_can_start_before_manim_is_imported() -> None:
-    """``lecture render`` starts the server before it imports Manim itself, so that the two
-    imports run at once on two cores; that only works while the module stays this light."""
-    code = "import sys, pipeline.fork_server; print(sorted({'manim', 'scenes'} & set(sys.modules)))"
+@pytest.mark.parametrize("module", ["pipeline.fork_server", "pipeline.executor"])
+def test_workers_can_start_before_manim_is_imported(module: str) -> None:
+    """``lecture render`` starts the fork server, and ``lecture preview`` its worker, before
+    it imports Manim itself, so that the imports run at once on two cores; that only works
+    while these modules stay this light."""
+    code = f"import sys, {module}; print(sorted({{'manim', 'scenes'}} & set(sys.modules)))"
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )

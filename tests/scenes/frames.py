@@ -12,6 +12,7 @@ import numpy as np
 
 from pipeline.executor import RenderJob, run_job
 from pipeline.paths import ROOT
+from scenes.base import SECTION_ENV, SEED_ENV
 
 #: tiny 16:9 frames: enough to see layout changes, cheap to render and store
 SIZE = (192, 108)
@@ -63,9 +64,11 @@ print(json.dumps(digests))
 def frame_digests(scene: str, media_dir: Path) -> list[str]:
     """sha256 of each frame a render produces, before the (lossy) encoder sees it."""
     job = RenderJob(scene, "low", media_dir, seed=5, size=SIZE, fps=FPS)
+    env = {**job.environment(), SEED_ENV: str(job.seed)}  # render_scene, not the worker's main
+    env.pop(SECTION_ENV, None)
     proc = subprocess.run(
         [sys.executable, "-c", _DIGEST_FRAMES, scene, str(media_dir), *map(str, SIZE), str(FPS)],
-        capture_output=True, text=True, env=job.environment(), cwd=ROOT, check=True,
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
     )  # fmt: skip
     digests: list[str] = json.loads(proc.stdout.strip().splitlines()[-1])
     return digests
