@@ -30,6 +30,8 @@ DEFAULT_FORMATS = ("mp4", "webm", "gif", "png")
 FROM_MOVIE = ("mp4", "webm", "gif", "png")
 GIF_FPS = 12
 GIF_WIDTH = 480
+#: frames a second the gif's palette is learnt from
+PALETTE_FPS = 1
 #: size of the grey thumbnails the poster's candidates are compared on
 INK_SIZE = (160, 90)
 
@@ -145,12 +147,13 @@ def make_clips(
                      "-deadline", "realtime", "-cpu-used", "8", "-threads", "1",
                      "-pix_fmt", "yuv420p", "-an", "-f", "webm", str(tmp["webm"])]  # fmt: skip
         if "gif" in tmp:
-            # Area averaging shrinks text without lanczos' ringing, at 0.7 of its cost; the
-            # palette is learnt from every fourth frame (the lecture's colours are few and
-            # fixed): together the gif costs 0.74 of what it did (measured on lecture.mp4).
+            # Area averaging shrinks text without lanczos' ringing, at 0.7 of its cost. The
+            # palette is learnt from one frame a second: the lecture's colours are few and
+            # fixed, and on lecture.mp4 that costs 8.9 CPU s instead of 11.4 (a frame in
+            # four) at the same PSNR (36.96 against 36.95 dB; per scene within 0.2 dB).
             chains += [
                 f"[gif]fps={GIF_FPS},scale='min({GIF_WIDTH},iw)':-2:flags=area,split[ga][gb]",
-                f"[ga]fps={GIF_FPS / 4:g},palettegen=stats_mode=diff:max_colors=128[gp]",
+                f"[ga]fps={PALETTE_FPS},palettegen=stats_mode=diff:max_colors=128[gp]",
                 "[gb][gp]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle[gifout]",
             ]
             args += ["-map", "[gifout]", "-f", "gif", str(tmp["gif"])]

@@ -4,6 +4,7 @@ size, size in bytes and the content hash it was made from."""
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -27,13 +28,25 @@ def describe(path: Path, root: Path, scene: str, fmt: str, source_hash: str) -> 
         "bytes": path.stat().st_size,
         "hash": source_hash,
     }
-    if fmt in MEDIA:
+    if fmt == "png" and (size := png_size(path)) is not None:
+        entry["width"], entry["height"] = size  # no ffprobe (0.1 s to start) for two numbers
+    elif fmt in MEDIA:
         info = probe(path)
         video = video_stream(info)
         entry["width"], entry["height"] = video["width"], video["height"]
         if fmt != "png":
             entry["duration"] = round(float(info["format"]["duration"]), 3)
     return entry
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's width and height from its header (the IHDR chunk comes first), or None."""
+    with open(path, "rb") as handle:
+        head = handle.read(24)
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
 
 
 def load(root: Path) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.clips import FROM_MOVIE, make_clips, parse_formats
+from pipeline.manifest import png_size
 from pipeline.media import probe, run_ffmpeg, video_stream
 
 
@@ -89,3 +90,12 @@ def test_one_ffmpeg_makes_every_clip_or_none(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="ffmpeg failed"):
         make_clips(broken, others, video, [{"start": 0.0, "end": 3.0}], 3.0)
     assert list((tmp_path / "other").iterdir()) == [], "a failed ffmpeg leaves no file"
+
+
+def test_the_manifest_reads_a_png_size_as_ffprobe_does(tmp_path: Path) -> None:
+    png = tmp_path / "still.png"
+    run_ffmpeg(["-f", "lavfi", "-i", "testsrc=size=161x93", "-frames:v", "1", str(png)])
+    stream = video_stream(probe(png))
+    assert png_size(png) == (stream["width"], stream["height"]) == (161, 93)
+    movie = _movie(tmp_path / "m.mp4", busy=1.0, blank=0.0)
+    assert png_size(movie) is None, "not a PNG: the manifest asks ffprobe instead"

@@ -78,6 +78,9 @@ def test_every_format_is_made_and_listed_in_the_manifest(tmp_path: Path) -> None
     for fmt, row in by_format.items():
         path = tmp_path / "low" / row["path"]
         assert row["bytes"] == path.stat().st_size
+        if fmt != "vtt":
+            stream = stream_of(path)
+            assert (row["width"], row["height"]) == (stream["width"], stream["height"]), fmt
         if fmt in {"mp4", "webm", "mov"}:
             assert row["duration"] == pytest.approx(sidecar["duration"], abs=0.1)
             assert (row["width"], row["height"]) == (854, 480)
