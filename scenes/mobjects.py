@@ -38,10 +38,12 @@ from manim import (
     VMobject,
     config,
 )
+from manim.animation.fading import _Fade
 from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
 from manim.constants import CapStyleType, LineJointType
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.utils.color import color_to_rgb
+from manim.utils.paths import straight_path
 from scipy import sparse
 
 from scenes import theme
@@ -177,6 +179,59 @@ def generate_svg_kept_on_disk(self: SVGMobject) -> SVGMobject:
 
 
 SVGMobject.generate_mobject = generate_svg_kept_on_disk  # type: ignore[method-assign]
+
+
+_manim_faded_mobject = _Fade._create_faded_mobject
+
+
+def faded_in_place(self: _Fade, fadeIn: bool) -> Mobject:
+    """Manim's faded copy for FadeIn/FadeOut, without the ``scale(1)`` of a fade that does
+    not scale.
+
+    Scaling by 1 about the centre can still move points by a rounding error, so the copy's
+    points differed from the mobject's in the last bit, every frame of the fade moved them,
+    and LectureCamera traced every path again instead of replaying it. (A Circle's points
+    change under ``scale(1)``; a Text's, by luck, do not.) Other fades go through Manim.
+    """
+    if self.scale_factor != 1:
+        return _manim_faded_mobject(self, fadeIn)
+    faded = self.mobject.copy()
+    faded.fade(1)
+    direction = -1 if fadeIn and not self.point_target else 1
+    return faded.shift(self.shift_vector * direction)
+
+
+_Fade._create_faded_mobject = faded_in_place  # type: ignore[method-assign]
+
+
+_STRAIGHT = straight_path()  # Manim's default path: plain linear interpolation
+
+
+def interpolate_keeping_still_points(
+    self: Mobject,
+    mobject1: Mobject,
+    mobject2: Mobject,
+    alpha: float,
+    path_func: Any = _STRAIGHT,
+) -> Mobject:
+    """Manim's ``Mobject.interpolate``, except that points equal at both ends stay as they are.
+
+    Manim blends them as ``(1 - alpha) * p + alpha * p``, which is p only up to a rounding
+    error, so every frame of a fade or a recolour moved each point in its last bit and
+    LectureCamera traced every path again instead of replaying it. Every path function of
+    Manim's maps a point to itself when it starts and ends there, so the result is the same.
+    """
+    start, end = mobject1.points, mobject2.points
+    if start.shape == end.shape and np.array_equal(start, end):
+        if not np.array_equal(self.points, start):
+            self.points = start.copy()
+    else:
+        self.points = path_func(start, end, alpha)
+    self.interpolate_color(mobject1, mobject2, alpha)
+    return self
+
+
+Mobject.interpolate = interpolate_keeping_still_points  # type: ignore[assignment]
 
 
 def _rgb_rows(colors: Any, n: int) -> np.ndarray:

@@ -5,7 +5,21 @@ from __future__ import annotations
 import cairo
 import numpy as np
 import pytest
-from manim import DOWN, LEFT, RIGHT, UP, Annulus, Camera, Circle, Square, Text, VMobject
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Annulus,
+    Camera,
+    Circle,
+    FadeIn,
+    FadeOut,
+    Square,
+    Text,
+    VGroup,
+    VMobject,
+)
 from manim.constants import CapStyleType, LineJointType
 
 from scenes.mobjects import LectureCamera
@@ -128,3 +142,37 @@ def test_a_gradient_with_any_visible_colour_is_drawn() -> None:
     assert _paints_nothing(square)
     square.set_stroke(width=2, opacity=0).stroke_rgbas = np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 1]])
     assert not _paints_nothing(square)
+
+
+def test_a_fade_keeps_the_points_so_each_path_is_traced_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Manim blends a point with itself as (1 - a) p + a p, and scales a fade's copy by 1
+    about its centre: both move points in their last bit, which made every frame of a fade
+    trace every path again. Now the points stay as they are."""
+    circle, text = Circle().shift(0.3 * UP), Text("fading").shift(UP)
+    paths = len(text.family_members_with_points()) + 1
+    points = [m.points.copy() for m in (circle, *text.family_members_with_points())]
+    fade = FadeOut(VGroup(circle, text))
+    fade.begin()
+    camera = LectureCamera()
+    traced = trace_paths(monkeypatch)
+    for i in range(15):
+        fade.interpolate(i / 14)
+        camera.reset()
+        camera.capture_mobjects([circle, text])
+    assert len(traced) == paths, "each path traced once, then replayed"
+    for before, m in zip(points, (circle, *text.family_members_with_points()), strict=True):
+        np.testing.assert_array_equal(m.points, before)
+
+
+def test_moving_and_scaling_fades_still_move_and_scale() -> None:
+    square = Square()
+    fade = FadeIn(square, shift=RIGHT, scale=0.5)
+    fade.begin()
+    fade.interpolate(0.0)  # the start: shifted back and at half size
+    assert square.width == pytest.approx(1.0)
+    assert square.get_center()[0] == pytest.approx(-1.0)
+    other = Square().shift(2 * RIGHT)
+    half = Square().interpolate(Square(), other, 0.5)
+    np.testing.assert_allclose(half.points, Square().shift(RIGHT).points, atol=1e-12)
