@@ -88,11 +88,9 @@ def frame_at(at: float, video: Mapping[str, Any]) -> int:
     return max(0, min(math.ceil(at * rate - 1e-6), count - 1))
 
 
-def _poster_branch(
-    times: list[float], video: Mapping[str, Any], scratch: Path
-) -> tuple[list[str], list[str], list[int]]:
-    """Filter chains and outputs that write each candidate frame as a PNG and a grey thumbnail."""
-    frames = sorted({frame_at(t, video) for t in times})
+def _poster_branch(frames: list[int], scratch: Path) -> tuple[list[str], list[str]]:
+    """Filter chains and outputs that write each of ``frames`` (indices, ascending) as a PNG
+    (``candidate-1.png``, ...) and, all in one file, as a grey thumbnail."""
     chosen = "+".join(f"eq(n\\,{n})" for n in frames)
     width, height = INK_SIZE
     chains = [
@@ -104,7 +102,7 @@ def _poster_branch(
         str(scratch / "candidate-%d.png"),
         "-map", "[grey]", "-fps_mode", "passthrough", "-f", "rawvideo", str(scratch / "grey"),
     ]  # fmt: skip
-    return chains, outputs, frames
+    return chains, outputs
 
 
 def make_clips(
@@ -131,21 +129,21 @@ def make_clips(
         chains = (
             [f"[0:v]split={len(decoded)}" + "".join(f"[{f}]" for f in decoded)] if decoded else []
         )
-        args = ["-threads", "1", "-i", str(src)]
+        outputs: list[str] = []
         if "mp4" in tmp:
             codec = (
                 ["-c:v", "copy"]
                 if remux
                 else ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "20"]
             )
-            args += ["-map", "0:v" if remux else "[mp4]", *codec, "-an",
-                     "-movflags", "+faststart", "-f", "mp4", str(tmp["mp4"])]  # fmt: skip
+            outputs += ["-map", "0:v" if remux else "[mp4]", *codec, "-an",
+                        "-movflags", "+faststart", "-f", "mp4", str(tmp["mp4"])]  # fmt: skip
         if "webm" in tmp:
             # One thread: 0.7 of the CPU of row-multithreading (measured on lecture.mp4); the
             # clips are made while the next scene renders, so CPU is what they cost.
-            args += ["-map", "[webm]", "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36",
-                     "-deadline", "realtime", "-cpu-used", "8", "-threads", "1",
-                     "-pix_fmt", "yuv420p", "-an", "-f", "webm", str(tmp["webm"])]  # fmt: skip
+            outputs += ["-map", "[webm]", "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36",
+                        "-deadline", "realtime", "-cpu-used", "8", "-threads", "1",
+                        "-pix_fmt", "yuv420p", "-an", "-f", "webm", str(tmp["webm"])]  # fmt: skip
         if "gif" in tmp:
             # Area averaging shrinks text without lanczos' ringing, at 0.7 of its cost. The
             # palette is learnt from one frame a second: the lecture's colours are few and
@@ -156,16 +154,17 @@ def make_clips(
                 f"[ga]fps={PALETTE_FPS},palettegen=stats_mode=diff:max_colors=128[gp]",
                 "[gb][gp]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle[gifout]",
             ]
-            args += ["-map", "[gifout]", "-f", "gif", str(tmp["gif"])]
-        times: list[float] = []
+            outputs += ["-map", "[gifout]", "-f", "gif", str(tmp["gif"])]
+        at_frames: list[int] = []  # each poster candidate's frame, latest candidate first
         if "png" in tmp:
-            times = poster_times(subcaptions or [], duration)
-            poster_chains, poster_outputs, frames = _poster_branch(times, video, scratch)
+            at_frames = [frame_at(t, video) for t in poster_times(subcaptions or [], duration)]
+        frames = sorted(set(at_frames))  # the distinct ones, in the order ffmpeg writes them
+        if "png" in tmp:
+            poster_chains, poster_outputs = _poster_branch(frames, scratch)
             chains += poster_chains
-            args += poster_outputs
-        if chains:
-            args[4:4] = ["-filter_complex", ";".join(chains)]
-        run_ffmpeg(args)
+            outputs += poster_outputs
+        graph = ["-filter_complex", ";".join(chains)] if chains else []
+        run_ffmpeg(["-threads", "1", "-i", str(src), *graph, *outputs])
         if "png" in tmp:
             width, height = INK_SIZE
             greys = np.fromfile(scratch / "grey", np.uint8).reshape(-1, height, width)
@@ -173,8 +172,7 @@ def make_clips(
                 raise RuntimeError(
                     f"ffmpeg wrote {len(greys)} poster candidates of {src}, expected {len(frames)}"
                 )
-            by_frame = {n: i for i, n in enumerate(frames)}
-            picks = [by_frame[frame_at(t, video)] for t in times]
+            picks = [frames.index(n) for n in at_frames]
             best = picks[pick_poster([ink(greys[i]) for i in picks])]
             shutil.copyfile(scratch / f"candidate-{best + 1}.png", tmp["png"])
 

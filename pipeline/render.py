@@ -411,7 +411,10 @@ def _lecture_outputs(outputs: _Outputs, infos: list[dict[str, Any]]) -> Path:
 def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path) -> None:
     """lecture.srt and .vtt from the scenes' captions, then lecture.mp4 with chapters and them."""
     movies = [Path(info["final"]) for info in infos]
-    durations = [info.get("movie_duration") or duration_of(Path(info["final"])) for info in infos]
+    durations = [
+        info.get("movie_duration") or duration_of(movie)
+        for info, movie in zip(infos, movies, strict=True)
+    ]
     titles = [find_scene(info["scene"]).title or info["scene"] for info in infos]
     cues = captions.lecture_cues([info["subcaptions"] for info in infos], durations)
     write_text_atomic(out_dir / "lecture.srt", captions.to_srt(cues))

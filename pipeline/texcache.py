@@ -59,9 +59,7 @@ def seed(store: Path, tex_dir: Path) -> int:
 
 def publish(tex_dir: Path, store: Path) -> int:
     """Add ``tex_dir``'s complete SVGs that the store lacks to it; return how many."""
-    have = _entries(store)
-    new = [p for name, p in _entries(tex_dir).items() if name not in have and _complete(p)]
-    return _copy_into(new, store)
+    return sum(add(svg, store) for svg in _entries(tex_dir).values())
 
 
 def fetch(store: Path, svg: Path) -> bool:

@@ -223,8 +223,7 @@ def interpolate_keeping_still_points(
     """
     start, end = mobject1.points, mobject2.points
     if start.shape == end.shape and np.array_equal(start, end):
-        if not np.array_equal(self.points, start):
-            self.points = start.copy()
+        self.points = start.copy()
     else:
         self.points = path_func(start, end, alpha)
     self.interpolate_color(mobject1, mobject2, alpha)
