@@ -2,8 +2,8 @@
 
 Each job runs the worker (:mod:`pipeline.worker`) in its own process with its own media
 directory, so a crash costs one scene and parallel renders never share TeX or partial-movie
-files. The interface is two methods, so another engine (a cluster, a queue) can take the same
-jobs.
+files. The interface is three methods (submit, collect, done), so another engine (a cluster, a
+queue) can take the same jobs.
 
 :func:`run_job` starts ``python -m pipeline.worker`` from scratch. :class:`LocalExecutor`, which
 renders many scenes, forks each worker from a server that has already imported Manim and the
@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -91,6 +92,11 @@ class Executor(Protocol):
 
     def collect(self) -> Iterator[SceneResult]:
         """Results of every submitted job, each as soon as it is done."""
+        ...
+
+    def done(self, result: SceneResult) -> None:
+        """The caller has made what it makes from ``result`` (its clips): that is the end
+        of the job, for an engine that counts the caller's work against its slots."""
         ...
 
 
@@ -193,7 +199,10 @@ def fork_job(job: RenderJob, track: set[int] | None = None) -> SceneResult:
 
 
 class LocalExecutor:
-    """Up to ``jobs`` worker processes on this machine.
+    """Up to ``jobs`` jobs at a time on this machine, a job being a scene's render *and* what
+    the caller makes from it: a job's slot is taken before its worker starts and given back
+    by :meth:`done`. So ``jobs=1`` means one process working at a time (as ``make -j1``),
+    not a render on one core and the last scene's clips on another.
 
     Used as a context manager: leaving it early (Ctrl-C, an error) kills the workers still
     running, so nothing keeps writing after the command has returned.
@@ -203,17 +212,33 @@ class LocalExecutor:
         if jobs < 1:
             raise ValueError(f"jobs must be a positive integer, got {jobs}")
         start_fork_server()  # it imports while the caller gets its jobs ready
+        self.jobs = jobs
         self._pool = ThreadPoolExecutor(max_workers=jobs)
+        self._slots = threading.Semaphore(jobs)
+        self._closing = False
         self._futures: list[Future[SceneResult]] = []
         self._running: set[int] = set()
 
     def submit(self, job: RenderJob) -> None:
-        self._futures.append(self._pool.submit(fork_job, job, self._running))
+        self._futures.append(self._pool.submit(self._run, job))
+
+    def _run(self, job: RenderJob) -> SceneResult:
+        self._slots.acquire()  # given back by done(), or here if the job never finishes
+        try:
+            if self._closing:
+                raise RuntimeError(f"{job.scene}: not rendered, the executor was closed")
+            return fork_job(job, self._running)
+        except BaseException:
+            self._slots.release()
+            raise
 
     def collect(self) -> Iterator[SceneResult]:
         futures, self._futures = self._futures, []
         for future in as_completed(futures):
             yield future.result()
+
+    def done(self, result: SceneResult) -> None:
+        self._slots.release()
 
     def __enter__(self) -> LocalExecutor:
         return self
@@ -221,6 +246,9 @@ class LocalExecutor:
     def __exit__(self, *exc: object) -> None:
         if exc[0] is not None:
             self.kill()
+        self._closing = True
+        for _ in range(self.jobs):  # wake the threads still waiting for a slot: they give up
+            self._slots.release()
         self._pool.shutdown(wait=True, cancel_futures=True)
         stop_fork_server()
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import json
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -166,7 +167,9 @@ class _Outputs:
         self.old = manifest.load(out_dir)
         self.new: dict[str, dict[str, Any]] = {}
         self.made: list[str] = []
-        self._batch: list[_Group] | None = None
+        # Scenes' outputs are made from several threads (see render): each has its own batch.
+        self._local = threading.local()
+        self._lock = threading.Lock()
 
     def ensure(
         self, path: Path, scene: str, fmt: str, key: str, make: Callable[[Path], object]
@@ -178,10 +181,11 @@ class _Outputs:
     ) -> None:
         """Files made together (path -> format): reuse them if all are current, else make all."""
         group = _Group(files, scene, key, make)
-        if self._batch is None:
+        batch: list[_Group] | None = getattr(self._local, "batch", None)
+        if batch is None:
             self._settle([group])
         else:
-            self._batch.append(group)
+            batch.append(group)
 
     def ensure_each(
         self,
@@ -201,11 +205,11 @@ class _Outputs:
 
     @contextmanager
     def together(self) -> Iterator[None]:
-        self._batch = batch = []
+        self._local.batch = batch = []
         try:
             yield
         finally:
-            self._batch = None
+            self._local.batch = None
         self._settle(batch)
 
     def _current(self, files: dict[Path, str], key: str) -> list[dict[str, Any]] | None:
@@ -243,10 +247,11 @@ class _Outputs:
                     except Exception as exc:  # raised after the others are recorded
                         errors.append(exc)
                         continue
-                    self.made += [e["path"] for e in entries]
                 assert entries is not None
-                for entry in entries:
-                    self.new[entry["path"]] = entry
+                with self._lock:
+                    if future is not None:
+                        self.made += [e["path"] for e in entries]
+                    self.new.update((e["path"], e) for e in entries)
         if errors:
             raise errors[0]
 
@@ -362,14 +367,25 @@ def render(
             # Our own LocalExecutor is closed (and its workers killed on an error) here; a
             # caller's executor is the caller's to manage.
             engine = LocalExecutor(request.jobs) if executor is None else nullcontext(executor)
-            with engine as runner:
-                for job in pending:
-                    runner.submit(job)
-                for result in runner.collect():
+            lock = threading.Lock()
+
+            def finish(result: SceneResult) -> None:
+                """A scene's clips, made while the others render; then its job is done."""
+                try:
                     outcome = _finish(result, outputs, request)
+                finally:
+                    runner.done(result)
+                with lock:
                     report.outcomes.append(outcome)
                     if on_event:
                         on_event(outcome)
+
+            with engine as runner, ThreadPoolExecutor(request.jobs) as finishing:
+                for job in pending:
+                    runner.submit(job)
+                made = [finishing.submit(finish, result) for result in runner.collect()]
+            for future in made:
+                future.result()  # an error in a scene's outputs, after the others are recorded
         order = {n: i for i, n in enumerate(request.scenes)}
         report.outcomes.sort(key=lambda o: (order[o.scene], o.transparent))
         lecture_scenes = [o for o in report.outcomes if not o.transparent]

@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` n
 
 jobs_option = click.option(
     "--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
-    help="Scenes rendered at once, each in its own worker process.",
+    help="Scenes worked on at once: a job renders one scene in its own worker process, "
+    "then makes its clips. 1 means one process at a time.",
 )  # fmt: skip
 force_option = click.option(
     "--force", is_flag=True, help="Render even the scenes that did not change."

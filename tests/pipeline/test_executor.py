@@ -7,6 +7,8 @@ import os
 import resource
 import subprocess
 import sys
+import threading
+import time
 from multiprocessing import forkserver
 from pathlib import Path
 
@@ -79,6 +81,40 @@ def test_the_server_is_stopped_and_its_cpu_time_counted(tmp_path: Path) -> None:
         os.kill(server, 0)
     # Importing Manim and the scenes alone takes more than a CPU second.
     assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) > 1.0
+
+
+def test_one_job_means_one_process_at_a_time(tmp_path: Path) -> None:
+    """A job ends when the caller is done with its result (it makes the clips from it), so
+    with one job the next worker is not even started before that."""
+    with LocalExecutor(1) as engine:
+        engine.submit(job(tmp_path / "a"))
+        engine.submit(job(tmp_path / "b"))
+        results = engine.collect()
+        first = next(results)
+        assert first.ok, first.error
+        time.sleep(1.5)  # a worker started at once would have made its media dir by now
+        assert not (tmp_path / "b").exists(), "the second job started before done()"
+        engine.done(first)
+        second = next(results)
+        assert second.ok, second.error
+        engine.done(second)
+
+
+def test_leaving_the_executor_with_jobs_waiting_for_a_slot_does_not_hang(tmp_path: Path) -> None:
+    """An error after the first result (the caller never says done) must not leave the
+    waiting job's thread, and so the command, blocked on a slot."""
+
+    def leave_early() -> None:
+        with LocalExecutor(1) as engine:
+            engine.submit(job(tmp_path / "a"))
+            engine.submit(job(tmp_path / "b"))
+            next(engine.collect())
+
+    thread = threading.Thread(target=leave_early, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "leaving the executor hangs on the job waiting for a slot"
+    assert not (tmp_path / "b").exists(), "the waiting job ran after the executor was left"
 
 
 def test_the_server_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> None:
