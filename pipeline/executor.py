@@ -123,8 +123,48 @@ def stop(proc: subprocess.Popen[str]) -> None:
             pipe.close()
 
 
+class Workers:
+    """The pids of the workers that run (each one's process group has the same id).
+
+    Once :meth:`close` has killed them, a worker that starts after all the same is killed
+    as soon as its pid is added: a job that was starting while the command was being
+    interrupted must not render to its end with nobody waiting for it.
+    """
+
+    def __init__(self) -> None:
+        self._pids: set[int] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def add(self, pid: int) -> None:
+        with self._lock:
+            if not self._closed:
+                self._pids.add(pid)
+                return
+        _terminate(pid)
+
+    def discard(self, pid: int) -> None:
+        with self._lock:
+            self._pids.discard(pid)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pids = list(self._pids)
+        for pid in pids:
+            _terminate(pid)
+
+
+def _terminate(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:  # a fork not yet in its own group: kill the process
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+
+
 def run_job(
-    job: RenderJob, track: set[int] | None = None, proc: subprocess.Popen[str] | None = None
+    job: RenderJob, track: Workers | None = None, proc: subprocess.Popen[str] | None = None
 ) -> SceneResult:
     """Render one job in a fresh process; a scene's own failure is a result, not an exception.
 
@@ -173,7 +213,7 @@ def _forked_worker(argv: list[str], env: dict[str, str], stdout: str, stderr: st
         os._exit(code)  # no multiprocessing teardown: the worker has said all it has to say
 
 
-def fork_job(job: RenderJob, track: set[int] | None = None) -> SceneResult:
+def fork_job(job: RenderJob, track: Workers | None = None) -> SceneResult:
     """Render one job in a fork of the preloaded server (see :func:`start_fork_server`)."""
     start_fork_server()
     with tempfile.TemporaryDirectory(prefix="lecture-worker-") as scratch:
@@ -217,7 +257,7 @@ class LocalExecutor:
         self._slots = threading.Semaphore(jobs)
         self._closing = False
         self._futures: list[Future[SceneResult]] = []
-        self._running: set[int] = set()
+        self._workers = Workers()
 
     def submit(self, job: RenderJob) -> None:
         self._futures.append(self._pool.submit(self._run, job))
@@ -227,7 +267,7 @@ class LocalExecutor:
         try:
             if self._closing:
                 raise RuntimeError(f"{job.scene}: not rendered, the executor was closed")
-            return fork_job(job, self._running)
+            return fork_job(job, self._workers)
         except BaseException:
             self._slots.release()
             raise
@@ -244,18 +284,14 @@ class LocalExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing = True  # first: no job starts from here on
         if exc[0] is not None:
             self.kill()
-        self._closing = True
         for _ in range(self.jobs):  # wake the threads still waiting for a slot: they give up
             self._slots.release()
         self._pool.shutdown(wait=True, cancel_futures=True)
         stop_fork_server()
 
     def kill(self) -> None:
-        for pid in list(self._running):
-            try:
-                os.killpg(pid, signal.SIGTERM)
-            except ProcessLookupError:  # a fork not yet in its own group: kill the process
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
+        """Kill the running workers, and any that starts from now on."""
+        self._workers.close()

@@ -380,7 +380,9 @@ def render(
                     if on_event:
                         on_event(outcome)
 
-            with engine as runner, ThreadPoolExecutor(request.jobs) as finishing:
+            # The engine is left first: on an error or Ctrl-C it starts no other job and
+            # kills the workers while the scenes already rendered get their clips.
+            with ThreadPoolExecutor(request.jobs) as finishing, engine as runner:
                 for job in pending:
                     runner.submit(job)
                 made = [finishing.submit(finish, result) for result in runner.collect()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -14,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.executor import LocalExecutor, RenderJob, SceneResult, fork_job, run_job
+from pipeline.executor import (
+    LocalExecutor,
+    RenderJob,
+    SceneResult,
+    Workers,
+    fork_job,
+    run_job,
+)
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 
 SIZE = (160, 90)
@@ -115,6 +123,22 @@ def test_leaving_the_executor_with_jobs_waiting_for_a_slot_does_not_hang(tmp_pat
     thread.join(timeout=60)
     assert not thread.is_alive(), "leaving the executor hangs on the job waiting for a slot"
     assert not (tmp_path / "b").exists(), "the waiting job ran after the executor was left"
+
+
+def test_a_worker_that_starts_after_the_kill_is_killed_too() -> None:
+    """Ctrl-C kills the running workers; a job that was starting at that moment (a slot
+    freed by a scene whose clips were just made) must not render on with nobody waiting."""
+    sleepers = [subprocess.Popen(["sleep", "60"], start_new_session=True) for _ in range(2)]
+    workers = Workers()
+    workers.add(sleepers[0].pid)
+    workers.close()
+    workers.add(sleepers[1].pid)  # started while the command was being interrupted
+    try:
+        codes = [p.wait(timeout=10) for p in sleepers]
+    finally:
+        for p in sleepers:
+            p.kill()
+    assert codes == [-signal.SIGTERM, -signal.SIGTERM]
 
 
 def test_the_server_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> None:
