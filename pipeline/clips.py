@@ -156,10 +156,10 @@ def make_clips(
             ]
             outputs += ["-map", "[gifout]", "-f", "gif", str(tmp["gif"])]
         at_frames: list[int] = []  # each poster candidate's frame, latest candidate first
+        frames: list[int] = []  # the distinct ones, in the order ffmpeg writes them
         if "png" in tmp:
             at_frames = [frame_at(t, video) for t in poster_times(subcaptions or [], duration)]
-        frames = sorted(set(at_frames))  # the distinct ones, in the order ffmpeg writes them
-        if "png" in tmp:
+            frames = sorted(set(at_frames))
             poster_chains, poster_outputs = _poster_branch(frames, scratch)
             chains += poster_chains
             outputs += poster_outputs

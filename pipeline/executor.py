@@ -115,8 +115,7 @@ def launch(job: RenderJob) -> subprocess.Popen[str]:
 def stop(proc: subprocess.Popen[str]) -> None:
     """Kill a launched worker and its process group if it still runs, and reap it."""
     if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+        _terminate(proc.pid)
     proc.wait()
     for pipe in (proc.stdout, proc.stderr):
         if pipe is not None:
