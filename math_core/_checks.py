@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 
 def check_seed(seed: object) -> int:
@@ -98,5 +99,12 @@ def frozen(a: ArrayLike) -> FloatArray:
 def frozen_int(a: ArrayLike) -> IntArray:
     """A read-only int64 copy."""
     out = np.array(a, dtype=np.int64)
+    out.flags.writeable = False
+    return out
+
+
+def frozen_bool(a: ArrayLike) -> BoolArray:
+    """A read-only boolean copy."""
+    out = np.array(a, dtype=bool)
     out.flags.writeable = False
     return out

@@ -1,4 +1,4 @@
-"""Model-family previews on the lecture's mixture: autoregressive sampling and diffusion."""
+"""Model-family previews on the lecture's mixture (autoregressive, diffusion) and a failure mode."""
 
 from __future__ import annotations
 
@@ -8,8 +8,20 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import logsumexp
 
-from math_core._checks import FloatArray, check_points, check_positive_int, frozen
-from math_core.mixture import GaussianMixture, responsibilities
+from math_core._checks import (
+    BoolArray,
+    FloatArray,
+    check_points,
+    check_positive_int,
+    frozen,
+    frozen_bool,
+)
+from math_core.mixture import (
+    GaussianMixture,
+    mixture_log_density,
+    responsibilities,
+    sample_mixture,
+)
 
 
 @dataclass(frozen=True)
@@ -136,3 +148,110 @@ def diffusion_demo(
             )
         snapshots.append(x.copy())
     return DiffusionDemo(frozen(fsig), frozen(forward), frozen(rsig), frozen(np.stack(snapshots)))
+
+
+def far_from_every_component(
+    mixture: GaussianMixture, x: ArrayLike, radius: float = 3.0
+) -> BoolArray:
+    """True where a point lies outside every component's ``radius``-sigma ellipse.
+
+    A point of the mixture itself lands there with probability at most exp(-radius^2 / 2)
+    (1.1% for 3 sigma): it would have to fall outside its own component's ellipse, whose
+    squared Mahalanobis radius is chi-square with 2 degrees of freedom.
+    """
+    pts = check_points("x", x, mixture.dim)
+    if not radius > 0:
+        raise ValueError(f"radius must be positive, got {radius!r}")
+    far = np.ones(pts.shape[0], dtype=bool)
+    for k in range(mixture.n_components):
+        centred = pts - mixture.means[k]
+        maha2 = np.sum(centred * np.linalg.solve(mixture.covs[k], centred.T).T, axis=1)
+        far &= maha2 > radius**2
+    return far
+
+
+@dataclass(frozen=True)
+class LikelihoodVsSamples:
+    """Two models that score alike on the data and sample very differently.
+
+    ``polluted`` is ``good`` with a fraction ``junk_weight`` of its mass moved to one tight
+    Gaussian where the data has almost none (after Theis, van den Oord & Bethge, 2016). Since
+    log((1 - w) p(x) + w j(x)) >= log(1 - w) + log p(x), its average log-likelihood is at most
+    -log(1 - w) below ``good``'s, however bad the junk is, while a fraction w of its samples
+    are junk.
+    """
+
+    good: GaussianMixture
+    polluted: GaussianMixture
+    junk_weight: float
+    good_avg_log_likelihood: float
+    polluted_avg_log_likelihood: float
+    #: the most it can lose: -log(1 - junk_weight)
+    loss_bound: float
+    good_samples: FloatArray
+    polluted_samples: FloatArray
+    #: which polluted samples the junk component drew
+    polluted_is_junk: BoolArray
+    #: fraction of samples outside every data component's 3-sigma ellipse
+    good_far_fraction: float
+    polluted_far_fraction: float
+
+    @property
+    def junk_percent(self) -> float:
+        return 100 * self.junk_weight
+
+    @property
+    def good_far_percent(self) -> float:
+        return 100 * self.good_far_fraction
+
+    @property
+    def polluted_far_percent(self) -> float:
+        return 100 * self.polluted_far_fraction
+
+
+def likelihood_vs_samples(
+    good: GaussianMixture,
+    reference: GaussianMixture,
+    data: ArrayLike,
+    junk_mean: ArrayLike,
+    rng: np.random.Generator,
+    junk_weight: float = 0.2,
+    junk_scale: float = 0.3,
+    n_samples: int = 800,
+) -> LikelihoodVsSamples:
+    """Score ``good`` and its polluted copy on ``data``, and draw ``n_samples`` from each.
+
+    The junk component is N(junk_mean, junk_scale^2 I). "Far" is judged against
+    ``reference``, the distribution the data came from.
+    """
+    pts = check_points("data", data, good.dim)
+    if not 0 < junk_weight < 1:
+        raise ValueError(f"junk_weight must be in (0, 1), got {junk_weight!r}")
+    if not junk_scale > 0:
+        raise ValueError(f"junk_scale must be positive, got {junk_scale!r}")
+    centre = np.asarray(junk_mean, dtype=float)
+    if centre.shape != (good.dim,):
+        raise ValueError(f"junk_mean must have shape ({good.dim},), got {centre.shape}")
+    n = check_positive_int("n_samples", n_samples)
+    polluted = GaussianMixture(
+        np.append((1 - junk_weight) * good.weights, junk_weight),
+        np.vstack([good.means, centre]),
+        np.concatenate([good.covs, junk_scale**2 * np.eye(good.dim)[None]]),
+    )
+    good_draws = sample_mixture(good, n, rng).points
+    polluted_draws = sample_mixture(polluted, n, rng)
+    return LikelihoodVsSamples(
+        good=good,
+        polluted=polluted,
+        junk_weight=float(junk_weight),
+        good_avg_log_likelihood=float(np.mean(mixture_log_density(good, pts))),
+        polluted_avg_log_likelihood=float(np.mean(mixture_log_density(polluted, pts))),
+        loss_bound=float(-np.log1p(-junk_weight)),
+        good_samples=good_draws,
+        polluted_samples=polluted_draws.points,
+        polluted_is_junk=frozen_bool(polluted_draws.components == good.n_components),
+        good_far_fraction=float(np.mean(far_from_every_component(reference, good_draws))),
+        polluted_far_fraction=float(
+            np.mean(far_from_every_component(reference, polluted_draws.points))
+        ),
+    )

@@ -157,6 +157,19 @@ def ellipse_geometry(
     )
 
 
+def inside_fractions(x: ArrayLike, mean: ArrayLike, cov: ArrayLike, radii: ArrayLike) -> FloatArray:
+    """The fraction of the points ``x`` within each Mahalanobis radius of N(mean, cov)."""
+    mu = np.asarray(mean, dtype=float)
+    c = check_covariance("cov", cov, mu.size)
+    pts = check_points("x", x, mu.size)
+    r = np.asarray(radii, dtype=float)
+    if r.ndim != 1 or np.any(r <= 0):
+        raise ValueError(f"radii must be a 1-D array of positive values, got {r.tolist()}")
+    centred = pts - mu
+    maha2 = np.sum(centred * np.linalg.solve(c, centred.T).T, axis=1)
+    return frozen([np.mean(maha2 <= radius**2) for radius in r])
+
+
 @dataclass(frozen=True)
 class ReverseKLFit:
     """A single Gaussian q fitted by minimising KL(q || p): it locks onto one mode."""

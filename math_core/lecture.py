@@ -25,9 +25,11 @@ from math_core.density1d import (
 from math_core.divergence import CrossEntropySplit, cross_entropy_split
 from math_core.families import (
     DiffusionDemo,
+    LikelihoodVsSamples,
     autoregressive_sample,
     conditional_x2,
     diffusion_demo,
+    likelihood_vs_samples,
 )
 from math_core.gaussian import (
     EllipseGeometry,
@@ -38,6 +40,7 @@ from math_core.gaussian import (
     fit_gaussian_mle,
     fit_gaussian_reverse_kl,
     fit_path,
+    inside_fractions,
 )
 from math_core.latent import (
     LECTURE_GENERATOR,
@@ -53,6 +56,7 @@ from math_core.mixture import (
     EMResult,
     GaussianMixture,
     MixtureSample,
+    align_components,
     ancestral_steps,
     component_choice_uniforms,
     fit_em,
@@ -80,7 +84,7 @@ FIT_START_COV = ((3.5, 0.0), (0.0, 3.5))
 #: The square of the data plane every 2D scene shares.
 PLANE_LIMITS = (-5.0, 5.0)
 LATENT_PATH_ENDS = ((-2.2, -1.6), (2.2, 1.6))
-HISTOGRAM_BINS = 60
+HISTOGRAM_BINS = 80  #: the source's
 HISTOGRAM_CHECKPOINTS = (25, 100, 400, 1500)
 
 
@@ -105,18 +109,21 @@ def density_grid(
 
 @dataclass(frozen=True)
 class DataSection:
-    """Sections 1-2: the mixture, its sample, how the first draws were made, p(k | x)."""
+    """Sections 1-2: p_data (the mixture), its sample, how the first draws were made, and a
+    model p_theta fitted to the sample (a 3-component mixture by EM) with its p_theta(k | x)."""
 
     mixture: GaussianMixture
     sample: MixtureSample
     ancestral: tuple[AncestralStep, ...]
-    mixture_density: DensityGrid
-    class_grid: DensityGrid  #: log_density holds argmax_k p(k | x) as a float label
+    #: the EM fit, its components in the order of ``mixture``'s (so colours agree)
+    model: GaussianMixture
+    model_density: DensityGrid
+    model_class_grid: DensityGrid  #: log_density holds argmax_k p_theta(k | x) as a float label
     true_avg_log_likelihood: float
     #: running_counts[i, k]: how many of the first i + 1 points came from component k
     running_counts: IntArray
     component_ellipses: tuple[EllipseGeometry, ...]
-    #: a few fresh draws from the mixture, for "x ~ p(x) means: draw a new point"
+    #: a few fresh draws from the model, for "x ~ p_theta(x) means: draw a new point"
     new_draws: MixtureSample
 
 
@@ -177,6 +184,10 @@ class GeometrySection:
     cov: FloatArray
     geometry: EllipseGeometry
     samples: FloatArray
+    #: 100 x the probability inside the 1, 2 and 3 sigma ellipses (in 2-D: 39, 86, 99)
+    mass_percents: FloatArray
+    #: 100 x the fraction of ``samples`` inside each of those ellipses
+    inside_percents: FloatArray
     density: DensityGrid
     #: the off-diagonal entry swept (diagonal fixed) and the 1-3 sigma ellipses at each value
     sweep_covariances: FloatArray
@@ -223,6 +234,8 @@ class FamiliesSection:
     em: EMResult
     reverse_kl: ReverseKLFit
     reverse_kl_ellipses: EllipseGeometry
+    #: the EM fit against a copy with a fifth of its mass in the empty middle
+    objective: LikelihoodVsSamples
 
 
 @dataclass(frozen=True)
@@ -238,25 +251,27 @@ class Lecture:
     families: FamiliesSection
 
 
-def _build_data(sample: MixtureSample, seed: int) -> DataSection:
+def _build_data(sample: MixtureSample, em: EMResult, seed: int) -> DataSection:
     mix = LECTURE_MIXTURE
+    model = align_components(em.mixture, mix)
     lo, hi = PLANE_LIMITS
     uniforms = component_choice_uniforms(seed, N_ANCESTRAL_STEPS)
 
     def labels(pts: FloatArray) -> FloatArray:
-        return frozen(np.argmax(responsibilities(mix, pts), axis=1))
+        return frozen(np.argmax(responsibilities(model, pts), axis=1))
 
     return DataSection(
         mixture=mix,
         sample=sample,
         ancestral=ancestral_steps(mix, sample, uniforms, N_ANCESTRAL_STEPS),
-        mixture_density=density_grid(lambda p: mixture_log_density(mix, p), lo, hi, 220),
-        class_grid=density_grid(labels, lo, hi, 220),
+        model=model,
+        model_density=density_grid(lambda p: mixture_log_density(model, p), lo, hi, 220),
+        model_class_grid=density_grid(labels, lo, hi, 220),
         true_avg_log_likelihood=float(np.mean(mixture_log_density(mix, sample.points))),
         component_ellipses=tuple(
             ellipse_geometry(m, c) for m, c in zip(mix.means, mix.covs, strict=True)
         ),
-        new_draws=sample_mixture(mix, N_NEW_DRAWS, derived_rng(seed, "new-draws")),
+        new_draws=sample_mixture(model, N_NEW_DRAWS, derived_rng(seed, "new-draws")),
         running_counts=frozen_int(np.cumsum(np.eye(mix.n_components)[sample.components], axis=0)),
     )
 
@@ -288,7 +303,9 @@ def _build_fit(points: FloatArray, seed: int) -> FitSection:
     )
 
 
-def _build_families(points: FloatArray, seed: int) -> FamiliesSection:
+def _build_families(
+    points: FloatArray, em: EMResult, junk_mean: FloatArray, seed: int
+) -> FamiliesSection:
     mix = LECTURE_MIXTURE
     rkl = fit_gaussian_reverse_kl(mix)
     slice_grid = np.linspace(*PLANE_LIMITS, 201)
@@ -298,9 +315,16 @@ def _build_families(points: FloatArray, seed: int) -> FamiliesSection:
         slice_grid=frozen(slice_grid),
         slice_pdf=conditional_x2(mix, SLICE_X1).pdf(slice_grid),
         diffusion=diffusion_demo(mix, points, derived_rng(seed, "diffusion")),
-        em=fit_em(points, 3, derived_rng(seed, "em")),
+        em=em,
         reverse_kl=rkl,
         reverse_kl_ellipses=ellipse_geometry(rkl.mean, rkl.cov),
+        objective=likelihood_vs_samples(
+            align_components(em.mixture, mix),
+            mix,
+            points,
+            junk_mean,
+            derived_rng(seed, "likelihood-vs-samples"),
+        ),
     )
 
 
@@ -323,16 +347,21 @@ def build_lecture(seed: int = 5) -> Lecture:
     noise = rng.normal(size=(N_LATENT, 2))
     gen = LECTURE_GENERATOR
     sweep_covs, sweep_ellipses, sweep_eigs = _covariance_sweep(cov, mean)
+    em = fit_em(points, 3, derived_rng(seed, "em"))
+    geometry = ellipse_geometry(mean, cov)
+    fit = _build_fit(points, seed)
     return Lecture(
         seed=seed,
-        data=_build_data(sample, seed),
-        fit=_build_fit(points, seed),
+        data=_build_data(sample, em, seed),
+        fit=fit,
         sampling=_build_sampling(points[:, 0], estimate, uniforms),
         geometry=GeometrySection(
             mean=frozen(mean),
             cov=frozen(cov),
-            geometry=ellipse_geometry(mean, cov),
+            geometry=geometry,
             samples=frozen(correlated),
+            mass_percents=frozen(100 * geometry.mass_levels),
+            inside_percents=frozen(100 * inside_fractions(correlated, mean, cov, geometry.radii)),
             density=density_grid(lambda p: gaussian_log_density(mean, cov, p), -4.0, 4.0, 240),
             sweep_covariances=sweep_covs,
             sweep_ellipses=sweep_ellipses,
@@ -347,5 +376,6 @@ def build_lecture(seed: int = 5) -> Lecture:
             grid_lines=latent_grid_lines(),
             path=latent_path(gen, *LATENT_PATH_ENDS),
         ),
-        families=_build_families(points, seed),
+        # The junk of the failure-mode demo sits where the single Gaussian peaks: the gap.
+        families=_build_families(points, em, fit.mle.mean, seed),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.optimize import linear_sum_assignment
 from scipy.special import logsumexp
 
 from math_core._checks import (
@@ -223,3 +224,20 @@ def fit_em(
     final = float(np.mean(mixture_log_density(current, pts)))
     history.append(final)
     return EMResult(current, frozen(history), n_iter=len(history) - 1, converged=converged)
+
+
+def align_components(fitted: GaussianMixture, reference: GaussianMixture) -> GaussianMixture:
+    """``fitted`` with its components reordered to match ``reference``'s, nearest means first.
+
+    EM returns its components in an arbitrary order; a picture that colours each component
+    like the data's needs the fitted component ``k`` to be the one nearest the true ``k``.
+    The pairing minimises the total distance between paired means (Hungarian algorithm).
+    """
+    if fitted.n_components != reference.n_components or fitted.dim != reference.dim:
+        raise ValueError(
+            "fitted and reference must have the same number of components and dimension, got "
+            f"{fitted.n_components} x {fitted.dim} and {reference.n_components} x {reference.dim}"
+        )
+    cost = np.linalg.norm(reference.means[:, None, :] - fitted.means[None, :, :], axis=2)
+    _, order = linear_sum_assignment(cost)
+    return GaussianMixture(fitted.weights[order], fitted.means[order], fitted.covs[order])

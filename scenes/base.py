@@ -14,10 +14,16 @@ import manim
 import manimpango
 from manim import (
     DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
     UP,
     Animation,
     AnimationGroup,
     DecimalNumber,
+    FadeIn,
+    FadeOut,
+    Line,
     MathTex,
     Mobject,
     Text,
@@ -80,11 +86,16 @@ def text(content: str, size: float = theme.BODY_SIZE, color: str = theme.TEXT, *
     )
 
 
+def fit_to_panel_width(mobject: M, width: float) -> M:
+    """Shrink ``mobject`` to ``width`` if it is wider (never enlarge)."""
+    if mobject.width > width:
+        mobject.scale_to_fit_width(width)
+    return mobject
+
+
 def fit_to_panel(mobject: M) -> M:
     """Shrink ``mobject`` to the text panel's width if it is wider (never enlarge)."""
-    if mobject.width > theme.PANEL_WIDTH:
-        mobject.scale_to_fit_width(theme.PANEL_WIDTH)
-    return mobject
+    return fit_to_panel_width(mobject, theme.PANEL_WIDTH)
 
 
 class LiveNumber(DecimalNumber):
@@ -151,6 +162,8 @@ class LectureScene(Slide):
     """
 
     title: ClassVar[str] = ""
+    #: the source's section this scene teaches, shown on its title card ("" for no card)
+    section: ClassVar[str] = ""
     narration: ClassVar[dict[str, str]] = {}
     #: slides play forwards only; reversed copies would double the deck's encoding time
     skip_reversing = True
@@ -173,6 +186,7 @@ class LectureScene(Slide):
         #: live numbers and the value each must end on, so tests can read what they render
         self.live_numbers: list[tuple[DecimalNumber, ShownNumber]] = []
         self.beats_done: list[str] = []
+        self.title_card_seconds = 0.0
 
     def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
         """Manim's answer, found in one pass: the scene's family members from the first one
@@ -241,11 +255,31 @@ class LectureScene(Slide):
             notes=self.narration_text(name, record=False),
         )
         start = self.renderer.time
+        if not self.beats_done and self.section:
+            self.play_title_card()
         yield
         elapsed = self.renderer.time - start
         if elapsed > 0:
             self.add_subcaption(self.narration_text(name), duration=elapsed, offset=-elapsed)
         self.beats_done.append(name)
+
+    def play_title_card(self) -> None:
+        """The card that opens every scene: its section and title, on for under 2 s."""
+        fade_in, hold, fade_out = theme.TITLE_CARD_TIMES
+        card = self.get_title_card()
+        start = self.renderer.time
+        self.play(FadeIn(card, shift=0.15 * UP), run_time=fade_in)
+        self.wait(hold)
+        self.play(FadeOut(card), run_time=fade_out)
+        #: how long the card was on screen (tests check it is the same, and short, everywhere)
+        self.title_card_seconds = self.renderer.time - start
+
+    def get_title_card(self) -> VGroup:
+        label = text(self.section, theme.BODY_SIZE, theme.ACCENT)
+        name = fit_to_panel_width(text(self.title, theme.HEADING_SIZE), theme.CARD_WIDTH)
+        rule = Line(LEFT, RIGHT, color=theme.GRID, stroke_width=2)
+        rule.width = max(name.width, label.width)
+        return VGroup(label, rule, name).arrange(DOWN, buff=0.3).move_to(ORIGIN)
 
     def narration_text(self, name: str, record: bool = True) -> str:
         """A beat's narration with its ``{lec.path:.3f}`` fields filled from math_core.

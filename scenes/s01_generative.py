@@ -1,4 +1,8 @@
-"""Scene 1: the same data seen discriminatively (p(y | x)) and generatively (p(x))."""
+"""Scene 1: the same data seen discriminatively (p_theta(y | x)) and generatively (p_theta(x)).
+
+The model is the three-Gaussian mixture fitted to the data by EM (math_core), not the
+distribution the data came from: the scene shows what a learned model does.
+"""
 
 from __future__ import annotations
 
@@ -26,16 +30,18 @@ def grid_image(axes: Axes, rgba: np.ndarray) -> ImageMobject:
 
 class GenerativeVsDiscriminativeScene(LectureScene):
     title = "What is a generative model?"
+    section = "Section 1"
     narration = {
         "The data": "Here are {lec.data.sample.points.shape[0]} points in the plane, "
-        "in three groups. Two ways of "
-        "modelling them answer two different questions.",
-        "Discriminative": "A discriminative model learns p of y given x: which group a point "
-        "belongs to. It only needs the boundaries between the groups.",
-        "Generative": "A generative model learns p of x itself: how dense the data is "
-        "everywhere. That is harder, and it is what lets us generate.",
-        "Draw a new point": "Generating means sampling: x drawn from p theta of x is a brand "
-        "new point that looks like the data.",
+        "in three groups. They are draws from a distribution we do not know, p data. "
+        "Two kinds of model answer two different questions about them.",
+        "Discriminative": "A discriminative model learns p theta of y given x: which group "
+        "a point belongs to. It only needs the boundaries between the groups.",
+        "Generative": "A generative model learns p theta of x, a density over the data "
+        "itself. Here it is a mixture of three Gaussians fitted to the points, bright where "
+        "the data is dense. That is harder, and it is what lets us generate.",
+        "Draw a new point": "Generating means sampling: x drawn from p theta of x is a new "
+        "point that resembles the data without being one of them.",
     }
     region_opacity = 0.42
 
@@ -49,18 +55,20 @@ class GenerativeVsDiscriminativeScene(LectureScene):
         )
         # 1. The data.
         with self.beat("The data"):
+            source = self.get_caption(r"x_i \sim p_{\text{data}}", "a distribution we do not know")
             self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud))
+            self.play(FadeIn(source))
             self.wait(theme.BEAT_PAUSE)
-        # 2. p(y | x): class regions from the mixture's responsibilities.
+        # 2. p(y | x): class regions from the fitted model's responsibilities.
         with self.beat("Discriminative"):
             regions = self.get_class_regions(axes)
             label = self.get_caption(r"p_\theta(y \mid x)", "where the boundaries are")
-            self.play(FadeIn(regions), FadeIn(label))
+            self.play(FadeIn(regions), ReplacementTransform(source, label))
             self.wait(theme.BEAT_PAUSE * 2)
         # 3. p(x): the density surface.
         with self.beat("Generative"):
             surface = self.get_density_surface(axes)
-            new_label = self.get_caption(r"p_\theta(x)", "how dense the data is everywhere")
+            new_label = self.get_caption(r"p_\theta(x)", "a density fitted to the data")
             self.play(
                 FadeOut(regions),
                 FadeIn(surface),
@@ -89,7 +97,7 @@ class GenerativeVsDiscriminativeScene(LectureScene):
         return fit_to_panel(group).move_to([theme.PANEL_X, 1.2, 0])
 
     def get_class_regions(self, axes: Axes) -> ImageMobject:
-        labels = self.lecture.data.class_grid.log_density.astype(int)
+        labels = self.lecture.data.model_class_grid.log_density.astype(int)
         palette = np.array([color_to_rgb(c) for c in theme.COMPONENT_COLORS]) * 255
         rgba = np.concatenate(
             [palette[labels], np.full((*labels.shape, 1), 255 * self.region_opacity)], axis=-1
@@ -97,7 +105,7 @@ class GenerativeVsDiscriminativeScene(LectureScene):
         return grid_image(axes, rgba)
 
     def get_density_surface(self, axes: Axes) -> ImageMobject:
-        log_density = self.lecture.data.mixture_density.log_density
+        log_density = self.lecture.data.model_density.log_density
         # Brightness follows the density itself (not its log), so the peaks stand out.
         level = np.exp(log_density - log_density.max())[..., None]
         glow = np.array(color_to_rgb(theme.ACCENT)) * 255

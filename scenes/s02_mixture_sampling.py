@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import *
 
 from scenes import theme
-from scenes.base import LectureScene, text
+from scenes.base import LectureScene, fit_to_panel, text
 from scenes.mobjects import (
     DotCloud,
     GrowCloud,
@@ -19,16 +19,21 @@ from scenes.mobjects import (
 
 class MixtureSamplingScene(LectureScene):
     title = "Sampling a mixture, and its likelihood"
+    section = "Section 2"
     narration = {
-        "Pick a component": "To draw from a mixture, first roll for a component: a uniform "
-        "number lands in one of three intervals sized by the weights. Then draw a point "
-        "from that component's Gaussian.",
-        "All the points": "Repeat that {lec.data.sample.points.shape[0]} times. "
-        "The counts per component follow the "
-        "weights, and the three clusters of the lecture's data appear.",
-        "Likelihood": "The probability of the whole dataset is a product over points. Its "
-        "log is a sum, and the average log-likelihood of the true mixture on these points "
-        "is the number to beat.",
+        "Pick a component": "The data came from a mixture of three Gaussians: that is p "
+        "data. To draw from it, first roll for a component k: a uniform number lands in one "
+        "of three intervals sized by the weights. Then draw x from that component's "
+        "Gaussian.",
+        "All the points": "Repeat that {lec.data.sample.points.shape[0]} times, "
+        "independently. The counts per component follow the weights. The recipe is a "
+        "stochastic program: draw a latent z from p of z, then x from p of x given z. Here "
+        "the latent is the component k.",
+        "Likelihood": "Because the points are independent draws, the probability of the "
+        "dataset is a product over points, and its log is a sum. On these points p data "
+        "itself averages {lec.data.true_avg_log_likelihood:.3f}. That is a reference, not a "
+        "ceiling: the three-Gaussian fit reaches "
+        "{lec.families.objective.good_avg_log_likelihood:.3f} on the same points.",
     }
     n_steps_shown = 4
     stick_width = 5.2
@@ -45,6 +50,8 @@ class MixtureSamplingScene(LectureScene):
             ellipses = self.get_component_ellipses(axes)
             stick = self.get_weight_stick().next_to(heading, DOWN, buff=0.4).set_x(theme.PANEL_X)
             self.play(FadeIn(plane), FadeIn(heading), Create(ellipses), FadeIn(stick))
+            recipe = self.get_recipe().to_edge(DOWN, buff=0.7).set_x(theme.PANEL_X)
+            self.play(Write(recipe[0]))
             for step in data.ancestral[: self.n_steps_shown]:
                 self.show_one_draw(step, stick, ellipses, axes)
         # 2. All 3200 draws, with running counts.
@@ -60,13 +67,14 @@ class MixtureSamplingScene(LectureScene):
             self.play(
                 GrowCloud(cloud), run_time=self.grow_time, rate_func=rate_functions.ease_in_quad
             )
+            self.play(FadeIn(recipe[1], shift=0.2 * UP))
             self.wait(theme.BEAT_PAUSE)
         # 3. The likelihood: product, then sum of logs, then the average.
         with self.beat("Likelihood"):
-            self.play(FadeOut(counts), FadeOut(stick), FadeOut(self.drawn_dots))
+            self.play(FadeOut(counts), FadeOut(stick), FadeOut(recipe), FadeOut(self.drawn_dots))
             equations = self.get_likelihood_equations()
             # Below the heading with room to spare: the N over the product sign reaches up.
-            equations.next_to(heading, DOWN, buff=0.45).set_x(theme.PANEL_X)
+            equations.next_to(heading, DOWN, buff=0.3).set_x(theme.PANEL_X)
             for row in equations:
                 self.play(Write(row))
             # The finished equations (and the number to beat) stay up while they are read.
@@ -158,8 +166,25 @@ class MixtureSamplingScene(LectureScene):
 
             row[1].add_updater(update)
 
+    def get_recipe(self) -> VGroup:
+        """Ancestral sampling, and the stochastic program it is an instance of."""
+        size = theme.NUMBER_SIZE * 1.2
+        mixture = MathTex(r"k \sim p(k), \quad x \sim p(x \mid k)", font_size=size)
+        program = VGroup(
+            text("a stochastic program, with latent z = k:", theme.SMALL_SIZE, theme.MUTED),
+            MathTex(r"z \sim p(z), \quad x \sim p_\theta(x \mid z)", font_size=size),
+        ).arrange(DOWN, buff=0.15)
+        return fit_to_panel(VGroup(mixture, program).arrange(DOWN, buff=0.35))
+
     def get_likelihood_equations(self) -> VGroup:
         size = theme.NUMBER_SIZE * 1.25
+        small = theme.NUMBER_SIZE * 1.05
+        n = self.fmt("data.sample.points.shape[0]", self.lecture.data.sample.points.shape[0], 0)
+        iid = MathTex(
+            rf"\mathcal D = \{{x_i\}}_{{i=1}}^{{N}},\ N = {n},\ \text{{i.i.d.}}",
+            font_size=small,
+            color=theme.MUTED,
+        )
         product = MathTex(r"p_\theta(\mathcal D) = \prod_{i=1}^{N} p_\theta(x_i)", font_size=size)
         logsum = MathTex(
             r"\log p_\theta(\mathcal D) = \sum_{i=1}^{N} \log p_\theta(x_i)", font_size=size
@@ -168,7 +193,18 @@ class MixtureSamplingScene(LectureScene):
             "data.true_avg_log_likelihood", self.lecture.data.true_avg_log_likelihood
         )
         average = VGroup(
-            MathTex(r"\frac{1}{N}\sum_{i=1}^{N} \log p_{\text{true}}(x_i) =", font_size=size),
+            MathTex(r"\frac{1}{N}\sum_{i=1}^{N} \log p_{\text{data}}(x_i) =", font_size=size),
             value,
         ).arrange(RIGHT, buff=0.2)
-        return VGroup(product, logsum, average).arrange(DOWN, buff=0.55)
+        fitted = self.fmt(
+            "families.objective.good_avg_log_likelihood",
+            self.lecture.families.objective.good_avg_log_likelihood,
+        )
+        note = VGroup(
+            text("a reference, not a ceiling:", theme.SMALL_SIZE, theme.MUTED),
+            VGroup(
+                text("the three-Gaussian fit scores", theme.SMALL_SIZE, theme.MUTED),
+                MathTex(fitted, font_size=theme.SMALL_SIZE * 1.25, color=theme.MUTED),
+            ).arrange(RIGHT, buff=0.15),
+        ).arrange(DOWN, buff=0.1)
+        return VGroup(iid, product, logsum, average, note).arrange(DOWN, buff=0.3)

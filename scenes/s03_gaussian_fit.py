@@ -12,17 +12,26 @@ from scenes.mobjects import cloud_on, component_colors, curve_on, get_plane, to_
 
 class SingleGaussianFitScene(LectureScene):
     title = "Fitting one Gaussian by maximum likelihood"
+    section = "Section 3"
     narration = {
-        "A poor first guess": "Suppose our model is a single Gaussian. Start from a vague "
-        "guess: broad, and centred in the wrong place. Its average log-likelihood is low.",
-        "Climbing to the MLE": "Maximum likelihood moves the mean and covariance until the "
-        "average log-likelihood is as high as it can go: "
-        "{lec.fit.mle.avg_log_likelihood:.3f} for this data.",
-        "Mode averaging": "The optimiser did its job, but one ellipse cannot be three "
-        "clusters. It puts mass in the empty middle: the model family is too simple.",
-        "The KL view": "Average negative log-likelihood is a cross-entropy: the data's own "
-        "entropy plus the KL divergence to the model. The true mixture scores higher; the "
-        "gap between them is exactly the KL.",
+        "A poor first guess": "Now let the model p theta be a single Gaussian. Start from a "
+        "vague guess, broad and off centre: its average log-likelihood is low.",
+        "The closed-form MLE": "For a Gaussian, the maximum likelihood answer needs no "
+        "search: it is the sample mean and the sample covariance. The animation walks a "
+        "path of Gaussians to that answer, and the score rises to "
+        "{lec.fit.mle.avg_log_likelihood:.3f}.",
+        "Mode averaging": "No single Gaussian does better on these points, and still the "
+        "fit is poor: one ellipse cannot be three clusters. It spreads over all three and "
+        "peaks in the empty middle. The estimate is right; the model family is too simple.",
+        "The KL view": "Why maximise likelihood at all? The average negative "
+        "log-likelihood under p data is a cross-entropy. Add and subtract log p data inside "
+        "the expectation, and it splits into the entropy of p data plus the KL divergence "
+        "from p data to p theta. The entropy does not depend on theta, so maximising "
+        "likelihood minimises the KL.",
+        "On our sample": "On our {lec.data.sample.points.shape[0]} points the split holds "
+        "exactly for the averages. Lower cross-entropy is better: the Gaussian's exceeds "
+        "that of p data itself by {lec.fit.data_split_gaussian.kl:.3f}, the sample's KL. "
+        "Fresh samples from p data estimate the true KL at {lec.fit.mc_split_gaussian.kl:.3f}.",
     }
     climb_time = 6.0
 
@@ -41,14 +50,14 @@ class SingleGaussianFitScene(LectureScene):
             self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud))
             self.play(Create(rings), FadeIn(score))
             self.wait(theme.BEAT_PAUSE)
-        # 2. Follow the path of parameters to the MLE; the score ticks up.
-        with self.beat("Climbing to the MLE"):
-            argmax = MathTex(
-                r"\theta^* = \arg\max_\theta \sum_{i=1}^{N} \log p_\theta(x_i)",
-                font_size=theme.NUMBER_SIZE * 1.2,
-            ).next_to(score, DOWN, buff=0.5)
-            self.play(Write(argmax))
-            self.draw_before(argmax, rings)  # beside the plane: not redrawn while rings move
+        # 2. The closed form, while a path of Gaussians walks to it; the score ticks up.
+        with self.beat("The closed-form MLE"):
+            closed = self.get_closed_form().next_to(score, DOWN, buff=0.5)
+            values = VGroup(*closed[1:])
+            self.play(Write(closed[0]))
+            self.play(FadeIn(values, shift=0.2 * UP))
+            for part in (closed[0], values):  # beside the plane: not redrawn while rings move
+                self.draw_before(part, rings)
             last = len(fit.path.t) - 1
             self.play(step.animate.set_value(last), run_time=self.climb_time, rate_func=linear)
             # Arrived: the rings and the score stop following the tracker. With an updater,
@@ -56,17 +65,26 @@ class SingleGaussianFitScene(LectureScene):
             rings.clear_updaters()
             score[1].clear_updaters()
             self.wait(theme.BEAT_PAUSE)
-            self.play(FadeOut(argmax))
+            self.play(FadeOut(closed[0]), FadeOut(values))
         # 3. The best single Gaussian still averages the modes.
         with self.beat("Mode averaging"):
             note = self.get_mode_note().next_to(score, DOWN, buff=0.6)
             marker = self.get_mean_marker(axes)
             self.play(FadeIn(note), Create(marker))
             self.wait(theme.BEAT_PAUSE * 2)
-        # 4. Cross-entropy = entropy + KL, with the lecture's numbers.
+        # 4. Cross-entropy = entropy + KL, derived in one line.
         with self.beat("The KL view"):
-            table = self.get_kl_table().move_to([theme.PANEL_X, -1.5, 0])
-            self.play(FadeOut(note), FadeOut(marker), Write(table[0]))
+            derivation = self.get_derivation()
+            derivation.next_to(heading, DOWN, buff=0.35).set_x(theme.PANEL_X)
+            self.play(FadeOut(note), FadeOut(marker), FadeOut(score))
+            for row in derivation[:3]:
+                self.play(Write(row))
+            self.play(FadeIn(derivation[3], shift=0.2 * UP))
+            self.wait(theme.BEAT_PAUSE * 2)
+        # 5. The same split on the 3200 points, with the lecture's numbers.
+        with self.beat("On our sample"):
+            table = self.get_kl_table().next_to(derivation, DOWN, buff=0.4)
+            self.play(FadeIn(table[0]))
             self.play(FadeIn(table[1:], shift=0.2 * UP))
             self.wait(theme.BEAT_PAUSE * 3)
 
@@ -115,20 +133,67 @@ class SingleGaussianFitScene(LectureScene):
         centre = to_scene(axes, self.lecture.fit.mle.mean[None, :])[0]
         return Cross(scale_factor=0.12, stroke_color=theme.ACCENT).move_to([*centre, 0])
 
+    def get_closed_form(self) -> VGroup:
+        """The MLE as the source computes it: the sample mean and ``np.cov`` (N - 1)."""
+        mle = self.lecture.fit.mle
+        size = theme.NUMBER_SIZE * 1.1
+        mean = [self.fmt(f"fit.mle.mean[{j}]", mle.mean[j], 2) for j in range(2)]
+        rows = VGroup(
+            MathTex(
+                r"\theta^* = \arg\max_\theta \sum_{i=1}^{N} \log p_\theta(x_i)",
+                font_size=size,
+            ),
+            MathTex(
+                rf"\hat\mu = \frac{{1}}{{N}}\sum_{{i=1}}^{{N}} x_i = ({mean[0]},\ {mean[1]})",
+                font_size=size,
+            ),
+            MathTex(
+                r"\hat\Sigma = \frac{1}{N-1}\sum_{i=1}^{N}(x_i-\hat\mu)(x_i-\hat\mu)^{\top}",
+                font_size=size,
+            ),
+        ).arrange(DOWN, buff=0.35)
+        return fit_to_panel(rows)
+
+    def get_derivation(self) -> VGroup:
+        """E[-log p_theta] = E[-log p_data] + E[log p_data / p_theta] = H + KL."""
+        size = theme.NUMBER_SIZE * 1.05
+        data = r"p_{\text{data}}"
+        rows = VGroup(
+            MathTex(rf"\mathbb E_{{x\sim {data}}}\left[-\log p_\theta(x)\right]", font_size=size),
+            MathTex(
+                rf"= \mathbb E\left[-\log {data}(x)\right]"
+                rf" + \mathbb E\left[\log \frac{{{data}(x)}}{{p_\theta(x)}}\right]",
+                font_size=size,
+            ),
+            MathTex(
+                rf"= \underbrace{{H({data})}}_{{\text{{entropy}}}} + "
+                rf"\underbrace{{D_{{\mathrm{{KL}}}}({data}\,\|\,p_\theta)}}"
+                r"_{\text{mismatch}}",
+                font_size=size,
+            ),
+            MathTex(
+                rf"H({data}) \text{{ does not depend on }} \theta",
+                font_size=size,
+                color=theme.ACCENT,
+            ),
+        ).arrange(DOWN, buff=0.25)
+        rows[1].align_to(rows[0], LEFT).shift(0.4 * RIGHT)
+        rows[2].align_to(rows[1], LEFT)
+        rows[3].set_x(rows[:3].get_x())
+        return fit_to_panel(rows)
+
     def get_kl_table(self) -> VGroup:
         fit = self.lecture.fit
-        size = theme.NUMBER_SIZE * 1.2
-        identity = MathTex(
-            r"\underbrace{\mathbb E[-\log q]}_{\text{cross-entropy}}", "=",
-            r"\underbrace{H(p_{\text{data}})}_{\text{entropy}}", "+",
-            r"\underbrace{D_{\mathrm{KL}}(p_{\text{data}}\,\|\,q)}_{\text{mismatch}}",
-            font_size=size,
-        )  # fmt: skip
+        size = theme.NUMBER_SIZE * 1.1
+        n = self.fmt("data.sample.points.shape[0]", self.lecture.data.sample.points.shape[0], 0)
+        header = text(
+            f"averages over the {n} points, lower is better:", theme.SMALL_SIZE, theme.MUTED
+        )
         g, m = fit.data_split_gaussian, fit.data_split_mixture
         rows = VGroup()
         for label, split, key, color in (
             ("one Gaussian", g, "data_split_gaussian", theme.FIT_COLOR),
-            ("true mixture", m, "data_split_mixture", theme.TEXT),
+            ("the data's own mixture", m, "data_split_mixture", theme.TEXT),
         ):
             ce = self.fmt(f"fit.{key}.cross_entropy", split.cross_entropy)
             h = self.fmt(f"fit.{key}.entropy", split.entropy)
@@ -142,9 +207,8 @@ class SingleGaussianFitScene(LectureScene):
         mc = fit.mc_split_gaussian
         kl_mc = self.fmt("fit.mc_split_gaussian.kl", mc.kl)
         se = self.fmt("fit.mc_split_gaussian.kl_se", mc.kl_se)
-        n = self.fmt("fit.mc_split_gaussian.n_samples", mc.n_samples, 0)
-        check = VGroup(
-            text(f"Monte Carlo, {n} fresh samples:", theme.SMALL_SIZE, theme.MUTED),
-            text(f"KL = {kl_mc} ± {se}", theme.SMALL_SIZE, theme.MUTED),
-        ).arrange(DOWN, buff=0.1)
-        return fit_to_panel(VGroup(identity, rows, check).arrange(DOWN, buff=0.35))
+        n_mc = self.fmt("fit.mc_split_gaussian.n_samples", mc.n_samples, 0)
+        check = text(
+            f"from {n_mc} fresh samples: KL = {kl_mc} ± {se}", theme.SMALL_SIZE, theme.MUTED
+        )
+        return fit_to_panel(VGroup(header, rows, check).arrange(DOWN, buff=0.3))

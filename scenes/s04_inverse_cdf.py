@@ -5,33 +5,43 @@ from __future__ import annotations
 from manim import *
 
 from scenes import theme
-from scenes.base import LectureScene, text
+from scenes.base import LectureScene, fit_to_panel_width, text
 from scenes.mobjects import curve_on
 
 
 class InverseCDFScene(LectureScene):
     title = "Sampling by inverting the CDF"
+    section = "Section 4"
     narration = {
-        "Histogram and density": "Take the first coordinate of the data. A kernel density "
-        "estimate smooths its histogram into a density we can evaluate anywhere.",
+        "Histogram and density": "A model is useful when we can sample from it. Take the "
+        "first coordinate of the data, x1. A kernel density estimate puts a small Gaussian "
+        "bump on every one of its points and averages them: a smooth density we can "
+        "evaluate anywhere.",
         "The cumulative distribution": "Adding up the density from the left gives the "
-        "cumulative distribution: it climbs from zero to one, steepest where data is dense.",
-        "Uniforms through the inverse": "To sample, draw a uniform number between zero and "
-        "one, find where the CDF reaches it, and read off x. Dense regions catch more "
-        "uniforms.",
-        "Samples fill the density": "Repeat that thousands of times and the histogram of "
-        "the samples settles onto the density we estimated.",
+        "cumulative distribution F. It climbs from zero to one, steepest where data is "
+        "dense. We compute it on a grid of {lec.sampling.estimate.grid.shape[0]} points.",
+        "Uniforms through the inverse": "To sample, draw u uniformly between zero and one "
+        "and solve F of x equals u: x is F inverse of u. On the grid, that means finding "
+        "where the CDF reaches u and interpolating between neighbours. Dense regions catch "
+        "more uniforms.",
+        "Samples fill the density": "Repeat that {lec.sampling.samples.shape[0]} times and "
+        "the histogram of the samples settles onto the density we estimated: randomness in, "
+        "structured samples out.",
     }
     n_uniforms_shown = 4
     x_range = (-5.0, 6.0, 1.0)
     pdf_range = (0.0, 0.3, 0.1)
-    axes_width = 10.5
+    axes_width = 8.6
+    #: the column right of the plots, for the formulas: its centre x and width
+    column_x = 5.05
+    column_width = 3.9
 
     def construct(self) -> None:
         samp = self.lecture.sampling
         heading = text(self.title, theme.HEADING_SIZE).to_edge(UP, buff=theme.TITLE_EDGE_BUFF)
-        top = self.get_axes(self.pdf_range, 2.4, "p(x_1)").move_to(1.0 * UP)
+        top = self.get_axes(self.pdf_range, 2.4, "p(x_1)").move_to(1.0 * UP).to_edge(LEFT)
         bottom = self.get_axes((0.0, 1.0, 0.5), 2.2, "F(x_1)").move_to(2.45 * DOWN)
+        bottom.to_edge(LEFT)
         pdf_axes, cdf_axes = top[0], bottom[0]
         pdf_curve = self.get_curve(pdf_axes, samp.estimate.pdf, theme.MODEL_COLOR)
         # 1. Histogram of x1 and the KDE.
@@ -39,7 +49,8 @@ class InverseCDFScene(LectureScene):
             bars = self.get_bars(pdf_axes, samp.data_histogram, theme.COMPONENT_COLORS[0])
             self.play(FadeIn(heading), FadeIn(top))
             self.play(LaggedStartMap(GrowFromEdge, bars, edge=DOWN, lag_ratio=0.02), run_time=1.5)
-            self.play(Create(pdf_curve), run_time=1.5)
+            kde = self.get_kde_formula().move_to([self.column_x, pdf_axes.get_center()[1], 0])
+            self.play(Create(pdf_curve), Write(kde), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
         # 2. Its running integral, the CDF.
         with self.beat("The cumulative distribution"):
@@ -48,6 +59,9 @@ class InverseCDFScene(LectureScene):
             self.wait(theme.BEAT_PAUSE)
         # 3. A few uniforms: across to the CDF, down to x.
         with self.beat("Uniforms through the inverse"):
+            inverse = self.get_inverse_formula()
+            inverse.move_to([self.column_x, cdf_axes.get_center()[1], 0])
+            self.play(FadeIn(inverse))
             for i in range(self.n_uniforms_shown):
                 self.show_inversion(i, cdf_axes)
         # 4. The sample histogram grows onto the density.
@@ -93,6 +107,31 @@ class InverseCDFScene(LectureScene):
             y_axis, LEFT, buff=0.3
         )
         return VGroup(axes, y_axis, name)
+
+    def get_kde_formula(self) -> VGroup:
+        size = theme.NUMBER_SIZE * 1.05
+        formula = MathTex(
+            r"\hat p(x) = \frac{1}{N}\sum_{i=1}^{N} \mathcal N(x;\, x_i,\, h^2)",
+            font_size=size,
+            color=theme.MODEL_COLOR,
+        )
+        est = self.lecture.sampling.estimate
+        h = self.fmt("sampling.estimate.bandwidth", est.bandwidth, 2)
+        note = VGroup(
+            text("a Gaussian kernel on", theme.SMALL_SIZE, theme.MUTED),
+            text(f"every data point, h = {h}", theme.SMALL_SIZE, theme.MUTED),
+        ).arrange(DOWN, buff=0.08)
+        group = VGroup(formula, note).arrange(DOWN, buff=0.2)
+        return fit_to_panel_width(group, self.column_width)
+
+    def get_inverse_formula(self) -> VGroup:
+        size = theme.NUMBER_SIZE * 1.2
+        formula = MathTex(r"x = F^{-1}(u)", font_size=size, color=theme.DECODED_COLOR)
+        note = VGroup(
+            text("inverted on the grid,", theme.SMALL_SIZE, theme.MUTED),
+            text("by interpolation", theme.SMALL_SIZE, theme.MUTED),
+        ).arrange(DOWN, buff=0.08)
+        return fit_to_panel_width(VGroup(formula, note).arrange(DOWN, buff=0.2), self.column_width)
 
     def get_curve(self, axes: Axes, values, color: str) -> VMobject:
         grid = self.lecture.sampling.estimate.grid

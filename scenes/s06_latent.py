@@ -7,21 +7,30 @@ from manim import *
 
 from math_core.latent import homotopy
 from scenes import theme
-from scenes.base import LectureScene
+from scenes.base import LectureScene, fit_to_panel, text
 from scenes.mobjects import MoveCloud, angle_colors, cloud_on, get_plane, polyline, to_scene
 
 
 class LatentDeformationScene(LectureScene):
     title = "Latent variables: deforming simple noise"
+    section = "Section 6"
     narration = {
-        "Latent codes": "Start from the simplest distribution there is: standard normal "
-        "latent codes z, shown with a square grid. Colour marks where each code sits.",
-        "Linear map": "First a linear map A stretches and shears the plane. Grid lines stay "
-        "straight and parallel.",
+        "Latent codes": "Start from the simplest distribution there is: latent codes z drawn "
+        "from a standard normal, p of z, shown with a square grid. Colour marks where each "
+        "code sits.",
+        "Linear map": "A hand-made decoder, not a learned one, turns codes into data. First "
+        "a linear map A stretches and shears the plane. Grid lines stay straight and "
+        "parallel.",
         "Bend": "Then a smooth nonlinearity bends it: a sine of the first coordinate and a "
         "cosine of the second. Now the grid curves.",
-        "Noise": "Finally a little Gaussian noise. Each x keeps the colour of the z it came "
-        "from: the decoder turned simple structure into complex data.",
+        "Noise": "Finally a little Gaussian noise, so the decoder is a density: p theta of x "
+        "given z is a Gaussian centred on g of z. Each x keeps the colour of the z it came "
+        "from.",
+        "The latent integral": "The model's density of x averages the decoder over all "
+        "codes: p theta of x is the integral of p theta of x given z, times p of z. The "
+        "prior says where codes live; the decoder turns codes into observations. Here z and "
+        "x are both two-dimensional, so nothing is compressed: the example shows the "
+        "deformation only. In a real model, z is far smaller than x.",
     }
     stage_time = 3.0
 
@@ -60,6 +69,13 @@ class LatentDeformationScene(LectureScene):
                 )
                 grid.clear_updaters()
                 self.wait(theme.BEAT_PAUSE)
+        # 5. What the pieces mean together: the marginal over codes.
+        with self.beat("The latent integral"):
+            meaning = self.get_integral().move_to([theme.PANEL_X, 0.0, 0])
+            self.play(FadeOut(equations))
+            self.play(Write(meaning[0]))
+            self.play(FadeIn(meaning[1:], shift=0.2 * UP))
+            self.wait(theme.BEAT_PAUSE * 3)
 
     # ---- pieces -------------------------------------------------------------------------
     def get_path(self, axes: Axes, stage: int):
@@ -84,6 +100,32 @@ class LatentDeformationScene(LectureScene):
         """Move the grid's lines in place (every frame: no new mobjects, one coordinate map)."""
         for line, xy in zip(grid, self.grid_lines_at(axes, t), strict=True):
             line.set_points_as_corners(np.column_stack([xy, np.zeros(len(xy))]))
+
+    def get_integral(self) -> VGroup:
+        gen = self.lecture.latent.generator
+        size = theme.NUMBER_SIZE * 1.2
+        ns = self.fmt("latent.generator.noise_scale", gen.noise_scale, 2)
+        integral = MathTex(
+            r"p_\theta(x) = \int p_\theta(x \mid z)\, p(z)\, dz", font_size=size * 1.1
+        )
+        parts = VGroup(
+            VGroup(
+                MathTex(r"p(z) = \mathcal N(0, I)", font_size=size),
+                text("the prior: where codes live", theme.SMALL_SIZE, theme.MUTED),
+            ),
+            VGroup(
+                MathTex(rf"p_\theta(x \mid z) = \mathcal N(g(z),\, {ns}^2 I)", font_size=size),
+                text("the decoder: codes to observations", theme.SMALL_SIZE, theme.MUTED),
+            ),
+        )
+        for row in parts:
+            row.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        parts.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        honesty = VGroup(
+            text("here z and x are both 2-D:", theme.SMALL_SIZE, theme.ACCENT),
+            text("no compression, only deformation", theme.SMALL_SIZE, theme.ACCENT),
+        ).arrange(DOWN, buff=0.1)
+        return fit_to_panel(VGroup(integral, parts, honesty).arrange(DOWN, buff=0.5))
 
     def get_equations(self) -> VGroup:
         gen = self.lecture.latent.generator

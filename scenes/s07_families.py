@@ -14,14 +14,24 @@ from scenes.mobjects import GrowCloud, MoveCloud, cloud_on, curve_on, get_plane,
 
 class ModelFamiliesScene(LectureScene):
     title = "Model families: a preview"
+    section = "Section 7"
     narration = {
         "Autoregressive": "An autoregressive model uses the chain rule: sample the first "
-        "coordinate, then the second given the first. The slice shows p of x2 given one x1.",
-        "Variational autoencoder": "A variational autoencoder learns an encoder into a simple "
-        "latent space and a decoder back out, the picture from the latent section. Lecture 2.",
-        "Diffusion": "A diffusion model adds noise until nothing is left, then learns to walk "
-        "back. With the exact score of our mixture, noise returns to the three clusters. "
-        "Lecture 3.",
+        "coordinate, then the second given the first. The slice shows p of x2 given one "
+        "value of x1; it has two bumps, because two clusters cross that line.",
+        "Variational autoencoder": "A variational autoencoder learns a decoder from a "
+        "simple latent space, as in the latent section, and an encoder q phi of z given x "
+        "that proposes codes for each point. The likelihood's integral has no closed form, "
+        "so both are trained together by maximising a lower bound on it, the ELBO. "
+        "Lecture 2.",
+        "Diffusion": "A diffusion model adds noise step by step, then learns to walk back. "
+        "Here the noise stops at sigma {lec.families.diffusion.forward_sigmas[3]:.0f}: the "
+        "three clusters have merged into one broad blob, though it is not yet pure noise. "
+        "Starting from noise and following the exact score of our noised mixture, samples "
+        "return to the three clusters. Lecture 3.",
+        "One target": "Three computational strategies, one target: each family "
+        "approximates the same data distribution, so that it can draw realistic samples "
+        "from it.",
     }
     forward_time = 3.0
     reverse_time = 4.0
@@ -34,7 +44,8 @@ class ModelFamiliesScene(LectureScene):
         # 1. x1 first, then x2 | x1.
         with self.beat("Autoregressive"):
             chain = MathTex(
-                r"p(x) = \prod_i p(x_i \mid x_{<i})", font_size=theme.HEADING_SIZE * 1.2
+                r"p_\theta(x) = \prod_i p_\theta(x_i \mid x_{<i})",
+                font_size=theme.HEADING_SIZE * 1.2,
             )
             chain.move_to([theme.PANEL_X, 1.6, 0])
             samples = cloud_on(axes, fam.autoregressive, theme.MODEL_COLOR, opacity=0.7)
@@ -54,13 +65,24 @@ class ModelFamiliesScene(LectureScene):
                 font_size=theme.NUMBER_SIZE * 1.3,
             )
             integral.next_to(diagram, DOWN, buff=0.6)
+            elbo = MathTex(
+                r"\log p_\theta(x) \ \geq\ "
+                r"\mathbb E_{q_\phi(z \mid x)}\left[\log p_\theta(x \mid z)\right]"
+                r" - D_{\mathrm{KL}}\left(q_\phi(z \mid x)\,\|\,p(z)\right)",
+                font_size=theme.NUMBER_SIZE * 1.1,
+            )
+            trained = text(
+                "trained by maximising this bound, the ELBO", theme.SMALL_SIZE, theme.MUTED
+            )
+            bound = VGroup(elbo, trained).arrange(DOWN, buff=0.2).next_to(integral, DOWN, buff=0.5)
             parts = [
                 m for pair in zip(diagram[0], [*diagram[1], VGroup()], strict=True) for m in pair
             ]
             self.play(LaggedStart(*(FadeIn(m) for m in parts), lag_ratio=0.25), run_time=2)
             self.play(Write(integral))
+            self.play(FadeIn(bound, shift=0.2 * UP))
             self.wait(theme.BEAT_PAUSE * 2)
-            self.play(FadeOut(diagram), FadeOut(integral))
+            self.play(FadeOut(diagram), FadeOut(integral), FadeOut(bound))
         # 3. Noise the data, then denoise fresh noise with the score.
         with self.beat("Diffusion"):
             wide = get_plane(theme.DIFFUSION_RANGE)
@@ -68,7 +90,16 @@ class ModelFamiliesScene(LectureScene):
             self.play(FadeIn(wide))
             forward = fam.diffusion.forward
             cloud = cloud_on(axes, forward[0], theme.COMPONENT_COLORS[0], opacity=0.5)
-            label = text("add noise", theme.BODY_SIZE, theme.MUTED).move_to([theme.PANEL_X, 1.6, 0])
+            sigma = self.fmt(
+                "families.diffusion.forward_sigmas[3]", fam.diffusion.forward_sigmas[-1], 0
+            )
+            label = VGroup(
+                text("add noise", theme.BODY_SIZE, theme.MUTED),
+                text(
+                    f"up to σ = {sigma}: blurred, not yet pure noise", theme.SMALL_SIZE, theme.MUTED
+                ),
+            ).arrange(DOWN, buff=0.15)
+            label = fit_to_panel(label).move_to([theme.PANEL_X, 1.6, 0])
             self.play(FadeIn(cloud), FadeIn(label))
             self.play(MoveCloud(cloud, self.along(axes, forward)), run_time=self.forward_time)
             reverse = fam.diffusion.reverse
@@ -91,6 +122,12 @@ class ModelFamiliesScene(LectureScene):
                 rate_func=linear,
             )
             self.wait(theme.BEAT_PAUSE * 2)
+        # 4. The three strategies aim at the same distribution.
+        with self.beat("One target"):
+            self.play(FadeOut(walkers), FadeOut(back), FadeOut(wide))
+            summary = self.get_one_target().move_to(0.2 * DOWN)
+            self.play(LaggedStart(*(FadeIn(m) for m in summary), lag_ratio=0.3), run_time=2)
+            self.wait(theme.BEAT_PAUSE * 3)
 
     # ---- pieces -------------------------------------------------------------------------
     def along(self, axes: Axes, frames: np.ndarray):
@@ -120,6 +157,39 @@ class ModelFamiliesScene(LectureScene):
         )
         return line, curve
 
+    def get_one_target(self) -> VGroup:
+        names = (
+            VGroup(
+                *(
+                    text(name, theme.BODY_SIZE, color)
+                    for name, color in (
+                        ("autoregressive", theme.MODEL_COLOR),
+                        ("variational autoencoder", theme.DECODED_COLOR),
+                        ("diffusion", theme.ACCENT),
+                    )
+                )
+            )
+            .arrange(DOWN, buff=0.6)
+            .shift(3.0 * LEFT)
+        )
+        target = MathTex(r"p_{\text{data}}(x)", font_size=theme.HEADING_SIZE * 1.5)
+        target.shift(3.5 * RIGHT)
+        arrows = VGroup(
+            *(
+                Arrow(
+                    n.get_right(),
+                    target.get_left() + 0.22 * (1 - i) * UP,
+                    buff=0.25,
+                    color=theme.MUTED,
+                    stroke_width=3,
+                )
+                for i, n in enumerate(names)
+            )
+        )
+        caption = text("one target: realistic samples of the data", theme.BODY_SIZE, theme.MUTED)
+        caption.next_to(VGroup(names, target), DOWN, buff=0.9)
+        return VGroup(names, arrows, target, caption)
+
     def get_vae_diagram(self) -> VGroup:
         def box(label: str, color: str) -> VGroup:
             words = text(label, theme.SMALL_SIZE)
@@ -129,9 +199,9 @@ class ModelFamiliesScene(LectureScene):
             return VGroup(frame, words)
 
         x_in = MathTex("x", font_size=theme.HEADING_SIZE * 1.3)
-        enc = box("encoder  q(z | x)", theme.LATENT_COLOR)
+        enc = box("encoder  qφ(z | x)", theme.LATENT_COLOR)
         z = MathTex("z", font_size=theme.HEADING_SIZE * 1.3, color=theme.LATENT_COLOR)
-        dec = box("decoder  p(x | z)", theme.DECODED_COLOR)
+        dec = box("decoder  pθ(x | z)", theme.DECODED_COLOR)
         x_out = MathTex(r"\hat x", font_size=theme.HEADING_SIZE * 1.3)
         # Wide gaps: each arrow between two parts has to read as an arrow, not a dash.
         row = VGroup(x_in, enc, z, dec, x_out).arrange(RIGHT, buff=0.85)

@@ -43,6 +43,9 @@ DOT_OPACITY = 0.75
 
 # Timing
 BEAT_PAUSE = 0.6
+#: the title card that opens every scene: fade in, hold, fade out (1.7 s in all)
+TITLE_CARD_TIMES = (0.4, 0.9, 0.4)
+CARD_WIDTH = 12.0
 #: the latent scene's plane: z and x = g(z) both fit in it
 LATENT_RANGE = (-6.0, 6.0, 2.0)
 #: the diffusion preview's plane: wide enough for the data under the largest noise

@@ -36,7 +36,7 @@ def test_lecture_split_on_the_data(lecture) -> None:
     # The empirical cross-entropy of the fit is minus its average log-likelihood.
     assert g.cross_entropy == pytest.approx(-fit.mle.avg_log_likelihood, rel=1e-12)
     assert m.cross_entropy == pytest.approx(-lecture.data.true_avg_log_likelihood, rel=1e-12)
-    # The true mixture scores higher, and the gap is the KL.
+    # p_data's own cross-entropy is lower (better), and the gap is exactly the sample KL.
     assert g.kl == pytest.approx(g.cross_entropy - m.cross_entropy, rel=1e-12)
     assert m.kl == 0.0
     assert m.kl_se == 0.0
@@ -56,3 +56,39 @@ def test_lecture_split_by_monte_carlo_has_small_errors(lecture) -> None:
 def test_mismatched_inputs_are_refused() -> None:
     with pytest.raises(ValueError, match=r"got shapes \(3,\) and \(2,\)"):
         cross_entropy_split(np.zeros(3), np.zeros(2))
+
+
+def test_sample_split_is_scipys_and_exact_for_the_averages(lecture) -> None:
+    # The derivation on screen, term by term on the 3200 points, with scipy's densities:
+    # mean(-log p_theta) = mean(-log p_data) + mean(log p_data / p_theta), to round-off.
+    x = lecture.data.sample.points
+    mix, mle = lecture.data.mixture, lecture.fit.mle
+    log_p = np.log(
+        sum(
+            w * multivariate_normal(m, c).pdf(x)
+            for w, m, c in zip(mix.weights, mix.means, mix.covs, strict=True)
+        )
+    )
+    log_q = multivariate_normal(mle.mean, mle.cov).logpdf(x)
+    g = lecture.fit.data_split_gaussian
+    assert g.cross_entropy == pytest.approx(-log_q.mean(), rel=1e-10)
+    assert g.entropy == pytest.approx(-log_p.mean(), rel=1e-10)
+    assert g.kl == pytest.approx((log_p - log_q).mean(), rel=1e-10)
+    assert g.cross_entropy - g.entropy - g.kl == pytest.approx(0.0, abs=1e-12)
+
+
+def test_entropy_term_does_not_depend_on_the_model(lecture) -> None:
+    # "H(p_data) does not depend on theta": split the cross-entropy of two different models
+    # on the same points; the entropy terms are identical and the cross-entropies differ by
+    # exactly the difference of their KLs.
+    from math_core.lecture import FIT_START_COV, FIT_START_MEAN
+    from math_core.mixture import gaussian_log_density, mixture_log_density
+
+    x = lecture.data.sample.points
+    log_p = mixture_log_density(lecture.data.mixture, x)
+    mle = lecture.fit.mle
+    best = cross_entropy_split(log_p, gaussian_log_density(mle.mean, mle.cov, x))
+    vague = cross_entropy_split(log_p, gaussian_log_density(FIT_START_MEAN, FIT_START_COV, x))
+    assert best.entropy == vague.entropy
+    assert vague.cross_entropy - best.cross_entropy == pytest.approx(vague.kl - best.kl, abs=1e-12)
+    assert vague.kl > best.kl  # the better likelihood is the smaller KL

@@ -5,15 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.integrate import trapezoid
-from scipy.stats import ks_2samp
+from scipy.stats import ks_2samp, multivariate_normal
 
 from math_core.families import (
     conditional_x2,
+    far_from_every_component,
+    likelihood_vs_samples,
     marginal_x1,
     mixture_score,
     noised_mixture,
 )
-from math_core.mixture import LECTURE_MIXTURE, mixture_log_density, responsibilities, sample_mixture
+from math_core.mixture import (
+    LECTURE_MIXTURE,
+    GaussianMixture,
+    mixture_log_density,
+    responsibilities,
+    sample_mixture,
+)
 
 MIX = LECTURE_MIXTURE
 
@@ -91,3 +99,64 @@ def test_lecture_slice_is_the_conditional_density(lecture) -> None:
         (fam.slice_pdf[1:-1] > fam.slice_pdf[:-2]) & (fam.slice_pdf[1:-1] > fam.slice_pdf[2:])
     )
     assert len(peaks) == 2
+
+
+def scipy_mixture_logpdf(mix, x: np.ndarray) -> np.ndarray:
+    return np.log(
+        sum(
+            w * multivariate_normal(m, c).pdf(x)
+            for w, m, c in zip(mix.weights, mix.means, mix.covs, strict=True)
+        )
+    )
+
+
+def test_far_from_every_component_matches_the_chi_square_tail(rng: np.random.Generator) -> None:
+    # One Gaussian: outside its 3-sigma ellipse with probability exp(-9/2) = 1.11%.
+    one = GaussianMixture(
+        np.array([1.0]), np.array([[1.0, -2.0]]), np.array([[[2.0, 0.6], [0.6, 0.5]]])
+    )
+    x = rng.multivariate_normal(one.means[0], one.covs[0], size=200_000)
+    p = np.exp(-4.5)
+    assert abs(np.mean(far_from_every_component(one, x)) - p) < 4 * np.sqrt(p * (1 - p) / len(x))
+    with pytest.raises(ValueError, match="radius must be positive, got -1"):
+        far_from_every_component(one, x[:3], radius=-1)
+
+
+def test_polluted_model_scores_close_but_samples_junk(lecture, rng: np.random.Generator) -> None:
+    demo = lecture.families.objective
+    x = lecture.data.sample.points
+    w = demo.junk_weight
+    # Scores, with scipy's densities.
+    good = scipy_mixture_logpdf(demo.good, x).mean()
+    bad = scipy_mixture_logpdf(demo.polluted, x).mean()
+    assert demo.good_avg_log_likelihood == pytest.approx(good, rel=1e-10)
+    assert demo.polluted_avg_log_likelihood == pytest.approx(bad, rel=1e-10)
+    # log((1-w) p + w j) >= log(1-w) + log p: the loss is at most -log(1-w), whatever j is.
+    assert demo.loss_bound == pytest.approx(-np.log(1 - w), rel=1e-12)
+    assert 0 < good - bad <= demo.loss_bound
+    # ... and it still beats the single Gaussian by far, as the scene says.
+    assert bad > lecture.fit.mle.avg_log_likelihood + 0.5
+    # The polluted model is the good one with weight w moved to one extra component.
+    np.testing.assert_allclose(demo.polluted.weights[:-1], (1 - w) * demo.good.weights)
+    assert demo.polluted.weights[-1] == w
+    # A fraction w of its samples are junk (binomial, 4 standard errors).
+    n = len(demo.polluted_samples)
+    assert abs(demo.polluted_is_junk.mean() - w) < 4 * np.sqrt(w * (1 - w) / n)
+    # Far-from-the-data rates against large independent samples of each model.
+    ref = lecture.data.mixture
+    for model, seen in (
+        (demo.good, demo.good_far_fraction),
+        (demo.polluted, demo.polluted_far_fraction),
+    ):
+        big = sample_mixture(model, 200_000, rng).points
+        rate = np.mean(far_from_every_component(ref, big))
+        assert abs(seen - rate) < 4 * np.sqrt(rate * (1 - rate) / n) + 1e-3
+    assert demo.good_far_fraction < 0.02 < 0.1 < demo.polluted_far_fraction
+
+
+def test_likelihood_vs_samples_refuses_bad_weights(lecture, rng: np.random.Generator) -> None:
+    mix = lecture.data.mixture
+    with pytest.raises(ValueError, match=r"junk_weight must be in \(0, 1\), got 1\.5"):
+        likelihood_vs_samples(
+            mix, mix, lecture.data.sample.points, [0.0, 0.0], rng, junk_weight=1.5
+        )

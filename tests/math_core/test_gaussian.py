@@ -144,3 +144,32 @@ def test_new_draws_come_from_their_own_stream(lecture) -> None:
     assert len(draws.points) == 5
     # They are not the first rows of the data, which come from the lecture's own stream.
     assert not np.any(np.all(np.isin(draws.points, lecture.data.sample.points), axis=1))
+
+
+def test_two_d_sigma_ellipses_hold_39_86_99_percent(lecture) -> None:
+    # In 2-D the squared Mahalanobis radius is chi-square with 2 dof, so the mass inside
+    # radius r is 1 - exp(-r^2 / 2): not the 1-D 68/95/99.7.
+    closed = [100 * (1 - np.exp(-(r**2) / 2)) for r in (1, 2, 3)]
+    np.testing.assert_allclose(lecture.geometry.mass_percents, closed, rtol=1e-9)
+    assert [f"{m:.0f}" for m in lecture.geometry.mass_percents] == ["39", "86", "99"]
+
+
+def test_share_of_samples_inside_each_ellipse(lecture) -> None:
+    geo = lecture.geometry
+    d = geo.samples - geo.mean
+    maha = np.sqrt(np.einsum("ni,ij,nj->n", d, np.linalg.inv(geo.cov), d))
+    n = len(maha)
+    for j, r in enumerate((1.0, 2.0, 3.0)):
+        assert geo.inside_percents[j] == pytest.approx(100 * np.mean(maha <= r), abs=1e-9)
+        # The samples are draws from this Gaussian: within 4 binomial standard errors.
+        m = geo.mass_percents[j] / 100
+        assert abs(geo.inside_percents[j] / 100 - m) < 4 * np.sqrt(m * (1 - m) / n)
+
+
+def test_inside_fractions_refuses_bad_radii() -> None:
+    from math_core.gaussian import inside_fractions
+
+    with pytest.raises(
+        ValueError, match=r"radii must be a 1-D array of positive values, got \[0.0\]"
+    ):
+        inside_fractions(np.zeros((3, 2)), [0.0, 0.0], np.eye(2), [0.0])

@@ -12,6 +12,7 @@ from scipy.stats import multivariate_normal
 from math_core.mixture import (
     LECTURE_MIXTURE,
     GaussianMixture,
+    align_components,
     component_choice_uniforms,
     fit_em,
     gaussian_log_density,
@@ -150,3 +151,24 @@ def test_em_never_decreases_the_likelihood(seed: int, k: int) -> None:
     result = fit_em(x, k, gen, max_iter=60)
     steps = np.diff(result.avg_log_likelihoods)
     assert np.all(steps >= -1e-9), steps.min()
+
+
+def test_aligned_model_pairs_each_fitted_component_with_the_nearest_true_one(lecture) -> None:
+    model, em = lecture.data.model, lecture.families.em.mixture
+    # The same components as EM found, reordered: each sits next to the true one of its index.
+    assert sorted(model.weights.tolist()) == sorted(em.weights.tolist())
+    for k in range(3):
+        nearest = np.argmin(np.linalg.norm(model.means - MIX.means[k], axis=1))
+        assert nearest == k
+    np.testing.assert_allclose(model.means, MIX.means, atol=0.08)
+
+
+def test_align_components_undoes_a_permutation_and_checks_sizes() -> None:
+    order = [2, 0, 1]
+    shuffled = GaussianMixture(MIX.weights[order], MIX.means[order], MIX.covs[order])
+    back = align_components(shuffled, MIX)
+    np.testing.assert_array_equal(back.means, MIX.means)
+    np.testing.assert_array_equal(back.covs, MIX.covs)
+    two = GaussianMixture(np.array([0.5, 0.5]), MIX.means[:2], MIX.covs[:2])
+    with pytest.raises(ValueError, match="same number of components and dimension, got 2 x 2"):
+        align_components(two, MIX)
