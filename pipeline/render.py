@@ -2,18 +2,24 @@
 
 Outputs under ``<out_root>/<quality>/``:
 
-- ``scenes/<Scene>.mp4`` and ``.json``: Manim's movie and what the worker reported (beats,
-  subtitles, numbers shown, the math_core sections read, the content hash);
-- ``clips/<Scene>.<fmt>`` for each requested format, and ``clips/<Scene>.vtt``;
-- ``lecture.mp4`` (a chapter per scene, a soft subtitle track), ``lecture.srt``, ``lecture.vtt``;
+- ``scenes/<Scene>.mp4`` and ``.json``: Manim's movie (silent) and what the worker reported
+  (beats, subtitles, numbers shown, the math_core sections read, the content hash), and
+  ``scenes/<Scene>.wav``, its speech at the times its beats gave it;
+- ``clips/<Scene>.<fmt>`` for each requested format (mp4 with AAC, webm with Opus), and
+  ``clips/<Scene>.vtt``;
+- ``lecture.mp4`` (AAC speech, a chapter per scene, a soft subtitle track), ``lecture.srt``,
+  ``lecture.vtt``;
 - ``slides/lecture.html`` (offline) and ``slides/lecture.pptx``;
 - ``manifest.json``; and ``<out_root>/index.html``, the gallery of every quality.
 
-Every file is written beside its final path and moved into place when complete.
+Every file is written beside its final path and moved into place when complete. The speech
+of every beat is made first (:mod:`pipeline.speech`): its length is an input of the scene's
+render, so the movies stay silent and cacheable and the sound is added by ffmpeg.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import tempfile
@@ -25,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import captions, clips, manifest, stamp
+import numpy as np
+
+from pipeline import captions, clips, loudness, manifest, stamp
 from pipeline.cache import digest, scene_key
 from pipeline.executor import Executor, LocalExecutor, RenderJob, SceneResult
 from pipeline.media import (
@@ -40,7 +48,19 @@ from pipeline.media import (
 )
 from pipeline.paths import tex_store
 from pipeline.quality import check_quality
+from pipeline.speech import (
+    TAKES_DIR,
+    VOICES,
+    Speech,
+    SpeechReport,
+    make_voice,
+    read_wav,
+    script,
+    speak,
+    write_wav,
+)
 from pipeline.storyboard import find_scene, scene_names
+from pipeline.transcript import paragraphs, write_transcript
 
 LECTURE = "lecture"
 #: what the sidecar keeps of ffprobe's video stream of a scene's movie
@@ -59,9 +79,17 @@ class RenderRequest:
     #: assemble lecture.mp4, its captions and the slide deck (needs every lecture scene)
     assemble: bool = True
     slides: bool = True
+    #: who speaks (see pipeline.speech); the lecture command's default is piper, this one's
+    #: is silent pacing, which needs no voice installed
+    voice: str = "none"
+    takes: Path = TAKES_DIR
+    #: False: clips and lecture without a sound track (the beats keep the speech's timing)
+    audio: bool = True
 
     def __post_init__(self) -> None:
         check_quality(self.quality)
+        if self.voice not in VOICES:
+            raise ValueError(f"unknown voice {self.voice!r}; the voices are {', '.join(VOICES)}")
         # No formats is allowed here (``lecture slides`` needs none); the CLI asks for one.
         self.formats = clips.parse_formats(self.formats) if self.formats else ()
         if self.jobs < 1:
@@ -87,6 +115,7 @@ class RenderReport:
     manifest: Path | None = None
     gallery: Path | None = None
     rebuilt: list[str] = field(default_factory=list)
+    speech: SpeechReport | None = None
 
     @property
     def failed(self) -> list[SceneOutcome]:
@@ -115,16 +144,25 @@ def media_dir(out_root: Path, quality: str, scene: str, transparent: bool = Fals
     return out_root / "media" / quality / (f"{scene}-alpha" if transparent else scene)
 
 
+def speech_key(speech: dict[str, Speech]) -> dict[str, list[Any]]:
+    """What of a scene's speech decides its render: each beat's seconds and audio."""
+    return {beat: [s.seconds, s.digest] for beat, s in sorted(speech.items())}
+
+
 def cached_info(
-    out_dir: Path, scene: str, quality: str, seed: int, transparent: bool
-) -> dict[str, Any] | None:
+    out_dir: Path, scene: str, quality: str, seed: int, transparent: bool,
+    speech: dict[str, Speech] | None = None,
+) -> dict[str, Any] | None:  # fmt: skip
     """The sidecar of a previous render if it is still valid for the scene as it is now."""
     path = sidecar_path(out_dir, scene, transparent)
     if not path.exists() or not movie_path(out_dir, scene, transparent).exists():
         return None
     try:
         info: dict[str, Any] = json.loads(path.read_text())
-        key = scene_key(find_scene(scene), quality, seed, info["reads"], transparent)
+        key = scene_key(
+            find_scene(scene), quality, seed, info["reads"], transparent,
+            speech_key(speech or {}),
+        )  # fmt: skip
     except (ValueError, KeyError):
         return None
     if info.get("hash") != key or not Path(info.get("slides", "")).exists():
@@ -265,9 +303,13 @@ class _Outputs:
 
 
 def _scene_outputs(
-    outputs: _Outputs, info: dict[str, Any], formats: tuple[str, ...], transparent: bool
-) -> None:
+    outputs: _Outputs, info: dict[str, Any], formats: tuple[str, ...], transparent: bool,
+    audio: bool = True,
+) -> None:  # fmt: skip
     scene, key = info["scene"], info["hash"]
+    sound = Path(info["audio"]) if audio and info.get("audio") else None
+    if sound is None and info.get("audio"):
+        key = digest([key, "silent"])[:16]  # --no-audio: other files than with sound
     out_dir = outputs.out_dir
     movie = movie_path(out_dir, scene, transparent)
     if transparent:
@@ -280,9 +322,9 @@ def _scene_outputs(
     def make(missing: dict[Path, str]) -> None:
         video = info.get("video") or video_stream(probe(movie))  # older sidecars lack it
         targets = {fmt: path for path, fmt in missing.items()}
-        clips.make_clips(movie, targets, video, info["subcaptions"], info["duration"])
+        clips.make_clips(movie, targets, video, info["subcaptions"], info["duration"], audio=sound)
 
-    vtt = captions.to_vtt(captions.scene_cues(info["subcaptions"]))
+    vtt = captions.to_vtt(captions.scene_cues(info.get("captions", [])))
     with outputs.together():
         wanted = {out_dir / "clips" / f"{scene}.{fmt}": fmt for fmt in formats}
         outputs.ensure_each(
@@ -295,9 +337,46 @@ def _scene_outputs(
         )  # fmt: skip
 
 
-def _store(result: SceneResult, out_dir: Path, quality: str, seed: int) -> dict[str, Any]:
-    """Move a worker's movie and sidecar into ``scenes/``; return the sidecar."""
+def scene_captions(beats: list[dict[str, Any]], speech: dict[str, Speech]) -> list[dict[str, Any]]:
+    """A scene's caption cues: each beat's sentences at the times the voice says them."""
+    cues: list[dict[str, Any]] = []
+    for beat in beats:
+        spoken = speech.get(beat["beat"])
+        if spoken is None or not beat.get("written"):
+            continue
+        at = beat["speech_start"]
+        texts = beat["written"]
+        spans = spoken.sentences
+        sentences = [(at + a, at + b, t) for (a, b), t in zip(spans, texts, strict=True)]
+        for cue in captions.speech_cues(sentences, (at, at + spoken.seconds)):
+            cues.append({"start": cue.start, "end": cue.end, "text": cue.text})
+    return cues
+
+
+def scene_audio(
+    beats: list[dict[str, Any]], speech: dict[str, Speech], seconds: float
+) -> np.ndarray:
+    """A scene's sound track: silence, with each beat's speech where the beat put it."""
+    track = np.zeros(round(seconds * loudness.RATE), np.float32)
+    for beat in beats:
+        spoken = speech.get(beat["beat"])
+        if spoken is None or not spoken.audio:
+            continue
+        samples = read_wav(Path(spoken.audio))
+        at = round(beat["speech_start"] * loudness.RATE)
+        room = max(0, len(track) - at)
+        track[at : at + min(room, len(samples))] = samples[:room]
+    return track
+
+
+def _store(
+    result: SceneResult, out_dir: Path, quality: str, seed: int,
+    speech: dict[str, Speech] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Move a worker's movie and sidecar into ``scenes/``, with the scene's sound track and
+    captions; return the sidecar."""
     job, info = result.job, dict(result.info)
+    speech = speech or {}
     movie = movie_path(out_dir, job.scene, job.transparent)
     copy_atomic(Path(info["movie"]), movie)
     info["final"] = str(movie)
@@ -307,20 +386,34 @@ def _store(result: SceneResult, out_dir: Path, quality: str, seed: int) -> dict[
     video = video_stream(probed)
     info["video"] = {k: video[k] for k in VIDEO_FIELDS if k in video}
     info["movie_duration"] = float(probed["format"]["duration"])
-    info["hash"] = scene_key(find_scene(job.scene), quality, seed, info["reads"], job.transparent)
+    info["hash"] = scene_key(
+        find_scene(job.scene), quality, seed, info["reads"], job.transparent, speech_key(speech)
+    )
+    info["speech"] = {beat: dataclasses.asdict(s) for beat, s in speech.items()}
+    info["captions"] = scene_captions(info.get("beats", []), speech)
+    info["audio"] = None
+    if any(s.audio for s in speech.values()) and not job.transparent:
+        sound = out_dir / "scenes" / f"{job.scene}.wav"
+        write_wav(sound, scene_audio(info["beats"], speech, info["movie_duration"]))
+        info["audio"] = str(sound)
     write_text_atomic(sidecar_path(out_dir, job.scene, job.transparent), json.dumps(info, indent=2))
     return info
 
 
-def _finish(result: SceneResult, outputs: _Outputs, request: RenderRequest) -> SceneOutcome:
+def _finish(
+    result: SceneResult, outputs: _Outputs, request: RenderRequest, spoken: SpeechReport
+) -> SceneOutcome:
     """Store a finished render and make its clips; a failure of either is the scene's."""
     outcome = SceneOutcome(
         result.scene, result.ok, error=result.error, transparent=result.job.transparent
     )
     if result.ok:
-        outcome.info = _store(result, outputs.out_dir, request.quality, request.seed)
+        speech = spoken.for_scene(result.scene)
+        outcome.info = _store(result, outputs.out_dir, request.quality, request.seed, speech)
         try:
-            _scene_outputs(outputs, outcome.info, request.formats, outcome.transparent)
+            _scene_outputs(
+                outputs, outcome.info, request.formats, outcome.transparent, request.audio
+            )
         except (RuntimeError, OSError) as exc:
             outcome.ok, outcome.error = False, f"making its clips: {exc}"
     return outcome
@@ -330,21 +423,29 @@ def render(
     request: RenderRequest,
     on_event: Callable[[SceneOutcome], None] | None = None,
     executor: Executor | None = None,
+    speech: SpeechReport | None = None,
 ) -> RenderReport:
-    """Render what changed and (re)make every output that depends on it."""
+    """Render what changed and (re)make every output that depends on it.
+
+    ``speech`` is the request's speech if the caller has made it (see :func:`speak_scenes`).
+    """
     out_dir = request.out_root / request.quality
     report = RenderReport(out_dir)
     variants = [False] + ([True] if "mov" in request.formats else [])
     with exclusive(out_dir):
         sweep_partials(out_dir)
         stamp.clear(out_dir)  # written again only by a complete run (see pipeline.stamp)
+        report.speech = spoken = speech if speech is not None else speak_scenes(request)
         outputs = _Outputs(out_dir)
         pending: list[RenderJob] = []
         for scene in request.scenes:
+            speech = spoken.for_scene(scene)
             for transparent in variants:
                 info = None
                 if not request.force:
-                    info = cached_info(out_dir, scene, request.quality, request.seed, transparent)
+                    info = cached_info(
+                        out_dir, scene, request.quality, request.seed, transparent, speech
+                    )
                 if info is None:
                     media = media_dir(request.out_root, request.quality, scene, transparent)
                     pending.append(
@@ -355,11 +456,12 @@ def render(
                             request.seed,
                             transparent=transparent,
                             tex_cache=tex_store(request.out_root),
+                            speech=json.dumps({b: s.seconds for b, s in speech.items()}),
                         )
                     )
                     continue
                 outcome = SceneOutcome(scene, True, True, info=info, transparent=transparent)
-                _scene_outputs(outputs, info, request.formats, transparent)
+                _scene_outputs(outputs, info, request.formats, transparent, request.audio)
                 report.outcomes.append(outcome)
                 if on_event:
                     on_event(outcome)
@@ -372,7 +474,7 @@ def render(
             def finish(result: SceneResult) -> None:
                 """A scene's clips, made while the others render; then its job is done."""
                 try:
-                    outcome = _finish(result, outputs, request)
+                    outcome = _finish(result, outputs, request, spoken)
                 finally:
                     runner.done(result)
                 with lock:
@@ -394,7 +496,9 @@ def render(
         complete = [o.scene for o in lecture_scenes if o.ok] == scene_names()
         if request.assemble and complete:
             with outputs.together():  # the lecture's ffmpeg and the deck's converter overlap
-                report.lecture = _lecture_outputs(outputs, [o.info for o in lecture_scenes])
+                report.lecture = _lecture_outputs(
+                    outputs, [o.info for o in lecture_scenes], request.audio
+                )
                 if request.slides:
                     report.deck = _deck_outputs(outputs, [o.info for o in lecture_scenes])
         report.manifest = manifest.save(out_dir, request.quality, outputs.entries())
@@ -402,6 +506,15 @@ def render(
     from pipeline.gallery import write_gallery
 
     report.gallery = write_gallery(request.out_root)
+    return report
+
+
+def speak_scenes(request: RenderRequest) -> SpeechReport:
+    """The speech of every beat of the requested scenes, made now unless it is cached."""
+    service, notes = make_voice(request.voice, request.takes)
+    beats = script([find_scene(name) for name in request.scenes], request.seed)
+    report = speak(beats, service, request.out_root, request.takes)
+    report.notes = notes + report.notes
     return report
 
 
@@ -417,35 +530,46 @@ def chapter_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _lecture_outputs(outputs: _Outputs, infos: list[dict[str, Any]]) -> Path:
+def _lecture_outputs(outputs: _Outputs, infos: list[dict[str, Any]], audio: bool = True) -> Path:
     out_dir = outputs.out_dir
     files = {out_dir / "lecture.srt": "srt", out_dir / "lecture.vtt": "vtt"}
+    files |= {out_dir / "transcript.txt": "txt", out_dir / "transcript.html": "html"}
     files[out_dir / "lecture.mp4"] = "mp4"
-    key = digest([info["hash"] for info in infos])[:16]
-    outputs.ensure_all(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir))
+    sound = audio and all(info.get("audio") for info in infos)
+    key = digest([info["hash"] for info in infos] + ([] if sound else ["silent"]))[:16]
+    outputs.ensure_all(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir, sound))
     return out_dir / "lecture.mp4"
 
 
-def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path) -> None:
-    """lecture.srt and .vtt from the scenes' captions, then lecture.mp4 with chapters and them."""
+def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, sound: bool = False) -> None:
+    """lecture.srt and .vtt from the scenes' captions, then lecture.mp4 with chapters, them
+    and (if ``sound``) the scenes' speech, one after the other as the movies are."""
     movies = [Path(info["final"]) for info in infos]
     durations = [
         info.get("movie_duration") or duration_of(movie)
         for info, movie in zip(infos, movies, strict=True)
     ]
     titles = [find_scene(info["scene"]).title or info["scene"] for info in infos]
-    cues = captions.lecture_cues([info["subcaptions"] for info in infos], durations)
+    cues = captions.lecture_cues([info.get("captions", []) for info in infos], durations)
     write_text_atomic(out_dir / "lecture.srt", captions.to_srt(cues))
     write_text_atomic(out_dir / "lecture.vtt", captions.to_vtt(cues))
+    names = {info["scene"]: find_scene(info["scene"]).title or info["scene"] for info in infos}
+    write_transcript(out_dir, paragraphs(infos, names))
     with tempfile.TemporaryDirectory() as scratch, atomic_path(out_dir / "lecture.mp4") as tmp:
         listing, meta = Path(scratch) / "concat.txt", Path(scratch) / "chapters.txt"
         listing.write_text("".join(f"file '{m.resolve()}'\n" for m in movies))
         meta.write_text(chapter_metadata(titles, durations))
+        track: list[str] = []
+        if sound:
+            wav = Path(scratch) / "lecture.wav"
+            write_wav(wav, np.concatenate([read_wav(Path(i["audio"])) for i in infos]))
+            track = ["-i", str(wav)]
         run_ffmpeg(
             [
                 "-f", "concat", "-safe", "0", "-i", str(listing),
-                "-i", str(meta), "-i", str(out_dir / "lecture.srt"),
+                "-i", str(meta), "-i", str(out_dir / "lecture.srt"), *track,
                 "-map", "0:v", "-map", "2:s", "-map_metadata", "1", "-map_chapters", "1",
+                *(["-map", "3:a", *clips.AAC] if sound else []),
                 "-c:v", "copy", "-c:s", "mov_text",
                 "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Narration",
                 "-movflags", "+faststart", "-f", "mp4", str(tmp),

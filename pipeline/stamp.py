@@ -146,3 +146,14 @@ def unchanged(out_dir: Path, key: str | None) -> dict[str, Any] | None:
     if body["fingerprint"] != key or not all(p.exists() for p in present):
         return None
     return dict(summary) if file_states(watch) == files else None
+
+
+def folder_state(folder: Path) -> list[list[Any]]:
+    """Each file under ``folder`` with its size and modification time (a stamp's input)."""
+    if not folder.is_dir():
+        return []
+    return [
+        [p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns]
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]

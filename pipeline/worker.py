@@ -22,6 +22,23 @@ from pipeline.paths import MANIM_CFG
 from pipeline.quality import QUALITIES, check_quality
 
 
+def measure_beats(cls: type) -> dict[str, Any]:
+    """Each beat's time as written, from a pass that skips every frame (a few tenths of a
+    second a scene: the mobjects are built, nothing is drawn or encoded).
+
+    The render that follows stretches each beat to its speech from these (see
+    :class:`scenes.base.BeatTime`): a beat must know how long its animations would run before
+    it plays the first one.
+    """
+    from manim import tempconfig
+
+    quiet = {"write_to_movie": False, "save_last_frame": False, "save_sections": False}
+    with tempconfig(quiet):
+        probe = cls(timing_only=True)
+        probe.render()
+    return dict(probe.measured_beats)
+
+
 def render_scene(
     name: str,
     quality: str,
@@ -68,7 +85,9 @@ def render_scene(
         if tex_cache is not None:
             texcache.seed(tex_cache, tex_dir)
         with texcache.shared(tex_cache) if tex_cache is not None else nullcontext():
-            scene = cls()
+            natural = measure_beats(cls)
+            timed = time.perf_counter()
+            scene = cls(natural_beats=natural)
             scene.render()
         if tex_cache is not None:
             texcache.publish(tex_dir, tex_cache)  # anything compiled outside Tex mobjects
@@ -82,6 +101,8 @@ def render_scene(
         ]
         duration = float(scene.renderer.time)
     return {
+        "beats": scene.beat_times,
+        "timing_seconds": timed - start,
         "scene": name,
         "ok": True,
         "movie": movie,
@@ -108,9 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tex-cache", type=Path)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--section")
+    parser.add_argument("--speech", help="JSON: beat name -> seconds of speech")
     args = parser.parse_args(argv)
-    from scenes.base import SECTION_ENV, SEED_ENV  # the scenes read both from the environment
+    # the scenes read these from the environment
+    from scenes.base import SECTION_ENV, SEED_ENV, SPEECH_ENV
 
+    os.environ.pop(SPEECH_ENV, None)
+    if args.speech:
+        os.environ[SPEECH_ENV] = args.speech
     if args.seed is not None:
         os.environ[SEED_ENV] = str(args.seed)
     os.environ.pop(SECTION_ENV, None)

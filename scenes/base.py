@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import os
-import string
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -29,12 +29,13 @@ from manim import (
     Text,
     VGroup,
     VMobject,
+    Wait,
     config,
 )
 from manim_slides import Slide
 
 from math_core.lecture import Lecture, build_lecture
-from scenes import theme
+from scenes import narration, theme
 from scenes.format import ShownNumber, shown
 from scenes.mobjects import LectureCamera, kept_on_disk
 from scenes.writer import lecture_renderer
@@ -42,8 +43,9 @@ from scenes.writer import lecture_renderer
 #: Environment variables the pipeline sets for a render worker.
 SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
 SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
+#: JSON {beat: seconds of speech}; unset, each beat is paced by its words (the silent voice)
+SPEECH_ENV = "LECTURE_SPEECH"
 DEFAULT_SEED = 5
-_FORMATTER = string.Formatter()
 M = TypeVar("M", bound=Mobject)
 
 
@@ -150,6 +152,46 @@ class _ReadLog:
         return value
 
 
+def speech_plan() -> dict[str, float]:
+    """The speech seconds of each beat that the pipeline synthesised, from $LECTURE_SPEECH."""
+    raw = os.environ.get(SPEECH_ENV, "")
+    if not raw:
+        return {}
+    try:
+        plan = json.loads(raw)
+        return {str(k): float(v) for k, v in plan.items()}
+    except (ValueError, AttributeError, TypeError):
+        raise ValueError(
+            f"{SPEECH_ENV} must be a JSON object of beat name -> seconds, got {raw[:80]!r}"
+        ) from None
+
+
+class BeatTime:
+    """How long a beat's own animations and waits run, as written (unstretched)."""
+
+    def __init__(self) -> None:
+        self.animation = 0.0
+        self.still = 0.0  # waits without updaters: the frames that hold still
+
+    def stretches(self, needed: float) -> tuple[float, float]:
+        """Factors for the animations and the waits so that the beat lasts ``needed``.
+
+        The animations slow down first, up to theme.MAX_STRETCH; what is still missing is
+        spread over the beat's waits (a pause held longer), and only a beat with no wait at
+        all ends on a hold (see :meth:`LectureScene.beat`).
+        """
+        total = self.animation + self.still
+        if needed <= total or total <= 0:
+            return 1.0, 1.0
+        if self.animation > 0:
+            animate = min(theme.MAX_STRETCH, (needed - self.still) / self.animation)
+        else:
+            animate = 1.0
+        rest = needed - self.animation * animate
+        hold = max(1.0, rest / self.still) if self.still > 0 else 1.0
+        return animate, hold
+
+
 class LectureScene(Slide):
     """Base of every lecture scene.
 
@@ -168,7 +210,10 @@ class LectureScene(Slide):
     #: slides play forwards only; reversed copies would double the deck's encoding time
     skip_reversing = True
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(
+        self, natural_beats: dict[str, BeatTime] | None = None, timing_only: bool = False,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         kwargs.setdefault("camera_class", LectureCamera)
         kwargs.setdefault(
             "renderer",
@@ -187,6 +232,16 @@ class LectureScene(Slide):
         self.live_numbers: list[tuple[DecimalNumber, ShownNumber]] = []
         self.beats_done: list[str] = []
         self.title_card_seconds = 0.0
+        #: a pass that only measures each beat's time as written (nothing drawn or written)
+        self.timing_only = timing_only
+        #: what that pass measured; the beats of this render stretch to their speech from it
+        self.natural_beats = natural_beats or {}
+        self.measured_beats: dict[str, BeatTime] = {}
+        self._speech = speech_plan()
+        self._measuring: BeatTime | None = None
+        self._stretch = (1.0, 1.0)
+        #: per beat: start, end, where its speech starts and how long it runs (scene seconds)
+        self.beat_times: list[dict[str, Any]] = []
 
     def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
         """Manim's answer, found in one pass: the scene's family members from the first one
@@ -232,9 +287,34 @@ class LectureScene(Slide):
         self.mobjects.insert(self.mobjects.index(other), mobject)
 
     def _save_slides(self, *args: Any, **kwargs: Any) -> None:
-        """Write the deck's slides, unless this render is a still or a one-beat preview."""
-        if config.write_to_movie and not os.environ.get(SECTION_ENV):
+        """Write the deck's slides, unless this render is a still, a preview or a timing pass."""
+        if config.write_to_movie and not os.environ.get(SECTION_ENV) and not self.timing_only:
             super()._save_slides(*args, **kwargs)
+
+    def compile_animations(self, *args: Any, **kwargs: Any) -> list[Animation]:
+        """Manim's, then each run time measured (timing pass) or stretched to the speech."""
+        animations: list[Animation] = super().compile_animations(*args, **kwargs)
+        still = len(animations) == 1 and isinstance(animations[0], Wait)
+        if still:  # unless updaters move something: then the wait is an animation
+            self.animations = animations  # what Manim's test reads; set just after anyway
+            still = not self.should_update_mobjects()
+        if self._measuring is not None:
+            seconds = max(a.run_time for a in animations) if animations else 0.0
+            if still:
+                self._measuring.still += seconds
+            else:
+                self._measuring.animation += seconds
+        factor = self._stretch[1] if still else self._stretch[0]
+        if factor != 1.0:
+            for animation in animations:
+                animation.run_time *= factor
+        return animations
+
+    def speech_seconds(self, name: str) -> float:
+        """How long the voice speaks in beat ``name``: synthesised, recorded or estimated."""
+        if name in self._speech:
+            return self._speech[name]
+        return narration.estimated_seconds(narration.spoken(self.narration_filled(name)))
 
     @property
     def lecture_sections_read(self) -> list[str]:
@@ -251,16 +331,41 @@ class LectureScene(Slide):
         # Slide.next_slide opens the section and starts a slide whose notes are the narration.
         self.next_slide(
             name,
-            skip_animations=bool(target) and target != name,
+            skip_animations=self.timing_only or (bool(target) and target != name),
             notes=self.narration_text(name, record=False),
         )
         start = self.renderer.time
         if not self.beats_done and self.section:
             self.play_title_card()
-        yield
+        # The voice starts once the card is gone, and the beat lasts until it has finished.
+        speech_start = self.renderer.time + theme.SPEECH_LEAD
+        speech = self.speech_seconds(name)
+        needed = theme.SPEECH_LEAD + speech + theme.SPEECH_TAIL
+        if self.timing_only:
+            self._measuring = self.measured_beats[name] = BeatTime()
+        elif name in self.natural_beats:
+            self._stretch = self.natural_beats[name].stretches(needed)
+        try:
+            yield
+        finally:
+            self._measuring, self._stretch = None, (1.0, 1.0)
+        short = speech_start - theme.SPEECH_LEAD + needed - self.renderer.time
+        if short > 1e-6 and not self.timing_only:
+            self.wait(short)
         elapsed = self.renderer.time - start
-        if elapsed > 0:
+        if elapsed > 0 and not self.timing_only:
             self.add_subcaption(self.narration_text(name), duration=elapsed, offset=-elapsed)
+        self.beat_times.append(
+            {
+                "beat": name,
+                "start": start,
+                "end": self.renderer.time,
+                "speech_start": speech_start,
+                "speech_seconds": speech,
+                # the caption's sentences, which the voice speaks one by one
+                "written": [s.written for s in narration.sentences(self.narration_filled(name))],
+            }
+        )
         self.beats_done.append(name)
 
     def play_title_card(self) -> None:
@@ -281,28 +386,28 @@ class LectureScene(Slide):
         rule.width = max(name.width, label.width)
         return VGroup(label, rule, name).arrange(DOWN, buff=0.3).move_to(ORIGIN)
 
-    def narration_text(self, name: str, record: bool = True) -> str:
-        """A beat's narration with its ``{lec.path:.3f}`` fields filled from math_core.
+    def narration_filled(self, name: str, record: bool = False) -> str:
+        """A beat's narration template with its ``{lec.path:.3f}`` fields filled from math_core
+        (both forms still in it; see :mod:`scenes.narration`).
 
-        Narration is shown as subtitles, so its numbers obey the same rule as any other:
-        each one is read from the lecture result and recorded for the tests.
+        Narration is shown as subtitles and spoken, so its numbers obey the same rule as any
+        other: each one is read from the lecture result and, with ``record``, recorded for
+        the tests.
         """
-        out = []
-        for literal, field, spec, _ in _FORMATTER.parse(self.narration[name]):
-            out.append(literal)
-            if field is None:
-                continue
-            if not field.startswith("lec."):
-                raise KeyError(f"narration field {field!r} of {name!r} must start with 'lec.'")
-            value, _ = _FORMATTER.get_field(field, (), {"lec": self.lecture})
-            decimals = int(spec.split(".")[1].rstrip("f")) if "." in spec else 0
-            path = field.removeprefix("lec.")
-            out.append(
-                self.fmt(path, float(value), decimals)
-                if record
-                else shown(path, float(value), decimals).text
+        try:
+            return narration.fill(
+                self.narration[name], self.lecture, self.numbers_shown.append if record else None
             )
-        return "".join(out)
+        except KeyError as exc:
+            raise KeyError(f"beat {name!r} of {type(self).__name__}: {exc.args[0]}") from None
+
+    def narration_text(self, name: str, record: bool = True) -> str:
+        """A beat's narration as written: its captions and the deck's speaker notes."""
+        return narration.written(self.narration_filled(name, record))
+
+    def spoken_text(self, name: str) -> str:
+        """A beat's narration as the voice says it."""
+        return narration.spoken(self.narration_filled(name))
 
     def panel_heading(self, content: str) -> VMobject:
         """The scene title, top right, in the panel beside the plane.

@@ -33,14 +33,16 @@ class GenerativeVsDiscriminativeScene(LectureScene):
     section = "Section 1"
     narration = {
         "The data": "Here are {lec.data.sample.points.shape[0]} points in the plane, "
-        "in three groups. They are draws from a distribution we do not know, p data. "
+        "in three groups. They are draws from a distribution we do not know, [[p_data|p data]]. "
         "Two kinds of model answer two different questions about them.",
-        "Discriminative": "A discriminative model learns p theta of y given x: which group "
+        "Discriminative": "A discriminative model learns [[p_θ(y | x)|p theta of y given x]]: "
+        "which group "
         "a point belongs to. It only needs the boundaries between the groups.",
-        "Generative": "A generative model learns p theta of x, a density over the data "
+        "Generative": "A generative model learns [[p_θ(x)|p theta of x]], a density over the data "
         "itself. Here it is a mixture of three Gaussians fitted to the points, bright where "
         "the data is dense. That is harder, and it is what lets us generate.",
-        "Draw a new point": "Generating means sampling: x drawn from p theta of x is a new "
+        "Draw a new point": "Generating means sampling: x drawn from [[p_θ(x)|p theta of x]] "
+        "is a new "
         "point that resembles the data without being one of them.",
     }
     region_opacity = 0.42

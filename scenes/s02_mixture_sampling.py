@@ -27,10 +27,12 @@ class MixtureSamplingScene(LectureScene):
         "Gaussian.",
         "All the points": "Repeat that {lec.data.sample.points.shape[0]} times, "
         "independently. The counts per component follow the weights. The recipe is a "
-        "stochastic program: draw a latent z from p of z, then x from p of x given z. Here "
+        "stochastic program: draw a latent z from [[p(z)|p of z]], then x from "
+        "[[p(x | z)|p of x given z]]. Here "
         "the latent is the component k.",
         "Likelihood": "Because the points are independent draws, the probability of the "
-        "dataset is a product over points, and its log is a sum. On these points p data "
+        "dataset is a product over points, and its log is a sum. On these points "
+        "[[p_data|p data]] "
         "itself averages {lec.data.true_avg_log_likelihood:.3f}. That is a reference, not a "
         "ceiling: the three-Gaussian fit reaches "
         "{lec.families.objective.good_avg_log_likelihood:.3f} on the same points.",

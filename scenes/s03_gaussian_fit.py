@@ -14,7 +14,8 @@ class SingleGaussianFitScene(LectureScene):
     title = "Fitting one Gaussian by maximum likelihood"
     section = "Section 3"
     narration = {
-        "A poor first guess": "Now let the model p theta be a single Gaussian. Start from a "
+        "A poor first guess": "Now let the model [[p_θ|p theta]] be a single Gaussian. Start "
+        "from a "
         "vague guess, broad and off centre: its average log-likelihood is low.",
         "The closed-form MLE": "For a Gaussian, the maximum likelihood answer needs no "
         "search: it is the sample mean and the sample covariance. The animation walks a "
@@ -24,14 +25,19 @@ class SingleGaussianFitScene(LectureScene):
         "fit is poor: one ellipse cannot be three clusters. It spreads over all three and "
         "peaks in the empty middle. The estimate is right; the model family is too simple.",
         "The KL view": "Why maximise likelihood at all? The average negative "
-        "log-likelihood under p data is a cross-entropy. Add and subtract log p data inside "
-        "the expectation, and it splits into the entropy of p data plus the KL divergence "
-        "from p data to p theta. The entropy does not depend on theta, so maximising "
+        "log-likelihood under [[p_data|p data]] is a cross-entropy. Add and subtract log "
+        "[[p_data|p data]] inside "
+        "the expectation, and it splits into the entropy of [[p_data|p data]] plus the KL "
+        "divergence "
+        "from [[p_data|p data]] to [[p_θ|p theta]]. The entropy does not depend on [[θ|theta]], so "
+        "maximising "
         "likelihood minimises the KL.",
         "On our sample": "On our {lec.data.sample.points.shape[0]} points the split holds "
         "exactly for the averages. Lower cross-entropy is better: the Gaussian's exceeds "
-        "that of p data itself by {lec.fit.data_split_gaussian.kl:.3f}, the sample's KL. "
-        "Fresh samples from p data estimate the true KL at {lec.fit.mc_split_gaussian.kl:.3f}.",
+        "that of [[p_data|p data]] itself by {lec.fit.data_split_gaussian.kl:.3f}, the "
+        "sample's KL. "
+        "Fresh samples from [[p_data|p data]] estimate the true KL at "
+        "{lec.fit.mc_split_gaussian.kl:.3f}.",
     }
     climb_time = 6.0
 

@@ -21,9 +21,9 @@ class InverseCDFScene(LectureScene):
         "cumulative distribution F. It climbs from zero to one, steepest where data is "
         "dense. We compute it on a grid of {lec.sampling.estimate.grid.shape[0]} points.",
         "Uniforms through the inverse": "To sample, draw u uniformly between zero and one "
-        "and solve F of x equals u: x is F inverse of u. On the grid, that means finding "
-        "where the CDF reaches u and interpolating between neighbours. Dense regions catch "
-        "more uniforms.",
+        "and solve [[F(x) = u|F of x equals u]]: x is [[F⁻¹(u)|F inverse of u]]. "
+        "On the grid, that means finding where the CDF reaches u and interpolating "
+        "between neighbours. Dense regions catch more uniforms.",
         "Samples fill the density": "Repeat that {lec.sampling.samples.shape[0]} times and "
         "the histogram of the samples settles onto the density we estimated: randomness in, "
         "structured samples out.",

@@ -25,7 +25,7 @@ class GaussianGeometryScene(LectureScene):
         "approximated by a Gaussian with diagonal covariance.",
         "Samples and level sets": "Here are {lec.geometry.samples.shape[0]} samples "
         "from a correlated Gaussian. Its level sets are ellipses. In two dimensions the one, "
-        "two and three sigma ellipses hold {lec.geometry.mass_percents[0]:.0f}, "
+        "two and three [[σ|sigma]] ellipses hold {lec.geometry.mass_percents[0]:.0f}, "
         "{lec.geometry.mass_percents[1]:.0f} and {lec.geometry.mass_percents[2]:.0f} "
         "percent of the mass, less than the familiar one-dimensional figures, and our "
         "samples agree.",

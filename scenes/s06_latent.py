@@ -16,18 +16,21 @@ class LatentDeformationScene(LectureScene):
     section = "Section 6"
     narration = {
         "Latent codes": "Start from the simplest distribution there is: latent codes z drawn "
-        "from a standard normal, p of z, shown with a square grid. Colour marks where each "
+        "from a standard normal, [[p(z)|p of z]], shown with a square grid. Colour marks where "
+        "each "
         "code sits.",
         "Linear map": "A hand-made decoder, not a learned one, turns codes into data. First "
         "a linear map A stretches and shears the plane. Grid lines stay straight and "
         "parallel.",
         "Bend": "Then a smooth nonlinearity bends it: a sine of the first coordinate and a "
         "cosine of the second. Now the grid curves.",
-        "Noise": "Finally a little Gaussian noise, so the decoder is a density: p theta of x "
-        "given z is a Gaussian centred on g of z. Each x keeps the colour of the z it came "
+        "Noise": "Finally a little Gaussian noise, so the decoder is a density: "
+        "[[p_θ(x | z)|p theta of x given z]] "
+        " is a Gaussian centred on [[g(z)|g of z]]. Each x keeps the colour of the z it came "
         "from.",
         "The latent integral": "The model's density of x averages the decoder over all "
-        "codes: p theta of x is the integral of p theta of x given z, times p of z. The "
+        "codes: [[p_θ(x)|p theta of x]] is the integral of "
+        "[[p_θ(x | z)|p theta of x given z]], times [[p(z)|p of z]]. The "
         "prior says where codes live; the decoder turns codes into observations. Here z and "
         "x are both two-dimensional, so nothing is compressed: the example shows the "
         "deformation only. In a real model, z is far smaller than x.",

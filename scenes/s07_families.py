@@ -20,12 +20,13 @@ class ModelFamiliesScene(LectureScene):
         "coordinate, then the second given the first. The slice shows p of x2 given one "
         "value of x1; it has two bumps, because two clusters cross that line.",
         "Variational autoencoder": "A variational autoencoder learns a decoder from a "
-        "simple latent space, as in the latent section, and an encoder q phi of z given x "
+        "simple latent space, as in the latent section, and an encoder "
+        "[[q_φ(z | x)|q phi of z given x]] "
         "that proposes codes for each point. The likelihood's integral has no closed form, "
         "so both are trained together by maximising a lower bound on it, the ELBO. "
         "Lecture 2.",
         "Diffusion": "A diffusion model adds noise step by step, then learns to walk back. "
-        "Here the noise stops at sigma {lec.families.diffusion.forward_sigmas[3]:.0f}: the "
+        "Here the noise stops at [[σ|sigma]] {lec.families.diffusion.forward_sigmas[3]:.0f}: the "
         "three clusters have merged into one broad blob, though it is not yet pure noise. "
         "Starting from noise and following the exact score of our noised mixture, samples "
         "return to the three clusters. Lecture 3.",

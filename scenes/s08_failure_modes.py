@@ -14,7 +14,8 @@ class FailureModesScene(LectureScene):
     section = "Section 8"
     narration = {
         "Averaging or dropping modes": "Fit one Gaussian by maximum likelihood, the forward "
-        "KL from p data to p theta, and it averages the modes, covering the gaps. Fit it the "
+        "KL from [[p_data|p data]] to [[p_θ|p theta]], and it averages the modes, covering the "
+        "gaps. Fit it the "
         "other way round, by the reverse KL, and it drops two modes to sit on one.",
         "Objective versus samples": "Likelihood and sample quality can disagree. Take the "
         "three-Gaussian fit and move {lec.families.objective.junk_percent:.0f} percent of "

@@ -43,6 +43,12 @@ DOT_OPACITY = 0.75
 
 # Timing
 BEAT_PAUSE = 0.6
+#: seconds from a beat's start (after a title card) to its first word, and of quiet after
+#: its last word before the next beat
+SPEECH_LEAD = 0.3
+SPEECH_TAIL = 0.6
+#: how much slower than written a beat's animations may run to follow its speech
+MAX_STRETCH = 2.0
 #: the title card that opens every scene: fade in, hold, fade out (1.7 s in all)
 TITLE_CARD_TIMES = (0.4, 0.9, 0.4)
 CARD_WIDTH = 12.0

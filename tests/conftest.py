@@ -8,6 +8,13 @@ import pytest
 from math_core.lecture import Lecture, build_lecture
 
 
+@pytest.fixture(autouse=True)
+def silent_voice_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renders in tests are paced by words unless a test asks for a voice (--voice piper):
+    deterministic, and no synthesis in every test's fresh output directory."""
+    monkeypatch.setenv("LECTURE_VOICE", "none")
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261125)

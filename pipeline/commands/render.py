@@ -11,6 +11,7 @@ import click
 
 from pipeline import stamp
 from pipeline.options import output_dir_option, quality_option, seed_option
+from pipeline.paths import TAKES_DIR
 
 if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` need not wait for
     from pipeline.render import RenderReport, RenderRequest, SceneOutcome
@@ -19,6 +20,16 @@ jobs_option = click.option(
     "--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
     help="Scenes worked on at once: a job renders one scene in its own worker process, "
     "then makes its clips. 1 means one process at a time.",
+)  # fmt: skip
+voice_option = click.option(
+    "--voice", type=click.Choice(["piper", "recorded", "none"]), default="piper",
+    show_default=True, envvar="LECTURE_VOICE", show_envvar=True,
+    help="Who speaks: piper (offline neural voice), recorded (your takes in narration/, piper "
+    "for the beats without one) or none (silent, each beat paced by its words).",
+)  # fmt: skip
+takes_option = click.option(
+    "--takes", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="Folder of recorded takes, <Scene>/<beat id>.wav or .flac  [default: narration/]",
 )  # fmt: skip
 force_option = click.option(
     "--force", is_flag=True, help="Render even the scenes that did not change."
@@ -102,6 +113,18 @@ def run_render(request: RenderRequest) -> RenderReport:
         f"rendering {len(request.scenes)} scene(s) at {request.quality} quality "
         f"with {request.jobs} job(s); formats: {', '.join(request.formats) or 'none'}"
     )
+    from pipeline.render import speak_scenes
+
+    spoken = time.perf_counter()
+    try:
+        speech = speak_scenes(request)
+    except RuntimeError as exc:  # SpeechError: the voice cannot speak
+        raise click.ClickException(str(exc)) from None
+    if speech.synthesised:
+        console.print(
+            f"speech: {len(speech.synthesised)} beat(s) spoken in "
+            f"{time.perf_counter() - spoken:.1f} s ({request.voice})"
+        )
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=console, transient=True,
@@ -123,17 +146,25 @@ def run_render(request: RenderRequest) -> RenderReport:
             progress.advance(task)
 
         try:
-            report = render(request, on_event=done)
+            report = render(request, on_event=done, speech=speech)
         except (RuntimeError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from None
     for path in report.rebuilt:
         console.print(f"  wrote   {path}")
+    if report.speech is not None:
+        for note in report.speech.notes:
+            console.print(f"note: {note}")
     if report.lecture:
         console.print(f"lecture: {report.lecture}")
     if report.deck:
         console.print(f"slides:  {report.deck}")
     console.print(f"gallery: {report.gallery}")
     console.print(f"done in {time.perf_counter() - start:.1f} s")
+    if report.speech is not None and report.speech.errors:
+        raise click.ClickException(
+            "; ".join(report.speech.errors)
+            + " (those beats were spoken by the synthetic voice; every other output was made)"
+        )
     if report.failed:
         names = "; ".join(f"{o.scene}: {o.error}" for o in report.failed)
         raise click.ClickException(
@@ -153,11 +184,18 @@ def run_render(request: RenderRequest) -> RenderReport:
 )  # fmt: skip
 @force_option
 @click.option("--slides/--no-slides", default=True, show_default=True, help="Also build the deck.")
+@voice_option
+@takes_option
+@click.option(
+    "--audio/--no-audio", default=True, show_default=True,
+    help="Put the speech in the lecture and the mp4/webm clips (--no-audio: silent clips, "
+    "the same timing).",
+)  # fmt: skip
 @seed_option
 @output_dir_option
 def render(
     scenes: tuple[str, ...], quality: str, jobs: int, formats: str, force: bool, slides: bool,
-    seed: int, output_dir: Path,
+    voice: str, takes: Path | None, audio: bool, seed: int, output_dir: Path,
 ) -> None:  # fmt: skip
     """Render SCENES (default: the whole lecture) and everything made from them.
 
@@ -176,7 +214,10 @@ def render(
     check_output_dir(out_dir)
     # What decides the outputs (not --jobs); the stamp is looked at before Manim is imported.
     options = {"scenes": sorted(set(scenes)), "quality": quality, "formats": list(chosen)}
-    options |= {"seed": seed, "slides": slides}
+    options |= {"seed": seed, "slides": slides, "voice": voice, "audio": audio}
+    takes_dir = takes if takes is not None else TAKES_DIR
+    if voice == "recorded":  # a new or re-recorded take is a change
+        options["takes"] = stamp.folder_state(takes_dir)
     key = stamp.fingerprint(options)
     if not force and report_unchanged(out_dir, key):
         return
@@ -195,7 +236,7 @@ def render(
             raise click.BadParameter(str(exc), param_hint="SCENES") from None
         request = RenderRequest(
             names, quality, chosen, jobs, seed, output_dir, force, assemble=not scenes,
-            slides=slides,
+            slides=slides, voice=voice, takes=takes_dir, audio=audio,
         )  # fmt: skip
         report = run_render(request)
     finally:

@@ -13,17 +13,25 @@ from pipeline.commands.render import (
     force_option,
     jobs_option,
     run_render,
+    takes_option,
+    voice_option,
 )
 from pipeline.options import output_dir_option, quality_option, seed_option
+from pipeline.paths import TAKES_DIR
 
 
 @click.command()
 @quality_option
 @jobs_option
 @force_option
+@voice_option
+@takes_option
 @seed_option
 @output_dir_option
-def slides(quality: str, jobs: int, force: bool, seed: int, output_dir: Path) -> None:
+def slides(
+    quality: str, jobs: int, force: bool, voice: str, takes: Path | None, seed: int,
+    output_dir: Path,
+) -> None:  # fmt: skip
     """Build renders/<quality>/slides/lecture.html and lecture.pptx.
 
     One slide per beat, the narration as speaker notes. Scenes not rendered yet (or changed)
@@ -34,7 +42,10 @@ def slides(quality: str, jobs: int, force: bool, seed: int, output_dir: Path) ->
     check_jobs(jobs)
     check_tools()
     check_output_dir(output_dir / quality)
-    request = RenderRequest(resolve_scenes([]), quality, (), jobs, seed, output_dir, force)
+    request = RenderRequest(
+        resolve_scenes([]), quality, (), jobs, seed, output_dir, force, voice=voice,
+        takes=takes if takes is not None else TAKES_DIR,
+    )  # fmt: skip
     report = run_render(request)
     assert report.deck is not None, "every scene rendered, so the deck was built"
     click.echo(f"{report.deck}\n{report.deck.with_suffix('.pptx')}")

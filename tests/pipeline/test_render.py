@@ -23,6 +23,7 @@ from pipeline.media import probe, video_stream
 from pipeline.render import chapter_metadata
 from pipeline.stamp import STAMP
 from scenes import SCENES_IN_ORDER
+from tests.pipeline.measure import ebur128
 
 BEATS = sum(len(cls.narration) for cls in SCENES_IN_ORDER)
 
@@ -55,10 +56,19 @@ def test_preview_last_frame_writes_a_png(tmp_path: Path) -> None:
         assert im.size == (854, 480)
 
 
+@pytest.fixture(autouse=True)
+def piper_voice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This module renders the lecture as `make render` does, spoken by piper; the commands
+    that check it (slides, a second render) use the same voice."""
+    monkeypatch.setenv("LECTURE_VOICE", "piper")
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     out = tmp_path_factory.mktemp("renders")
-    result = CliRunner().invoke(main, ["render", "--output-dir", str(out), "--jobs", "2"])
+    # The product's default voice, as `make render` speaks the lecture.
+    args = ["render", "--output-dir", str(out), "--jobs", "2", "--voice", "piper"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return out, result
 
@@ -106,12 +116,31 @@ def test_captions_follow_the_chapters(rendered: tuple[Path, Result]) -> None:
     starts = np.array([a for a, _, _ in srt])
     assert np.all(np.diff(starts) > 0)
     assert all(b > a for a, b, _ in srt)
-    # Each scene's first words open a cue at its chapter's start.
+    # Each scene's first words open a cue where its chapter starts plus where the scene's
+    # first beat starts speaking (after the title card).
     chapters = probe(out / "low" / "lecture.mp4")["chapters"]
-    for chapter in chapters:
-        assert np.min(np.abs(starts - float(chapter["start_time"]))) < 0.05
-    assert all(len(line) <= 46 for _, _, body in srt for line in body.splitlines())
+    for chapter, cls in zip(chapters, SCENES_IN_ORDER, strict=True):
+        info = json.loads((out / "low" / "scenes" / f"{cls.__name__}.json").read_text())
+        first_words = float(chapter["start_time"]) + info["beats"][0]["speech_start"]
+        assert np.min(np.abs(starts - first_words)) < 0.05
+    assert all(len(line) <= 42 for _, _, body in srt for line in body.splitlines())
     assert all(len(body.splitlines()) <= 2 for _, _, body in srt)
+    assert all(1.0 - 1e-3 <= b - a <= 7.0 for a, b, _ in srt)
+
+
+@pytest.mark.slow
+def test_the_lecture_is_spoken_at_the_loudness_targets(rendered: tuple[Path, Result]) -> None:
+    out, _ = rendered
+    lecture = out / "low" / "lecture.mp4"
+    integrated, peak = ebur128(lecture)  # measured by ffmpeg, as a player would hear it
+    assert integrated == pytest.approx(-16.0, abs=1.0)
+    assert peak <= -1.5
+    # Sound and picture end together, within a frame, in the lecture and every mp4 clip.
+    for path in [lecture, *sorted((out / "low" / "clips").glob("*.mp4"))]:
+        streams = {s["codec_type"]: s for s in probe(path)["streams"]}
+        assert {"audio", "video"} <= set(streams), path
+        video, audio = float(streams["video"]["duration"]), float(streams["audio"]["duration"])
+        assert audio == pytest.approx(video, abs=1 / 15 + 1e-3), path
 
 
 @pytest.mark.slow
@@ -138,7 +167,7 @@ def test_the_deck_has_a_slide_per_beat_with_the_narration_as_notes(
 ) -> None:
     out, _ = rendered
     # `lecture slides` finds every scene rendered and the deck current.
-    result = CliRunner().invoke(main, ["slides", "--output-dir", str(out)])
+    result = CliRunner().invoke(main, ["slides", "--output-dir", str(out), "--voice", "piper"])
     assert result.exit_code == 0, result.output
     assert result.output.count("cached") == len(SCENES_IN_ORDER)
     deck = out / "low" / "slides"
@@ -231,6 +260,22 @@ def test_the_gallery_loads_every_video_in_a_browser(rendered: tuple[Path, Result
     durations = [float(d) for d in re.findall(r'data-duration="([\d.]+)"', dom)]
     assert len(durations) == videos
     assert max(durations) == pytest.approx(sum(durations) - max(durations), abs=0.5)
+    # The lecture's captions (on by default) and chapters, and each clip's captions, load.
+    assert f'data-tracks-loaded="{videos + 1}"' in dom, re.findall(r"<body[^>]*>", dom)
+    assert re.search(r"<track[^>]*kind=\"subtitles\"[^>]*default", dom)
+    assert "autoplay" not in dom
+    # Clicking the third transcript paragraph plays the lecture from where it is spoken.
+    selftest = subprocess.run(
+        [*flags, "--dump-dom", url + "#selftest"],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    starts = re.findall(r'<p data-video="lecture-low" data-start="([\d.]+)"', selftest)
+    seeked = re.search(r'data-seeked="([\d.]+)"', selftest)
+    assert seeked, re.findall(r"<body[^>]*>", selftest)
+    assert float(seeked.group(1)) == pytest.approx(float(starts[2]), abs=0.25)
+    # The clips come in storyboard order.
+    cards = re.findall(r'class="?card"? data-scene="(\w+)"', dom)
+    assert cards == [cls.__name__ for cls in SCENES_IN_ORDER]
     shot = out / "gallery.png"
     subprocess.run(
         [*flags, "--window-size=1280,1800", f"--screenshot={shot}", url],

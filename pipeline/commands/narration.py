@@ -1,0 +1,105 @@
+"""``lecture narration``: the script to read, and where each beat's voice comes from."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pipeline.options import output_dir_option, seed_option
+from pipeline.paths import TAKES_DIR
+
+if TYPE_CHECKING:
+    from pipeline.speech import BeatScript
+
+takes_option = click.option(
+    "--takes", type=click.Path(path_type=Path, file_okay=False), default=TAKES_DIR,
+    show_default=True, help="Folder of recorded takes, <Scene>/<beat id>.wav or .flac.",
+)  # fmt: skip
+
+
+@click.group()
+def narration() -> None:
+    """The narration script, and the lecturer's recorded takes."""
+
+
+def _beats(seed: int) -> list[BeatScript]:
+    from pipeline.speech import script
+    from pipeline.storyboard import lecture_scenes
+
+    return script(lecture_scenes(), seed)
+
+
+@narration.command("script")
+@seed_option
+@takes_option
+def script_command(seed: int, takes: Path) -> None:
+    """Write the script to read from: <takes>/script.md and a printable script.html."""
+    from pipeline.media import write_text_atomic
+    from pipeline.storyboard import find_scene
+
+    beats = _beats(seed)
+    where = f"Record each beat as `{takes.name}/<Scene>/<beat id>.wav` (or `.flac`)."
+    md = ["# Lecture 1 narration script", "", where, ""]
+    page = [
+        "<!doctype html><meta charset='utf-8'><title>Lecture 1 narration script</title>",
+        "<style>body{font:14pt/1.5 Georgia,serif;max-width:42em;margin:2em auto}"
+        "h2{page-break-before:auto;font-size:15pt}code{font-size:11pt;color:#555}"
+        "p{margin:.3em 0 1.2em}</style><h1>Lecture 1 narration script</h1>",
+    ]
+    scene = None
+    for beat in beats:
+        if beat.scene != scene:
+            scene = beat.scene
+            title = find_scene(scene).title or scene
+            md += [f"## {scene}: {title}", ""]
+            page.append(f"<h2>{html.escape(scene)}: {html.escape(title)}</h2>")
+        path = f"{scene}/{beat.id}.wav"
+        md += [f"**{beat.beat}** (`{path}`, {beat.words} words)", "", beat.spoken, ""]
+        page.append(
+            f"<p><b>{html.escape(beat.beat)}</b> <code>{html.escape(path)}</code><br>"
+            f"{html.escape(beat.spoken)}</p>"
+        )
+    takes.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(takes / "script.md", "\n".join(md))
+    write_text_atomic(takes / "script.html", "\n".join(page) + "\n")
+    click.echo(f"script: {takes / 'script.md'} and {takes / 'script.html'} ({len(beats)} beats)")
+
+
+@narration.command("status")
+@seed_option
+@takes_option
+@output_dir_option
+def status_command(seed: int, takes: Path, output_dir: Path) -> None:
+    """Each beat's voice (take or synthetic), its length, and every take that is stale."""
+    from pipeline.speech import SpeechError, checked_take, find_take, stale_takes
+    from scenes.narration import estimated_seconds
+
+    beats = _beats(seed)
+    stale = stale_takes(takes, beats)
+    problems = 0
+    click.echo(f"{'beat':<58} {'source':<10} {'seconds':>7}")
+    for beat in beats:
+        take = find_take(takes, beat)
+        name = f"{beat.scene}/{beat.id}"
+        if take is None:
+            click.echo(f"{name:<58} {'synthetic':<10} {estimated_seconds(beat.spoken):>6.1f}~")
+            continue
+        try:
+            from pipeline.loudness import RATE
+
+            seconds = f"{len(checked_take(take)) / RATE:6.1f}"
+            flag = "  STALE: the text changed since this take" if beat_key(beat) in stale else ""
+        except SpeechError as exc:
+            seconds, flag = "     ?", f"  ERROR: {exc}"
+        problems += bool(flag)
+        click.echo(f"{name:<58} {'take':<10} {seconds} {flag}")
+    click.echo("(~: estimated from the words; the voice's own length is known once it speaks)")
+    if problems:
+        raise click.ClickException(f"{problems} take(s) need attention (see above)")
+
+
+def beat_key(beat: BeatScript) -> tuple[str, str]:
+    return (beat.scene, beat.beat)

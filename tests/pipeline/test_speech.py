@@ -1,0 +1,258 @@
+"""Speech: loudness against ffmpeg's ebur128, caption limits, the speech cache, recorded takes,
+and a render whose beats follow a take (its audio placed where the sidecar says)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline import loudness
+from pipeline.captions import LINE_CHARS, MAX_CUE, MIN_CUE, speech_cues
+from pipeline.media import probe
+from pipeline.paths import EXTRA_SCENES_ENV
+from pipeline.render import RenderRequest
+from pipeline.render import render as render_outputs
+from pipeline.speech import (
+    BeatScript,
+    SilentVoice,
+    Speech,
+    SpeechError,
+    checked_take,
+    piper_missing,
+    script,
+    speak,
+    stale_takes,
+    write_wav,
+)
+from pipeline.storyboard import lecture_scenes
+from tests.pipeline.measure import decoded, ebur128
+
+FIXTURES = "tests.pipeline.fixture_scenes"
+RATE = loudness.RATE
+
+
+def bursts(seconds: float = 6.0, level: float = 0.3, seed: int = 3) -> np.ndarray:
+    """Speech-like test audio: noise shaped into syllables, with pauses."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    envelope = np.clip(np.sin(2 * np.pi * 3.1 * t), 0, None) * (np.sin(2 * np.pi * 0.4 * t) > -0.3)
+    tone = np.sin(2 * np.pi * 220 * t) + 0.5 * rng.standard_normal(len(t))
+    return (level * envelope * tone).astype(np.float32)
+
+
+def test_loudness_and_true_peak_agree_with_ffmpeg(tmp_path: Path) -> None:
+    x = bursts()
+    write_wav(tmp_path / "x.wav", x)
+    quantised = np.round(x * 32767) / 32767
+    integrated, peak = ebur128(tmp_path / "x.wav")
+    # ffmpeg prints one decimal: agree within its rounding and a little more.
+    assert loudness.integrated_loudness(quantised) == pytest.approx(integrated, abs=0.15)
+    assert loudness.true_peak_db(quantised) == pytest.approx(peak, abs=0.3)
+
+
+def test_normalised_speech_meets_the_targets_by_ffmpegs_measure(tmp_path: Path) -> None:
+    for level in (0.02, 0.3, 0.95):  # quiet, normal and hot takes all end at the same level
+        out = loudness.normalise(bursts(level=level))
+        write_wav(tmp_path / "n.wav", out)
+        integrated, peak = ebur128(tmp_path / "n.wav")
+        assert integrated == pytest.approx(loudness.TARGET_LUFS, abs=0.2)
+        assert peak <= loudness.TARGET_PEAK_DBTP
+
+
+def test_normalising_silence_is_an_error() -> None:
+    with pytest.raises(ValueError, match="silence"):
+        loudness.normalise(np.zeros(RATE, np.float32))
+
+
+def test_caption_cues_of_every_beat_respect_the_limits() -> None:
+    beats = script(lecture_scenes(), 5)
+    voice = SilentVoice()
+    for beat in beats:
+        speech = voice.speak(beat, Path("."))
+        sentences = [
+            (a, b, s.written) for (a, b), s in zip(speech.sentences, beat.sentences, strict=True)
+        ]
+        cues = speech_cues(sentences, (0.0, speech.seconds))
+        assert " ".join(c.text.replace("\n", " ") for c in cues) == " ".join(beat.written.split())
+        for cue in cues:
+            lines = cue.text.splitlines()
+            assert len(lines) <= 2, cue
+            assert all(len(line) <= LINE_CHARS for line in lines), cue
+            assert 0.0 <= cue.start < cue.end <= speech.seconds + 1e-9, cue
+            # A beat shorter than a second cannot give a 1 s cue; none of the lecture's is.
+            assert MIN_CUE - 1e-6 <= cue.end - cue.start <= MAX_CUE, (beat.beat, cue)
+
+
+class CountingVoice:
+    """A stand-in voice that records which texts it was asked to speak."""
+
+    def __init__(self, name: str = "counting") -> None:
+        self.name = name
+        self.spoken: list[str] = []
+
+    def speak(self, beat: BeatScript, store: Path) -> Speech:
+        self.spoken.append(beat.beat)
+        return Speech(float(beat.words), [(0.0, float(beat.words))], "test", digest=beat.beat)
+
+
+def _beats(texts: dict[str, str]) -> list[BeatScript]:
+    from scenes.narration import sentences, spoken, written
+
+    return [
+        BeatScript("S", name, written(t), spoken(t), tuple(sentences(t)))
+        for name, t in texts.items()
+    ]
+
+
+def test_the_speech_cache_speaks_each_text_once_per_voice(tmp_path: Path) -> None:
+    texts = {"One": "A first beat.", "Two": "A second beat, [[p_θ|p theta]].", "Three": "Third."}
+    voice = CountingVoice()
+    first = speak(_beats(texts), voice, tmp_path)
+    assert voice.spoken == ["One", "Two", "Three"]
+    assert len(first.synthesised) == 3
+    again = speak(_beats(texts), voice, tmp_path)
+    assert voice.spoken == ["One", "Two", "Three"]
+    assert again.synthesised == []
+    assert again.speech == first.speech
+    texts["Two"] = "A second beat, edited."
+    speak(_beats(texts), voice, tmp_path)
+    assert voice.spoken[3:] == ["Two"]  # only the edited beat
+    other = CountingVoice("another voice")
+    speak(_beats(texts), other, tmp_path)
+    assert other.spoken == ["One", "Two", "Three"]  # a new voice speaks everything again
+
+
+def take(path: Path, samples: np.ndarray) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(path, samples)
+    return path
+
+
+def test_unusable_takes_are_errors_that_name_the_file(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.wav"
+    corrupt.write_bytes(b"RIFF\x00\x00not really audio")
+    with pytest.raises(SpeechError, match=re.escape(str(corrupt)) + ".*cannot be decoded"):
+        checked_take(corrupt)
+    silent = take(tmp_path / "silent.wav", np.zeros(2 * RATE, np.float32))
+    with pytest.raises(SpeechError, match=re.escape(str(silent)) + " is silent"):
+        checked_take(silent)
+    clipped = take(tmp_path / "clipped.wav", np.clip(bursts(level=4.0), -1, 1))
+    with pytest.raises(SpeechError, match=re.escape(str(clipped)) + " is clipped"):
+        checked_take(clipped)
+
+
+def test_a_take_whose_text_changed_is_flagged_stale(tmp_path: Path) -> None:
+    beats = _beats({"One": "Read this.", "Two": "And this."})
+    take(tmp_path / "S" / "one.wav", bursts(2.0))
+    take(tmp_path / "S" / "two.wav", bursts(2.0, seed=4))
+    assert stale_takes(tmp_path, beats) == {}  # first seen: recorded against today's text
+    edited = _beats({"One": "Read this, edited.", "Two": "And this."})
+    assert stale_takes(tmp_path, edited) == {("S", "One"): "Read this."}
+    take(tmp_path / "S" / "one.wav", bursts(2.5, seed=5))  # recorded again: current
+    assert stale_takes(tmp_path, edited) == {}
+
+
+def onset(audio: np.ndarray, after: float, window: float = 0.005) -> float:
+    """First time at or after ``after`` where the decoded audio's energy rises above -40 dBFS."""
+    step = int(window * RATE)
+    start = int(after * RATE)
+    frames = audio[start : start + (len(audio) - start) // step * step].reshape(-1, step)
+    energy = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    return after + int(np.argmax(energy > -40)) * window
+
+
+@pytest.mark.slow
+def test_a_recorded_take_sets_its_beat_and_is_heard_where_the_sidecar_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(EXTRA_SCENES_ENV, FIXTURES)
+    takes = tmp_path / "takes"
+    # A long take for the first beat (its 0.8 s of animation must stretch to it), with a
+    # quiet lead-in that is trimmed; the second beat has no take: the synthetic voice speaks it.
+    quiet = np.zeros(int(0.4 * RATE), np.float32)
+    take(takes / "TinyScene" / "square.wav", np.concatenate([quiet, bursts(9.0, level=0.05)]))
+    request = RenderRequest(
+        ["TinyScene"], formats=("mp4", "webm"), out_root=tmp_path / "out", voice="recorded",
+        takes=takes, assemble=False,
+    )  # fmt: skip
+    report = render_outputs(request)
+    assert not report.failed, report.failed
+    low = tmp_path / "out" / "low"
+    info = json.loads((low / "scenes" / "TinyScene.json").read_text())
+    square, gone = info["beats"]
+    assert info["speech"]["Square"]["source"] == "take"
+    assert info["speech"]["Gone"]["source"] == ("silent" if piper_missing() else "piper")
+    spoken = info["speech"]["Square"]["seconds"]
+    # the take's 9 s of sound (its own soft edges trimmed too), not the 0.4 s of quiet before it
+    assert 8.5 <= spoken <= 9.1
+    assert square["end"] - square["start"] >= spoken  # the beat follows the take
+    mp4 = low / "clips" / "TinyScene.mp4"
+    audio = decoded(mp4)
+    assert onset(audio, square["start"]) == pytest.approx(square["speech_start"], abs=0.05)
+    # Audio and video as long as each other within a frame, in the mp4 and the webm.
+    for clip in (mp4, low / "clips" / "TinyScene.webm"):
+        streams = {s["codec_type"]: s for s in probe(clip)["streams"]}
+        assert set(streams) == {"video", "audio"}
+        frame = 1 / 15
+        length = len(decoded(clip)) / RATE
+        assert length == pytest.approx(info["movie_duration"], abs=frame), clip
+    integrated, peak = ebur128(mp4)
+    assert integrated == pytest.approx(loudness.TARGET_LUFS, abs=1.0)
+    assert peak <= loudness.TARGET_PEAK_DBTP
+    # The captions lie within each beat's speech.
+    for cue in info["captions"]:
+        beat = square if cue["start"] < gone["start"] else gone
+        seconds = info["speech"][beat["beat"]]["seconds"]
+        assert beat["speech_start"] - 1e-6 <= cue["start"] < cue["end"]
+        assert cue["end"] <= beat["speech_start"] + seconds + 1e-6
+
+
+@pytest.mark.slow
+def test_no_audio_and_the_silent_voice_make_clips_without_sound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(EXTRA_SCENES_ENV, FIXTURES)
+    report = render_outputs(
+        RenderRequest(["TinyScene"], formats=("mp4",), out_root=tmp_path, assemble=False)
+    )
+    assert not report.failed
+    streams = probe(tmp_path / "low" / "clips" / "TinyScene.mp4")["streams"]
+    assert [s["codec_type"] for s in streams] == ["video"]
+
+
+@pytest.mark.skipif(piper_missing() is not None, reason="piper-tts is not installed")
+def test_piper_speaks_a_number_at_the_target_loudness(tmp_path: Path) -> None:
+    from pipeline.speech import PiperVoice
+
+    beat = _beats({"One": "The single Gaussian scores -3.959. The mixture does better."})[0]
+    speech = PiperVoice().speak(beat, tmp_path)
+    assert speech.source == "piper"
+    assert speech.audio
+    assert 3.0 < speech.seconds < 9.0
+    (a0, b0), (a1, b1) = speech.sentences
+    assert 0.0 <= a0 < b0 < a1 < b1 <= speech.seconds
+    integrated, peak = ebur128(Path(speech.audio))
+    assert integrated == pytest.approx(loudness.TARGET_LUFS, abs=0.3)
+    assert peak <= loudness.TARGET_PEAK_DBTP
+
+
+def test_a_short_phrase_between_full_cues_still_lasts_a_second() -> None:
+    # Found in a full render: "On the grid," (0.97 s) between two cues too full to join.
+    full = "x" * 40 + " " + "y" * 40  # two full lines: nothing joins it
+    cues = speech_cues([(0.0, 4.0, full), (4.0, 4.6, "On the grid,"), (4.6, 9.0, full)])
+    assert [c.text.replace("\n", " ") for c in cues] == [full, "On the grid,", full]
+    assert all(MIN_CUE - 1e-6 <= c.end - c.start <= MAX_CUE for c in cues)
+    assert all(a.end <= b.start + 1e-9 for a, b in itertools.pairwise(cues))  # no overlap
+    assert (cues[0].start, cues[-1].end) == (0.0, 9.0)
+
+
+def test_a_slow_sentence_is_cut_into_cues_of_at_most_seven_seconds() -> None:
+    words = " ".join(f"word{i}" for i in range(12))
+    cues = speech_cues([(0.0, 20.0, words)])
+    assert " ".join(c.text.replace("\n", " ") for c in cues) == words
+    assert all(MIN_CUE <= c.end - c.start <= MAX_CUE for c in cues)
