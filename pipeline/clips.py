@@ -35,7 +35,8 @@ PALETTE_FPS = 1
 #: size of the grey thumbnails the poster's candidates are compared on
 INK_SIZE = (160, 90)
 #: the speech in mp4 (lecture and clips) and in webm, at 48 kHz mono: speech needs no more
-AAC = ["-c:a", "aac", "-b:a", "96k", "-ar", "48000", "-ac", "1"]
+#: (AAC at 128k overshoots the true peak less than at 96k: 0.5 dB against 0.7 on one scene)
+AAC = ["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "1"]
 OPUS = ["-c:a", "libopus", "-b:a", "48k", "-ar", "48000", "-ac", "1"]
 
 
