@@ -1,13 +1,13 @@
 """``python -m bench.pacing``: how the rendered lecture's pictures follow its speech.
 
-Measured from the outputs, not from the code's arithmetic: the lecture's frames are decoded
+Measured from the outputs, not from the code's arithmetic: each scene's frames are decoded
 small and grey, a frame that differs from the one before by no pixel level above
 :data:`STILL_LEVEL` counts as still, and each beat's speech span comes from its scene's
 sidecar. For every beat it reports the words per second of its speech, the longest run of
 still frames while the voice speaks, and the static tail (speech that goes on after the
 picture's last change in the beat).
 
-    python -m bench.pacing [--quality low] [--json]
+    python -m bench.pacing [--quality low] [--json] [SCENE ...]
 """
 
 from __future__ import annotations
@@ -52,21 +52,24 @@ def longest_run(still: np.ndarray) -> int:
     return best
 
 
-def pacing(quality: str = "low", out_root: Path = RENDERS) -> list[dict[str, Any]]:
+def pacing(
+    quality: str = "low", out_root: Path = RENDERS, scenes: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per beat of ``scenes`` (default: the lecture's), from each scene's movie."""
     out_dir = out_root / quality
-    still = still_frames(out_dir / "lecture.mp4")
     rows = []
-    offset = 0.0
-    for scene in scene_names():
+    for scene in scenes or scene_names():
         info = json.loads((out_dir / "scenes" / f"{scene}.json").read_text())
+        still = still_frames(out_dir / "scenes" / f"{scene}.mp4")
         for beat in info["beats"]:
             speech = info["speech"].get(beat["beat"], {})
             seconds = speech.get("seconds", beat["speech_seconds"])
-            start = offset + beat["speech_start"]
+            start = beat["speech_start"]
             lo, hi = round(start * FPS), round((start + seconds) * FPS)
             span = still[lo:hi]
-            moving = np.flatnonzero(~still[round((offset + beat["start"]) * FPS) : hi])
-            last_move = (round((offset + beat["start"]) * FPS) + moving[-1]) if len(moving) else lo
+            first = round(beat["start"] * FPS)
+            moving = np.flatnonzero(~still[first:hi])
+            last_move = first + moving[-1] if len(moving) else lo
             words = sum(len(s.split()) for s in beat.get("written", []))
             rows.append(
                 {
@@ -79,7 +82,6 @@ def pacing(quality: str = "low", out_root: Path = RENDERS) -> list[dict[str, Any
                     "static_tail_s": round(max(0.0, hi - last_move - 1) / FPS, 1),
                 }
             )
-        offset += info["movie_duration"]
     return rows
 
 
@@ -87,8 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pacing")
     parser.add_argument("--quality", default="low")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("scenes", nargs="*", help="scene classes (default: the lecture's)")
     args = parser.parse_args(argv)
-    rows = pacing(args.quality)
+    rows = pacing(args.quality, scenes=args.scenes)
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0

@@ -125,6 +125,37 @@ class DataSection:
     component_ellipses: tuple[EllipseGeometry, ...]
     #: a few fresh draws from the model, for "x ~ p_theta(x) means: draw a new point"
     new_draws: MixtureSample
+    #: the model's 1-3 sigma ellipses, one per component (the generative view draws them)
+    model_ellipses: tuple[EllipseGeometry, ...]
+    #: a point walked through the plane, and the group the model assigns it at each step
+    probe: ProbePath
+
+
+@dataclass(frozen=True)
+class ProbePath:
+    """A path through the model's three groups and argmax_k p_theta(k | x) along it."""
+
+    points: FloatArray  #: (n, 2)
+    labels: IntArray  #: (n,)
+
+
+#: points on the probe's path; it visits the model's means in this order, then returns
+N_PROBE_STEPS = 181  # 60 a leg, so the path passes through each mean
+PROBE_ORDER = (0, 1, 2, 0)
+
+
+def probe_path(model: GaussianMixture, n: int = N_PROBE_STEPS) -> ProbePath:
+    """A closed path of ``n`` points along straight legs between the model's means."""
+    corners = np.asarray(model.means)[list(PROBE_ORDER)]
+    legs = len(corners) - 1
+    s = np.linspace(0.0, legs, n)
+    leg = np.minimum(s.astype(int), legs - 1)
+    f = (s - leg)[:, None]
+    points = (1 - f) * corners[leg] + f * corners[leg + 1]
+    return ProbePath(
+        points=frozen(points),
+        labels=frozen_int(np.argmax(responsibilities(model, points), axis=1)),
+    )
 
 
 @dataclass(frozen=True)
@@ -272,6 +303,10 @@ def _build_data(sample: MixtureSample, em: EMResult, seed: int) -> DataSection:
             ellipse_geometry(m, c) for m, c in zip(mix.means, mix.covs, strict=True)
         ),
         new_draws=sample_mixture(model, N_NEW_DRAWS, derived_rng(seed, "new-draws")),
+        model_ellipses=tuple(
+            ellipse_geometry(m, c) for m, c in zip(model.means, model.covs, strict=True)
+        ),
+        probe=probe_path(model),
         running_counts=frozen_int(np.cumsum(np.eye(mix.n_components)[sample.components], axis=0)),
     )
 

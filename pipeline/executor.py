@@ -47,7 +47,7 @@ class RenderJob:
     fps: int | None = None
     #: typeset TeX shared between workers (pixels are the same with or without it)
     tex_cache: Path | None = None
-    #: JSON of each beat's speech seconds (see scenes.base.SPEECH_ENV); "" paces by words
+    #: JSON of each beat's speech (see scenes.base.SPEECH_ENV); "" paces by words
     speech: str = ""
 
     def command(self) -> list[str]:

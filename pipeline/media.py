@@ -88,14 +88,17 @@ def atomic_dir(final: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_ffmpeg(args: list[str]) -> None:
-    """Run ffmpeg; raise with its message if it failed."""
+def run_ffmpeg(args: list[str], capture: bool = False) -> bytes:
+    """Run ffmpeg; raise with its message if it failed. Returns its output (``capture``:
+    what it wrote to stdout, for ``-`` as the output)."""
     proc = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], capture_output=True
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args],
+        capture_output=True,
     )
     if proc.returncode != 0:
         message = proc.stderr.decode(errors="replace").strip()
         raise RuntimeError(f"ffmpeg failed ({' '.join(args[:6])} ...): {message}")
+    return proc.stdout if capture else b""
 
 
 def probe(path: Path) -> dict:

@@ -144,6 +144,14 @@ def media_dir(out_root: Path, quality: str, scene: str, transparent: bool = Fals
     return out_root / "media" / quality / (f"{scene}-alpha" if transparent else scene)
 
 
+def speech_plan(speech: dict[str, Speech]) -> str:
+    """A scene's speech as its render worker is told it (see scenes.base.SPEECH_ENV)."""
+    plan = {
+        b: {"seconds": s.seconds, "starts": [a for a, _ in s.sentences]} for b, s in speech.items()
+    }
+    return json.dumps(plan)
+
+
 def speech_key(speech: dict[str, Speech]) -> dict[str, list[Any]]:
     """What of a scene's speech decides its render: each beat's seconds and audio."""
     return {beat: [s.seconds, s.digest] for beat, s in sorted(speech.items())}
@@ -456,7 +464,7 @@ def render(
                             request.seed,
                             transparent=transparent,
                             tex_cache=tex_store(request.out_root),
-                            speech=json.dumps({b: s.seconds for b, s in speech.items()}),
+                            speech=speech_plan(speech),
                         )
                     )
                     continue

@@ -126,17 +126,6 @@ def script(scenes: Iterable[type], seed: int) -> list[BeatScript]:
     return beats
 
 
-def by_characters(lengths: Sequence[int], total: float) -> list[tuple[float, float]]:
-    """Spans of pieces of text over ``total`` seconds, each in proportion to its length."""
-    whole = max(1, sum(lengths))
-    spans, t = [], 0.0
-    for n in lengths:
-        step = total * n / whole
-        spans.append((round(t, 3), round(t + step, 3)))
-        t += step
-    return spans
-
-
 def write_wav(path: Path, samples: np.ndarray, rate: int = loudness.RATE) -> None:
     pcm = np.round(np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
     with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as out:
@@ -186,7 +175,7 @@ class SilentVoice:
 
     def speak(self, beat: BeatScript, store: Path) -> Speech:
         seconds = narration.estimated_seconds(beat.spoken)
-        spans = by_characters([len(s.written) for s in beat.sentences], seconds)
+        spans = narration.estimated_spans(list(beat.sentences), seconds)
         digest = hashlib.sha256(beat.spoken.encode()).hexdigest()[:16]
         return Speech(seconds, spans, "silent", digest=digest)
 
@@ -325,7 +314,7 @@ class RecordedVoice:
             return self.fallback.speak(beat, store)
         samples = loudness.normalise(checked_take(path))
         seconds = len(samples) / loudness.RATE
-        spans = by_characters([len(s.written) for s in beat.sentences], seconds)
+        spans = narration.estimated_spans(list(beat.sentences), seconds)
         return stored_speech(samples, spans, "take", store, take=str(path))
 
 
@@ -362,13 +351,23 @@ def _load(path: Path) -> Speech | None:
     return speech
 
 
+def speech_store(service: SpeechService, out_root: Path) -> Path:
+    """Where ``service``'s speech is kept: one folder per voice and loudness target."""
+    return (out_root / "speech" / f"{service.name}-{loudness.LEVELS}").resolve()
+
+
+def cached_speech(beat: BeatScript, service: SpeechService, out_root: Path) -> Speech | None:
+    """The speech ``service`` made of ``beat``'s text before, if it is still kept."""
+    return _load(_cache_file(speech_store(service, out_root), beat, None))
+
+
 def speak(
     beats: Sequence[BeatScript], service: SpeechService, out_root: Path, takes: Path = TAKES_DIR
 ) -> SpeechReport:
     """Every beat's speech: from the cache if the same text was spoken by the same voice,
     else made now. A take that cannot be used is reported and its beat spoken by the
     fallback, so every beat still renders."""
-    store = (out_root / "speech" / f"{service.name}-{loudness.LEVELS}").resolve()
+    store = speech_store(service, out_root)
     report = SpeechReport()
     recorded = isinstance(service, RecordedVoice)
     for beat in beats:

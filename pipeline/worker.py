@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tex-cache", type=Path)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--section")
-    parser.add_argument("--speech", help="JSON: beat name -> seconds of speech")
+    parser.add_argument("--speech", help="JSON: beat name -> its speech (scenes.base.SPEECH_ENV)")
     args = parser.parse_args(argv)
     # the scenes read these from the environment
     from scenes.base import SECTION_ENV, SEED_ENV, SPEECH_ENV

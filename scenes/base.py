@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import manim
 import manimpango
@@ -43,7 +43,8 @@ from scenes.writer import lecture_renderer
 #: Environment variables the pipeline sets for a render worker.
 SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
 SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
-#: JSON {beat: seconds of speech}; unset, each beat is paced by its words (the silent voice)
+#: JSON {beat: {"seconds": s, "starts": [each sentence's start, s]}}; unset, each beat is
+#: paced by its words (as the silent voice paces it)
 SPEECH_ENV = "LECTURE_SPEECH"
 DEFAULT_SEED = 5
 M = TypeVar("M", bound=Mobject)
@@ -152,33 +153,45 @@ class _ReadLog:
         return value
 
 
-def speech_plan() -> dict[str, float]:
-    """The speech seconds of each beat that the pipeline synthesised, from $LECTURE_SPEECH."""
+class BeatSpeech(NamedTuple):
+    """What a scene is told of a beat's speech: its length and where each sentence starts."""
+
+    seconds: float
+    starts: tuple[float, ...]  #: seconds from the start of the speech
+
+
+def speech_plan() -> dict[str, BeatSpeech]:
+    """The speech of each beat that the pipeline made, from $LECTURE_SPEECH."""
     raw = os.environ.get(SPEECH_ENV, "")
     if not raw:
         return {}
     try:
         plan = json.loads(raw)
-        return {str(k): float(v) for k, v in plan.items()}
-    except (ValueError, AttributeError, TypeError):
+        return {
+            str(k): BeatSpeech(float(v["seconds"]), tuple(map(float, v["starts"])))
+            for k, v in plan.items()
+        }
+    except (ValueError, AttributeError, TypeError, KeyError):
         raise ValueError(
-            f"{SPEECH_ENV} must be a JSON object of beat name -> seconds, got {raw[:80]!r}"
+            f"{SPEECH_ENV} must be a JSON object of beat name -> "
+            f'{{"seconds": s, "starts": [s, ...]}}, got {raw[:80]!r}'
         ) from None
 
 
-class BeatTime:
-    """How long a beat's own animations and waits run, as written (unstretched)."""
+class Segment:
+    """A stretch of a beat between two sentence cues: its animations and waits as written."""
 
-    def __init__(self) -> None:
+    def __init__(self, cue: int = 0) -> None:
+        self.cue = cue  #: the sentence whose start opens it (0: the beat's own start)
         self.animation = 0.0
         self.still = 0.0  # waits without updaters: the frames that hold still
 
     def stretches(self, needed: float) -> tuple[float, float]:
-        """Factors for the animations and the waits so that the beat lasts ``needed``.
+        """Factors for the animations and the waits so that the segment lasts ``needed``.
 
         The animations slow down first, up to theme.MAX_STRETCH; what is still missing is
-        spread over the beat's waits (a pause held longer), and only a beat with no wait at
-        all ends on a hold (see :meth:`LectureScene.beat`).
+        spread over the segment's waits (a pause held longer), and only a segment with no
+        wait at all ends on a hold (see :meth:`LectureScene.at_sentence`).
         """
         total = self.animation + self.still
         if needed <= total or total <= 0:
@@ -190,6 +203,21 @@ class BeatTime:
         rest = needed - self.animation * animate
         hold = max(1.0, rest / self.still) if self.still > 0 else 1.0
         return animate, hold
+
+
+class BeatTime:
+    """How long a beat's own animations and waits run, as written, segment by segment."""
+
+    def __init__(self) -> None:
+        self.segments = [Segment()]
+
+    @property
+    def animation(self) -> float:
+        return sum(s.animation for s in self.segments)
+
+    @property
+    def still(self) -> float:
+        return sum(s.still for s in self.segments)
 
 
 class LectureScene(Slide):
@@ -240,8 +268,12 @@ class LectureScene(Slide):
         self._speech = speech_plan()
         self._measuring: BeatTime | None = None
         self._stretch = (1.0, 1.0)
+        #: the beat being played: its name, its sentences' start times, its end, its segment
+        self._playing: dict[str, Any] | None = None
         #: per beat: start, end, where its speech starts and how long it runs (scene seconds)
         self.beat_times: list[dict[str, Any]] = []
+        #: each at_sentence() met: beat, sentence, when the voice starts it, when the scene went on
+        self.cues_met: list[dict[str, Any]] = []
 
     def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
         """Manim's answer, found in one pass: the scene's family members from the first one
@@ -300,21 +332,30 @@ class LectureScene(Slide):
             still = not self.should_update_mobjects()
         if self._measuring is not None:
             seconds = max(a.run_time for a in animations) if animations else 0.0
+            segment = self._measuring.segments[-1]
             if still:
-                self._measuring.still += seconds
+                segment.still += seconds
             else:
-                self._measuring.animation += seconds
+                segment.animation += seconds
         factor = self._stretch[1] if still else self._stretch[0]
         if factor != 1.0:
             for animation in animations:
                 animation.run_time *= factor
         return animations
 
-    def speech_seconds(self, name: str) -> float:
-        """How long the voice speaks in beat ``name``: synthesised, recorded or estimated."""
+    def beat_speech(self, name: str) -> BeatSpeech:
+        """Beat ``name``'s speech: synthesised or recorded (the pipeline's), else estimated."""
         if name in self._speech:
             return self._speech[name]
-        return narration.estimated_seconds(narration.spoken(self.narration_filled(name)))
+        sentences = narration.sentences(self.narration_filled(name))
+        seconds = narration.estimated_seconds(" ".join(s.spoken for s in sentences))
+        return BeatSpeech(
+            seconds, tuple(a for a, _ in narration.estimated_spans(sentences, seconds))
+        )
+
+    def speech_seconds(self, name: str) -> float:
+        """How long the voice speaks in beat ``name``."""
+        return self.beat_speech(name).seconds
 
     @property
     def lecture_sections_read(self) -> list[str]:
@@ -339,17 +380,22 @@ class LectureScene(Slide):
             self.play_title_card()
         # The voice starts once the card is gone, and the beat lasts until it has finished.
         speech_start = self.renderer.time + theme.SPEECH_LEAD
-        speech = self.speech_seconds(name)
-        needed = theme.SPEECH_LEAD + speech + theme.SPEECH_TAIL
+        speech = self.beat_speech(name)
+        self._playing = {
+            "beat": name,
+            "cues": [speech_start + t for t in speech.starts],
+            "end": speech_start + speech.seconds + theme.SPEECH_TAIL,
+            "segment": 0,
+        }
         if self.timing_only:
             self._measuring = self.measured_beats[name] = BeatTime()
-        elif name in self.natural_beats:
-            self._stretch = self.natural_beats[name].stretches(needed)
+        else:
+            self._stretch = self._segment_stretch()
         try:
             yield
         finally:
-            self._measuring, self._stretch = None, (1.0, 1.0)
-        short = speech_start - theme.SPEECH_LEAD + needed - self.renderer.time
+            self._measuring, self._stretch, self._playing = None, (1.0, 1.0), None
+        short = speech_start + speech.seconds + theme.SPEECH_TAIL - self.renderer.time
         if short > 1e-6 and not self.timing_only:
             self.wait(short)
         elapsed = self.renderer.time - start
@@ -361,12 +407,61 @@ class LectureScene(Slide):
                 "start": start,
                 "end": self.renderer.time,
                 "speech_start": speech_start,
-                "speech_seconds": speech,
+                "speech_seconds": speech.seconds,
                 # the caption's sentences, which the voice speaks one by one
                 "written": [s.written for s in narration.sentences(self.narration_filled(name))],
             }
         )
         self.beats_done.append(name)
+
+    def at_sentence(self, index: int) -> None:
+        """Go on when the voice starts sentence ``index`` of the beat (0 is its first).
+
+        Between two cues the beat's animations and waits stretch (as a whole beat's do) to
+        fill the time the voice takes to get there, so a scene can show each thing as it is
+        said instead of showing everything at once and holding still.
+        """
+        playing = self._playing
+        if playing is None:
+            raise RuntimeError("at_sentence() is for use inside a `with self.beat(...)` block")
+        cues = playing["cues"]
+        if not 0 < index < len(cues):
+            raise ValueError(
+                f"beat {playing['beat']!r} of {type(self).__name__}: at_sentence({index}) "
+                f"needs a sentence after the first, and the beat has {len(cues)} "
+                f"(0-{len(cues) - 1})"
+            )
+        if self.timing_only:
+            assert self._measuring is not None
+            if index <= self._measuring.segments[-1].cue:
+                raise ValueError(
+                    f"beat {playing['beat']!r} of {type(self).__name__}: sentence cues must "
+                    f"increase, got {index} after {self._measuring.segments[-1].cue}"
+                )
+            self._measuring.segments.append(Segment(index))
+            return
+        self._stretch = (1.0, 1.0)
+        late = cues[index] - self.renderer.time
+        if late > 1e-6:
+            self.wait(late)
+        self.cues_met.append(
+            {"beat": playing["beat"], "sentence": index, "planned": cues[index],
+             "at": self.renderer.time}
+        )  # fmt: skip
+        playing["segment"] += 1
+        self._stretch = self._segment_stretch()
+
+    def _segment_stretch(self) -> tuple[float, float]:
+        """The stretch of the playing beat's current segment: it ends where the next begins."""
+        playing = self._playing
+        assert playing is not None
+        natural = self.natural_beats.get(playing["beat"])
+        k = playing["segment"]
+        if natural is None or k >= len(natural.segments):
+            return 1.0, 1.0
+        ahead = natural.segments[k + 1 :]
+        until = playing["cues"][ahead[0].cue] if ahead else playing["end"]
+        return natural.segments[k].stretches(until - self.renderer.time)
 
     def play_title_card(self) -> None:
         """The card that opens every scene: its section and title, on for under 2 s."""

@@ -80,3 +80,15 @@ def word_count(text: str) -> int:
 def estimated_seconds(spoken_text: str) -> float:
     """How long a caption of these words needs on screen: the silent voice's beat length."""
     return round(max(1.0, word_count(spoken_text) / READING_WPS), 3)
+
+
+def estimated_spans(sentences: list[Sentence], seconds: float) -> list[tuple[float, float]]:
+    """Where each sentence lies in ``seconds`` of speech, in proportion to its written length
+    (how the silent voice, and a scene rendered without speech, place them)."""
+    whole = max(1, sum(len(s.written) for s in sentences))
+    spans, t = [], 0.0
+    for sentence in sentences:
+        step = seconds * len(sentence.written) / whole
+        spans.append((round(t, 3), round(t + step, 3)))
+        t += step
+    return spans

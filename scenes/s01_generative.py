@@ -12,7 +12,7 @@ from manim.utils.color import color_to_rgb
 
 from scenes import theme
 from scenes.base import LectureScene, fit_to_panel, text
-from scenes.mobjects import cloud_on, component_colors, get_plane, to_scene
+from scenes.mobjects import cloud_on, component_colors, curve_on, get_plane, to_scene
 
 
 def grid_image(axes: Axes, rgba: np.ndarray) -> ImageMobject:
@@ -55,30 +55,52 @@ class GenerativeVsDiscriminativeScene(LectureScene):
         cloud = cloud_on(
             axes, data.sample.points, component_colors(data.sample.components), opacity=0.5
         )
-        # 1. The data.
+        # 1. The data, then the two questions one can ask of it.
         with self.beat("The data"):
             source = self.get_caption(r"x_i \sim p_{\text{data}}", "a distribution we do not know")
+            questions = self.get_questions().next_to(source, DOWN, buff=0.7)
             self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud))
+            self.at_sentence(1)
             self.play(FadeIn(source))
+            self.at_sentence(2)
+            self.play(LaggedStart(*(FadeIn(q, shift=0.2 * UP) for q in questions), lag_ratio=0.5))
             self.wait(theme.BEAT_PAUSE)
-        # 2. p(y | x): class regions from the fitted model's responsibilities.
+        # 2. p(y | x): class regions from the fitted model's responsibilities, a probe point
+        # that changes colour as it crosses them, then only the boundaries.
         with self.beat("Discriminative"):
             regions = self.get_class_regions(axes)
-            label = self.get_caption(r"p_\theta(y \mid x)", "where the boundaries are")
-            self.play(FadeIn(regions), ReplacementTransform(source, label))
-            self.wait(theme.BEAT_PAUSE * 2)
-        # 3. p(x): the density surface.
+            label = self.get_caption(r"p_\theta(y \mid x)", "which group a point is in")
+            step = ValueTracker(0)
+            probe = self.get_probe(axes, step)
+            self.play(FadeIn(regions), ReplacementTransform(source, label), FadeOut(questions))
+            self.play(FadeIn(probe))
+            last = len(data.probe.labels) - 1
+            self.play(step.animate.set_value(last), run_time=3.5, rate_func=linear)
+            self.at_sentence(1)
+            boundaries = self.get_boundaries(axes)
+            self.play(FadeOut(probe), FadeIn(boundaries), regions.animate.set_opacity(0.35))
+            self.wait(theme.BEAT_PAUSE)
+        # 3. p(x): the density surface, and the three Gaussians it is made of.
         with self.beat("Generative"):
             surface = self.get_density_surface(axes)
             new_label = self.get_caption(r"p_\theta(x)", "a density fitted to the data")
             self.play(
                 FadeOut(regions),
+                FadeOut(boundaries),
                 FadeIn(surface),
                 cloud.animate.fade(0.7),
                 ReplacementTransform(label, new_label),
             )
             label = new_label
-            self.wait(theme.BEAT_PAUSE * 2)
+            self.at_sentence(1)
+            rings = self.get_model_rings(axes)
+            self.play(LaggedStart(*(Create(r) for r in rings), lag_ratio=0.4), run_time=2.5)
+            self.wait(theme.BEAT_PAUSE)
+            self.at_sentence(2)
+            harder = text("harder to learn, and it can generate", theme.BODY_SIZE, theme.ACCENT)
+            harder = fit_to_panel(harder).next_to(label, DOWN, buff=0.7)
+            self.play(FadeOut(rings), FadeIn(harder, shift=0.2 * UP), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE)
         # 4. Sampling: new points appear where the density is high.
         with self.beat("Draw a new point"):
             draws = self.get_new_draws(axes)
@@ -86,7 +108,7 @@ class GenerativeVsDiscriminativeScene(LectureScene):
                 r"x \sim p_\theta(x)", font_size=theme.HEADING_SIZE * 1.3, color=theme.ACCENT
             )
             equation.next_to(label, DOWN, buff=0.8)
-            self.play(Write(equation))
+            self.play(FadeOut(harder), Write(equation))
             self.play(LaggedStart(*(GrowFromCenter(d) for d in draws), lag_ratio=0.4), run_time=2)
             self.wait(theme.BEAT_PAUSE * 2)
 
@@ -97,6 +119,47 @@ class GenerativeVsDiscriminativeScene(LectureScene):
             text(words, theme.BODY_SIZE, theme.MUTED),
         ).arrange(DOWN, buff=0.3)
         return fit_to_panel(group).move_to([theme.PANEL_X, 1.2, 0])
+
+    def get_questions(self) -> VGroup:
+        lines = VGroup(
+            text("Which group is this point in?", theme.BODY_SIZE),
+            text("Where do points like these lie?", theme.BODY_SIZE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        return fit_to_panel(lines)
+
+    def get_probe(self, axes: Axes, step: ValueTracker) -> Dot:
+        """A point walked along math_core's probe path, coloured by the model's group there."""
+        probe = self.lecture.data.probe
+        xy = to_scene(axes, probe.points)
+        dot = Dot(radius=0.17, stroke_color=theme.TEXT, stroke_width=5)
+
+        def follow(d: Dot) -> None:
+            i = round(step.get_value())
+            d.move_to([*xy[i], 0]).set_fill(theme.COMPONENT_COLORS[probe.labels[i]], 1)
+
+        follow(dot)
+        return dot.add_updater(follow)
+
+    def get_boundaries(self, axes: Axes) -> ImageMobject:
+        """The cells where the model's most probable group changes: its decision boundaries."""
+        labels = self.lecture.data.model_class_grid.log_density.astype(int)
+        edge = np.zeros(labels.shape, bool)
+        edge[1:] |= labels[1:] != labels[:-1]
+        edge[:, 1:] |= labels[:, 1:] != labels[:, :-1]
+        white = np.array(color_to_rgb(theme.TEXT)) * 255
+        rgba = np.concatenate(
+            [np.broadcast_to(white, (*labels.shape, 3)), 255 * edge[..., None]], axis=-1
+        )
+        return grid_image(axes, rgba)
+
+    def get_model_rings(self, axes: Axes) -> VGroup:
+        """The fitted components' 2 sigma ellipses."""
+        return VGroup(
+            *(
+                curve_on(axes, geo.ellipses[1], theme.COMPONENT_COLORS[k], width=3)
+                for k, geo in enumerate(self.lecture.data.model_ellipses)
+            )
+        )
 
     def get_class_regions(self, axes: Axes) -> ImageMobject:
         labels = self.lecture.data.model_class_grid.log_density.astype(int)

@@ -54,7 +54,9 @@ class SingleGaussianFitScene(LectureScene):
             rings = always_redraw(lambda: self.get_rings(axes, step.get_value()))
             score = self.get_score_panel(step).move_to([theme.PANEL_X, 1.4, 0])
             self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud))
-            self.play(Create(rings), FadeIn(score))
+            self.at_sentence(1)
+            self.play(Create(rings), run_time=1.5)
+            self.play(FadeIn(score))
             self.wait(theme.BEAT_PAUSE)
         # 2. The closed form, while a path of Gaussians walks to it; the score ticks up.
         with self.beat("The closed-form MLE"):
@@ -76,23 +78,43 @@ class SingleGaussianFitScene(LectureScene):
         with self.beat("Mode averaging"):
             note = self.get_mode_note().next_to(score, DOWN, buff=0.6)
             marker = self.get_mean_marker(axes)
-            self.play(FadeIn(note), Create(marker))
-            self.wait(theme.BEAT_PAUSE * 2)
+            clusters = self.get_cluster_marks(axes)
+            self.play(FadeIn(note[0]))
+            self.play(LaggedStart(*(Create(c) for c in clusters), lag_ratio=0.4), run_time=2)
+            self.at_sentence(1)
+            self.play(FadeIn(note[1]), FadeOut(clusters))
+            self.play(Create(marker), FadeIn(note[2]), run_time=1.5)
+            self.play(Indicate(marker, color=theme.ACCENT, scale_factor=1.6), run_time=1.5)
+            self.at_sentence(2)
+            self.play(FadeIn(note[3], shift=0.2 * UP))
+            self.wait(theme.BEAT_PAUSE)
         # 4. Cross-entropy = entropy + KL, derived in one line.
         with self.beat("The KL view"):
             derivation = self.get_derivation()
             derivation.next_to(heading, DOWN, buff=0.35).set_x(theme.PANEL_X)
             self.play(FadeOut(note), FadeOut(marker), FadeOut(score))
-            for row in derivation[:3]:
-                self.play(Write(row))
+            self.at_sentence(1)
+            self.play(Write(derivation[0]))
+            self.at_sentence(2)
+            self.play(Write(derivation[1]), run_time=2)
+            self.play(Write(derivation[2]), run_time=2)
+            self.at_sentence(3)
             self.play(FadeIn(derivation[3], shift=0.2 * UP))
-            self.wait(theme.BEAT_PAUSE * 2)
+            self.play(Circumscribe(derivation[2], color=theme.ACCENT), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE)
         # 5. The same split on the 3200 points, with the lecture's numbers.
         with self.beat("On our sample"):
             table = self.get_kl_table().next_to(derivation, DOWN, buff=0.4)
             self.play(FadeIn(table[0]))
-            self.play(FadeIn(table[1:], shift=0.2 * UP))
-            self.wait(theme.BEAT_PAUSE * 3)
+            self.play(FadeIn(table[1], shift=0.2 * UP), run_time=1.5)
+            self.at_sentence(1)
+            self.play(Create(SurroundingRectangle(table[1][0], color=theme.FIT_COLOR, buff=0.1)))
+            self.play(Indicate(table[1][1], color=theme.TEXT, scale_factor=1.1), run_time=1.5)
+            self.play(Circumscribe(table[1][0][1], color=theme.ACCENT), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE)
+            self.at_sentence(2)
+            self.play(FadeIn(table[2], shift=0.2 * UP))
+            self.wait(theme.BEAT_PAUSE)
 
     # ---- pieces -------------------------------------------------------------------------
     def get_rings(self, axes: Axes, s: float) -> VGroup:
@@ -133,7 +155,17 @@ class SingleGaussianFitScene(LectureScene):
             text("The best single Gaussian", theme.BODY_SIZE),
             text("spreads over all three modes", theme.BODY_SIZE),
             text("and peaks where no data lives.", theme.BODY_SIZE, theme.FIT_COLOR),
+            text("Right estimate, too simple a family.", theme.BODY_SIZE, theme.ACCENT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+
+    def get_cluster_marks(self, axes: Axes) -> VGroup:
+        """A ring round each of p_data's three clusters (its components' 2 sigma ellipses)."""
+        return VGroup(
+            *(
+                DashedVMobject(curve_on(axes, geo.ellipses[1], theme.COMPONENT_COLORS[k], 2.5))
+                for k, geo in enumerate(self.lecture.data.component_ellipses)
+            )
+        )
 
     def get_mean_marker(self, axes: Axes) -> Cross:
         centre = to_scene(axes, self.lecture.fit.mle.mean[None, :])[0]

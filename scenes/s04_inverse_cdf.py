@@ -47,16 +47,29 @@ class InverseCDFScene(LectureScene):
         # 1. Histogram of x1 and the KDE.
         with self.beat("Histogram and density"):
             bars = self.get_bars(pdf_axes, samp.data_histogram, theme.COMPONENT_COLORS[0])
-            self.play(FadeIn(heading), FadeIn(top))
+            self.play(FadeIn(heading))
+            self.at_sentence(1)
+            self.play(FadeIn(top))
             self.play(LaggedStartMap(GrowFromEdge, bars, edge=DOWN, lag_ratio=0.02), run_time=1.5)
+            self.at_sentence(2)
             kde = self.get_kde_formula().move_to([self.column_x, pdf_axes.get_center()[1], 0])
-            self.play(Create(pdf_curve), Write(kde), run_time=1.5)
+            self.play(Write(kde), run_time=1.5)
+            self.play(Create(pdf_curve), run_time=2.5)
             self.wait(theme.BEAT_PAUSE)
-        # 2. Its running integral, the CDF.
+        # 2. Its running integral, the CDF, traced by a point; then the grid it lives on.
         with self.beat("The cumulative distribution"):
             cdf_curve = self.get_curve(cdf_axes, samp.estimate.cdf, theme.ACCENT)
             self.play(FadeIn(bottom), Create(cdf_curve), run_time=2)
+            self.at_sentence(1)
+            tracer = Dot(cdf_curve.get_start(), color=theme.ACCENT, radius=0.08)
+            self.play(FadeIn(tracer, scale=0.5), run_time=0.3)
+            self.play(MoveAlongPath(tracer, cdf_curve), run_time=3, rate_func=linear)
+            self.play(FadeOut(tracer), run_time=0.3)
+            self.at_sentence(2)
+            ticks, note = self.get_grid_marks(cdf_axes)
+            self.play(LaggedStartMap(Create, ticks, lag_ratio=0.05), FadeIn(note), run_time=2)
             self.wait(theme.BEAT_PAUSE)
+            self.play(FadeOut(ticks), FadeOut(note))
         # 3. A few uniforms: across to the CDF, down to x.
         with self.beat("Uniforms through the inverse"):
             inverse = self.get_inverse_formula()
@@ -123,6 +136,23 @@ class InverseCDFScene(LectureScene):
         ).arrange(DOWN, buff=0.08)
         group = VGroup(formula, note).arrange(DOWN, buff=0.2)
         return fit_to_panel_width(group, self.column_width)
+
+    def get_grid_marks(self, axes: Axes) -> tuple[VGroup, VGroup]:
+        """Every tenth point of the grid the CDF is computed on, and how many there are."""
+        grid = self.lecture.sampling.estimate.grid
+        ticks = VGroup(
+            *(
+                Line(axes.c2p(x, 0), axes.c2p(x, 0.08), color=theme.MUTED, stroke_width=1.5)
+                for x in grid[::10]
+            )
+        )
+        n = self.fmt("sampling.estimate.grid.shape[0]", grid.shape[0], 0)
+        note = VGroup(
+            text(f"computed on {n} grid points", theme.SMALL_SIZE, theme.MUTED),
+            text("(every tenth is marked)", theme.SMALL_SIZE, theme.MUTED),
+        ).arrange(DOWN, buff=0.08)
+        note = fit_to_panel_width(note, self.column_width)
+        return ticks, note.move_to([self.column_x, axes.get_center()[1], 0])
 
     def get_inverse_formula(self) -> VGroup:
         size = theme.NUMBER_SIZE * 1.2

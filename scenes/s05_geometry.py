@@ -49,11 +49,13 @@ class GaussianGeometryScene(LectureScene):
             title = text("Why Gaussians are everywhere", theme.HEADING_SIZE)
             title.to_edge(UP, buff=theme.TITLE_EDGE_BUFF)
             self.play(FadeIn(title))
-            self.play(
-                LaggedStart(*(FadeIn(r, shift=0.2 * RIGHT) for r in reasons), lag_ratio=0.4),
-                run_time=2.5,
-            )
-            self.wait(theme.BEAT_PAUSE * 3)
+            self.at_sentence(1)
+            self.play(LaggedStart(*(FadeIn(r[0]) for r in reasons), lag_ratio=0.3))
+            for i, row in enumerate(reasons):
+                self.at_sentence(2 + i)
+                self.play(FadeIn(row[1], shift=0.2 * RIGHT), run_time=1.2)
+                self.play(Indicate(row[0], color=theme.ACCENT), run_time=1.2)
+            self.wait(theme.BEAT_PAUSE)
             self.play(FadeOut(title), FadeOut(reasons))
         # 1. Samples, then the 1-3 sigma ellipses and the mass each holds.
         with self.beat("Samples and level sets"):
@@ -61,16 +63,24 @@ class GaussianGeometryScene(LectureScene):
             rings = self.get_rings(axes, geo.geometry.ellipses)
             masses = self.get_mass_table().next_to(cov_tex, DOWN, buff=0.5)
             self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud), Write(cov_tex))
+            self.at_sentence(1)
             self.play(LaggedStart(*(Create(r) for r in rings), lag_ratio=0.3), run_time=2)
-            self.play(FadeIn(masses, shift=0.2 * UP))
+            self.at_sentence(2)
+            columns = [VGroup(*masses[c::3]) for c in range(3)]
+            self.play(FadeIn(columns[0]), FadeIn(columns[1], shift=0.2 * UP), run_time=1.5)
+            for ring in rings:
+                self.play(Indicate(ring, color=theme.ACCENT, scale_factor=1.05), run_time=0.8)
+            self.play(FadeIn(columns[2], shift=0.2 * UP), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
         # 2. Eigenvectors scaled by sqrt(eigenvalue).
         with self.beat("Principal axes"):
             arrows = self.get_axes_arrows(axes)
             eig = self.get_eigen_tex().next_to(cov_tex, DOWN, buff=0.6)
             self.play(FadeOut(masses))
-            self.play(GrowArrow(arrows[0]), GrowArrow(arrows[1]), FadeIn(eig))
-            self.wait(theme.BEAT_PAUSE * 2)
+            self.play(GrowArrow(arrows[0]), GrowArrow(arrows[1]), run_time=1.5)
+            self.at_sentence(1)
+            self.play(FadeIn(eig, shift=0.2 * UP), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE)
         # 3. Sweep the off-diagonal entry; the rings follow.
         with self.beat("Changing the covariance"):
             self.play(FadeOut(arrows), FadeOut(eig), FadeOut(cloud))

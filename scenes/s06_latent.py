@@ -8,7 +8,16 @@ from manim import *
 from math_core.latent import homotopy
 from scenes import theme
 from scenes.base import LectureScene, fit_to_panel, text
-from scenes.mobjects import MoveCloud, angle_colors, cloud_on, get_plane, polyline, to_scene
+from scenes.mobjects import (
+    DotCloud,
+    MoveCloud,
+    RecolorCloud,
+    angle_colors,
+    cloud_on,
+    get_plane,
+    polyline,
+    to_scene,
+)
 
 
 class LatentDeformationScene(LectureScene):
@@ -42,7 +51,7 @@ class LatentDeformationScene(LectureScene):
         plane = get_plane(theme.LATENT_RANGE, labels=("", ""))
         axes = plane[0]
         heading = self.panel_heading(self.title)
-        cloud = cloud_on(axes, lat.z, angle_colors(lat.z), opacity=0.7)
+        cloud = cloud_on(axes, lat.z, theme.TEXT, opacity=0.7)
         grid = self.get_grid(axes, 0.0)
         t = ValueTracker(0.0)
 
@@ -57,6 +66,8 @@ class LatentDeformationScene(LectureScene):
             # The points and the grid never reach the equations: draw those first, so they
             # are not redrawn at every frame of the moves below (the frames are the same).
             self.draw_before(equations[0], cloud)
+            self.at_sentence(1)
+            self.play(RecolorCloud(cloud, angle_colors(lat.z)), run_time=3)
             self.wait(theme.BEAT_PAUSE)
         # 2-4. The three stages of g, each a third of the homotopy.
         for j, name in enumerate(("Linear map", "Bend", "Noise")):
@@ -76,9 +87,21 @@ class LatentDeformationScene(LectureScene):
         with self.beat("The latent integral"):
             meaning = self.get_integral().move_to([theme.PANEL_X, 0.0, 0])
             self.play(FadeOut(equations))
-            self.play(Write(meaning[0]))
-            self.play(FadeIn(meaning[1:], shift=0.2 * UP))
-            self.wait(theme.BEAT_PAUSE * 3)
+            self.play(Write(meaning[0]), run_time=2)
+            self.wait(theme.BEAT_PAUSE)
+            # The prior, with the codes back where they started; the decoder, carrying them
+            # to the data again.
+            self.at_sentence(1)
+            self.play(FadeIn(meaning[1][0], shift=0.2 * UP), run_time=0.8)
+            self.sweep_codes(axes, cloud, grid, t, 1.0, 0.0)
+            self.play(FadeIn(meaning[1][1], shift=0.2 * UP), run_time=0.8)
+            self.sweep_codes(axes, cloud, grid, t, 0.0, 1.0)
+            self.at_sentence(2)
+            self.play(FadeIn(meaning[2][0], shift=0.2 * UP), run_time=1.2)
+            self.wait(theme.BEAT_PAUSE)
+            self.at_sentence(3)
+            self.play(FadeIn(meaning[2][1], shift=0.2 * UP), run_time=1.2)
+            self.wait(theme.BEAT_PAUSE)
 
     # ---- pieces -------------------------------------------------------------------------
     def get_path(self, axes: Axes, stage: int):
@@ -88,6 +111,19 @@ class LatentDeformationScene(LectureScene):
             return to_scene(axes, homotopy(lat.generator, lat.z, lat.noise, (stage + a) / 3))
 
         return path
+
+    def sweep_codes(
+        self, axes: Axes, cloud: DotCloud, grid: VGroup, t: ValueTracker, a: float, b: float
+    ) -> None:
+        """Move the codes and the grid from time ``a`` of the decoder's homotopy to ``b``."""
+        lat = self.lecture.latent
+
+        def path(s: float) -> np.ndarray:
+            return to_scene(axes, homotopy(lat.generator, lat.z, lat.noise, a + (b - a) * s))
+
+        grid.add_updater(lambda g: self.bend_grid(g, axes, t.get_value()))
+        self.play(MoveCloud(cloud, path), t.animate.set_value(b), run_time=2.5)
+        grid.clear_updaters()
 
     def grid_lines_at(self, axes: Axes, t: float) -> np.ndarray:
         """The grid's lines moved to time ``t`` of the homotopy, in scene coordinates."""
@@ -125,9 +161,12 @@ class LatentDeformationScene(LectureScene):
             row.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         parts.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         honesty = VGroup(
-            text("here z and x are both 2-D:", theme.SMALL_SIZE, theme.ACCENT),
-            text("no compression, only deformation", theme.SMALL_SIZE, theme.ACCENT),
-        ).arrange(DOWN, buff=0.1)
+            VGroup(
+                text("here z and x are both 2-D:", theme.SMALL_SIZE, theme.ACCENT),
+                text("no compression, only deformation", theme.SMALL_SIZE, theme.ACCENT),
+            ).arrange(DOWN, buff=0.1),
+            text("in a real model, z is far smaller than x", theme.SMALL_SIZE, theme.MUTED),
+        ).arrange(DOWN, buff=0.25)
         return fit_to_panel(VGroup(integral, parts, honesty).arrange(DOWN, buff=0.5))
 
     def get_equations(self) -> VGroup:

@@ -24,7 +24,7 @@ class ModelFamiliesScene(LectureScene):
         "[[q_φ(z | x)|q phi of z given x]] "
         "that proposes codes for each point. The likelihood's integral has no closed form, "
         "so both are trained together by maximising a lower bound on it, the ELBO. "
-        "Lecture 2.",
+        "That is the subject of Lecture 2.",
         "Diffusion": "A diffusion model adds noise step by step, then learns to walk back. "
         "Here the noise stops at [[σ|sigma]] {lec.families.diffusion.forward_sigmas[3]:.0f}: the "
         "three clusters have merged into one broad blob, though it is not yet pure noise. "
@@ -79,10 +79,14 @@ class ModelFamiliesScene(LectureScene):
             parts = [
                 m for pair in zip(diagram[0], [*diagram[1], VGroup()], strict=True) for m in pair
             ]
-            self.play(LaggedStart(*(FadeIn(m) for m in parts), lag_ratio=0.25), run_time=2)
-            self.play(Write(integral))
-            self.play(FadeIn(bound, shift=0.2 * UP))
-            self.wait(theme.BEAT_PAUSE * 2)
+            self.play(LaggedStart(*(FadeIn(m) for m in parts), lag_ratio=0.25), run_time=4)
+            self.wait(theme.BEAT_PAUSE)
+            self.at_sentence(1)
+            self.play(Write(integral), run_time=1.5)
+            self.play(FadeIn(bound, shift=0.2 * UP), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE)
+            self.at_sentence(2)
+            self.play(Circumscribe(bound[0], color=theme.ACCENT), run_time=1.5)
             self.play(FadeOut(diagram), FadeOut(integral), FadeOut(bound))
         # 3. Noise the data, then denoise fresh noise with the score.
         with self.beat("Diffusion"):

@@ -6,7 +6,7 @@ from manim import *
 
 from scenes import theme
 from scenes.base import LectureScene, fit_to_panel, text
-from scenes.mobjects import cloud_on, component_colors, curve_on, get_plane
+from scenes.mobjects import GrowCloud, cloud_on, component_colors, curve_on, get_plane
 
 
 class FailureModesScene(LectureScene):
@@ -45,9 +45,13 @@ class FailureModesScene(LectureScene):
             )
             legend = self.get_legend().next_to(heading, DOWN, buff=0.5).set_x(theme.PANEL_X)
             self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud))
-            self.play(Create(forward), FadeIn(legend[0]))
-            self.play(Create(reverse), FadeIn(legend[1]))
-            self.wait(theme.BEAT_PAUSE * 2)
+            self.play(Create(forward), run_time=2)
+            self.play(FadeIn(legend[0], shift=0.2 * UP))
+            self.wait(theme.BEAT_PAUSE)
+            self.at_sentence(1)
+            self.play(Create(reverse), run_time=2)
+            self.play(FadeIn(legend[1], shift=0.2 * UP))
+            self.wait(theme.BEAT_PAUSE)
         # 2. Two models with close scores and very different samples.
         with self.beat("Objective versus samples"):
             demo = lec.families.objective
@@ -58,9 +62,14 @@ class FailureModesScene(LectureScene):
             self.play(*(FadeOut(m) for m in (forward, reverse, legend, cloud)))
             self.play(FadeIn(good), FadeIn(scores[:2]))
             self.wait(theme.BEAT_PAUSE)
-            self.play(FadeOut(good), FadeIn(polluted), FadeIn(scores[2]))
-            self.play(FadeIn(scores[3:], shift=0.2 * UP))
-            self.wait(theme.BEAT_PAUSE * 3)
+            self.at_sentence(1)
+            self.play(FadeOut(good))
+            self.play(GrowCloud(polluted), run_time=3)
+            self.at_sentence(2)
+            self.play(FadeIn(scores[2], shift=0.2 * UP), run_time=1.5)
+            self.play(FadeIn(scores[3], shift=0.2 * UP), run_time=1.5)
+            self.play(FadeIn(scores[4], shift=0.2 * UP), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE)
         # 3. A straight latent segment and its bent image.
         with self.beat("Latent paths"):
             self.play(FadeOut(polluted), FadeOut(scores))
@@ -68,9 +77,14 @@ class FailureModesScene(LectureScene):
             z_line = curve_on(axes, path.z, theme.LATENT_COLOR, 5)
             x_line = curve_on(axes, path.x, theme.DECODED_COLOR, 5)
             lengths = self.get_lengths().move_to([theme.PANEL_X, 0.8, 0])
-            self.play(Create(z_line), FadeIn(lengths[0]))
-            self.play(TransformFromCopy(z_line, x_line), FadeIn(lengths[1]), run_time=2)
-            self.wait(theme.BEAT_PAUSE * 2)
+            self.play(Create(z_line), run_time=1.5)
+            self.play(FadeIn(lengths[0]))
+            self.at_sentence(1)
+            self.play(TransformFromCopy(z_line, x_line), run_time=2.5)
+            self.play(FadeIn(lengths[1]))
+            self.at_sentence(2)
+            self.play(FadeIn(lengths[2], shift=0.2 * UP), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE)
 
     # ---- pieces -------------------------------------------------------------------------
     def get_rings(self, axes: Axes, ellipses, color: str) -> VGroup:
@@ -148,4 +162,5 @@ class FailureModesScene(LectureScene):
         return VGroup(
             text(f"straight in z: length {zl}", theme.BODY_SIZE, theme.LATENT_COLOR),
             text(f"bent in x = g(z): length {xl}", theme.BODY_SIZE, theme.DECODED_COLOR),
+            text("VAEs and diffusion: the next lectures", theme.SMALL_SIZE, theme.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)

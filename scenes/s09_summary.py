@@ -33,14 +33,16 @@ class SummaryScene(LectureScene):
          "NeurIPS"),
     )  # fmt: skip
     narration = {
-        "Takeaways": "To sum up: generative modelling learns the whole distribution; "
-        "likelihood is principled because of the KL identity; sampling is what makes a model "
-        "generative; Gaussians and latents make it tractable.",
-        "Further reading": "For further reading: Fisher on maximum likelihood, Kullback and "
-        "Leibler on their divergence, Kingma and Welling on the variational autoencoder, "
-        "Theis and colleagues on why likelihood and samples can disagree, Song and Ermon on "
-        "score-based sampling, which our diffusion preview used, and Ho and colleagues on "
-        "denoising diffusion.",
+        "Takeaways": "To sum up. A generative model learns the whole distribution, not "
+        "only the boundaries between groups. Likelihood is a principled objective: maximising "
+        "it minimises the KL from data to model. Sampling is what makes a model generative. "
+        "And Gaussians and latent variables keep it tractable.",
+        "Further reading": "To read further, start with six papers. Fisher laid the "
+        "foundations of maximum likelihood. Kullback and Leibler defined their divergence. "
+        "Kingma and Welling introduced the variational autoencoder. Theis and colleagues "
+        "showed why likelihood and sample quality can disagree. Song and Ermon sampled by "
+        "following estimated scores, as our diffusion preview does with the exact one. And "
+        "Ho and colleagues introduced denoising diffusion.",
         "Next": "Next time we build the variational autoencoder and derive its evidence "
         "lower bound.",
     }
@@ -52,20 +54,19 @@ class SummaryScene(LectureScene):
         with self.beat("Takeaways"):
             rows = self.get_rows().move_to(0.3 * DOWN)
             self.play(FadeIn(heading))
-            self.play(
-                LaggedStart(*(FadeIn(r, shift=0.2 * RIGHT) for r in rows), lag_ratio=0.35),
-                run_time=2.5,
-            )
-            self.wait(theme.BEAT_PAUSE * 3)
+            for i, row in enumerate(rows):
+                self.at_sentence(1 + i)
+                self.play(FadeIn(row[1], shift=0.2 * RIGHT), GrowFromCenter(row[0]))
+                self.wait(theme.BEAT_PAUSE)
         # 2. Where to read more.
         with self.beat("Further reading"):
             self.play(FadeOut(rows))
             reading = self.get_references().next_to(heading, DOWN, buff=0.5)
-            self.play(
-                LaggedStart(*(FadeIn(r, shift=0.1 * UP) for r in reading), lag_ratio=0.2),
-                run_time=2.5,
-            )
-            self.wait(theme.BEAT_PAUSE * 4)
+            self.play(FadeIn(reading[0]))
+            for i, row in enumerate(reading[1]):
+                self.at_sentence(1 + i)
+                self.play(FadeIn(row, shift=0.1 * UP))
+                self.wait(theme.BEAT_PAUSE)
             self.play(FadeOut(reading))
         # 3. What comes next.
         with self.beat("Next"):

@@ -20,6 +20,7 @@ PACKAGES=(
 # `--test` adds what only the tests need.
 if [ "${1:-}" = "--test" ]; then
   PACKAGES+=(chromium)       # headless browser: the gallery test loads renders/index.html
+  PACKAGES+=(libreoffice-impress poppler-utils)  # the deck test opens lecture.pptx, as a PDF
 fi
 
 missing_debian() {

@@ -74,18 +74,31 @@ def script_command(seed: int, takes: Path) -> None:
 @output_dir_option
 def status_command(seed: int, takes: Path, output_dir: Path) -> None:
     """Each beat's voice (take or synthetic), its length, and every take that is stale."""
-    from pipeline.speech import SpeechError, checked_take, find_take, stale_takes
+    from pipeline.speech import (
+        PiperVoice,
+        SpeechError,
+        cached_speech,
+        checked_take,
+        find_take,
+        piper_missing,
+        stale_takes,
+    )
     from scenes.narration import estimated_seconds
 
     beats = _beats(seed)
     stale = stale_takes(takes, beats)
+    piper = None if piper_missing() else PiperVoice()  # its name only: no model is loaded
     problems = 0
     click.echo(f"{'beat':<58} {'source':<10} {'seconds':>7}")
     for beat in beats:
         take = find_take(takes, beat)
         name = f"{beat.scene}/{beat.id}"
         if take is None:
-            click.echo(f"{name:<58} {'synthetic':<10} {estimated_seconds(beat.spoken):>6.1f}~")
+            spoken = cached_speech(beat, piper, output_dir) if piper else None
+            length = (
+                f"{spoken.seconds:>6.1f} " if spoken else f"{estimated_seconds(beat.spoken):>6.1f}~"
+            )
+            click.echo(f"{name:<58} {'piper' if spoken else 'synthetic':<10} {length}")
             continue
         try:
             from pipeline.loudness import RATE
@@ -96,7 +109,10 @@ def status_command(seed: int, takes: Path, output_dir: Path) -> None:
             seconds, flag = "     ?", f"  ERROR: {exc}"
         problems += bool(flag)
         click.echo(f"{name:<58} {'take':<10} {seconds} {flag}")
-    click.echo("(~: estimated from the words; the voice's own length is known once it speaks)")
+    click.echo(
+        "(piper: the length piper's speech of this text has, from the speech cache; "
+        "~: estimated from the words, as nothing has spoken this text yet)"
+    )
     if problems:
         raise click.ClickException(f"{problems} take(s) need attention (see above)")
 

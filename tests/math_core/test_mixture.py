@@ -172,3 +172,20 @@ def test_align_components_undoes_a_permutation_and_checks_sizes() -> None:
     two = GaussianMixture(np.array([0.5, 0.5]), MIX.means[:2], MIX.covs[:2])
     with pytest.raises(ValueError, match="same number of components and dimension, got 2 x 2"):
         align_components(two, MIX)
+
+
+def test_probe_labels_are_the_most_probable_group_by_scipy(lecture) -> None:
+    """The discriminative view's probe: at every step the group with the largest
+    w_k N(x; mu_k, Sigma_k) (scipy's densities), and a path that visits every mean."""
+    model, probe = lecture.data.model, lecture.data.probe
+    joint = np.stack(
+        [
+            w * multivariate_normal(m, c).pdf(probe.points)
+            for w, m, c in zip(model.weights, model.means, model.covs, strict=True)
+        ],
+        axis=1,
+    )
+    np.testing.assert_array_equal(probe.labels, np.argmax(joint, axis=1))
+    for mean in model.means:
+        assert np.min(np.linalg.norm(probe.points - mean, axis=1)) < 1e-9
+    assert set(probe.labels.tolist()) == {0, 1, 2}

@@ -187,6 +187,38 @@ def test_the_deck_has_a_slide_per_beat_with_the_narration_as_notes(
     assert notes == [sub["text"] for info in sidecars for sub in info["subcaptions"]]
 
 
+@pytest.mark.slow
+def test_every_pptx_slide_shows_its_beat_in_libreoffice(
+    rendered: tuple[Path, Result], tmp_path: Path
+) -> None:
+    """Opened as a presenter opens it (LibreOffice Impress, exported to PDF), no slide is
+    blank: each movie's poster is a picture of its beat, not its empty first frame."""
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if soffice is None or pdftoppm is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install libreoffice-impress and poppler-utils (--test)")
+        pytest.skip("needs soffice and pdftoppm: apt-get install libreoffice-impress poppler-utils")
+    out, _ = rendered
+    deck = out / "low" / "slides" / "lecture.pptx"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    subprocess.run(
+        [pdftoppm, "-r", "12", "-gray", str(tmp_path / "lecture.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    pages = sorted(tmp_path.glob("page-*.pgm"))
+    assert len(pages) == BEATS
+    # A page counts as blank when (nearly) all its pixels are one level: the theme's
+    # background alone. Every beat draws text or a plot over at least 1% of the page.
+    for page in pages:
+        grey = np.asarray(Image.open(page), dtype=int)
+        drawn = np.mean(np.abs(grey - np.median(grey)) > 24)
+        assert drawn > 0.01, f"{page.name} of the PDF export is blank ({drawn:.2%} drawn)"
+
+
 def _mtimes(root: Path) -> dict[Path, int]:
     """Modification times of every output (the stamp is not one: `lecture slides` clears it)."""
     return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and p.name != STAMP}

