@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import captions, clips, loudness, manifest, stamp
+from pipeline import captions, clips, loudness, manifest
 from pipeline.cache import digest, scene_key
 from pipeline.executor import Executor, LocalExecutor, RenderJob, SceneResult
 from pipeline.media import (
@@ -442,7 +442,6 @@ def render(
     variants = [False] + ([True] if "mov" in request.formats else [])
     with exclusive(out_dir):
         sweep_partials(out_dir)
-        stamp.clear(out_dir)  # written again only by a complete run (see pipeline.stamp)
         report.speech = spoken = speech if speech is not None else speak_scenes(request)
         outputs = _Outputs(out_dir)
         pending: list[RenderJob] = []

@@ -238,6 +238,9 @@ def render(
             names, quality, chosen, jobs, seed, output_dir, force, assemble=not scenes,
             slides=slides, voice=voice, takes=takes_dir, audio=audio,
         )  # fmt: skip
+        # Written again only by a complete run. `lecture slides` leaves it: what it remakes
+        # changes the files the stamp watches, and an unchanged deck keeps it valid.
+        stamp.clear(out_dir)
         report = run_render(request)
     finally:
         stop_fork_server()
