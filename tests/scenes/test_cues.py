@@ -11,10 +11,10 @@ import pytest
 from manim import config, tempconfig
 
 from pipeline.paths import MANIM_CFG
-from pipeline.worker import measure_beats
 from scenes import theme
 from scenes.base import SPEECH_ENV, LectureScene
 from scenes.s09_summary import SummaryScene
+from tests.scenes.test_scenes import dry_run
 
 FPS = 10
 
@@ -22,18 +22,7 @@ FPS = 10
 def run(cls: type[LectureScene], tmp: Path, plan: dict, monkeypatch) -> LectureScene:
     """The worker's two passes (timing, then the render that stretches), without pixels."""
     monkeypatch.setenv(SPEECH_ENV, json.dumps(plan))
-    config.digest_file(str(MANIM_CFG))
-    options = {
-        "dry_run": True,
-        "media_dir": str(tmp),
-        "output_file": str(tmp / cls.__name__),
-        "frame_rate": FPS,
-    }
-    with tempconfig(options):
-        natural = measure_beats(cls)
-        scene = cls(natural_beats=natural)
-        scene.render()
-    return scene
+    return dry_run(cls, tmp, fps=FPS, paced=True)
 
 
 def takeaways_plan(starts: list[float], seconds: float) -> dict:

@@ -14,6 +14,7 @@ from PIL import Image
 from math_core.lecture import build_lecture
 from pipeline.paths import MANIM_CFG, ROOT
 from pipeline.storyboard import find_scene
+from pipeline.worker import measure_beats
 from scenes import SCENES_IN_ORDER, theme
 from scenes.base import LectureScene
 from scenes.s00_title import TitleScene
@@ -36,17 +37,23 @@ def resolve(path: str) -> float:
 DRY_RUN_FPS = 5
 
 
-def dry_run(cls: type[LectureScene], tmp: Path) -> LectureScene:
-    """Run ``construct()`` without drawing pixels; the scene keeps its mobjects and records."""
+def dry_run(
+    cls: type[LectureScene], tmp: Path, fps: int = DRY_RUN_FPS, paced: bool = False
+) -> LectureScene:
+    """Run ``construct()`` without drawing pixels; the scene keeps its mobjects and records.
+
+    ``paced``: first the worker's timing pass, so the beats stretch to their speech as in a
+    real render (see pipeline.worker.measure_beats).
+    """
     config.digest_file(str(MANIM_CFG))
     options = {
         "dry_run": True,
         "media_dir": str(tmp),
         "output_file": str(tmp / cls.__name__),
-        "frame_rate": DRY_RUN_FPS,
+        "frame_rate": fps,
     }
     with tempconfig(options):
-        scene = cls()
+        scene = cls(natural_beats=measure_beats(cls) if paced else None)
         scene.render()
     return scene
 
