@@ -46,12 +46,16 @@ SCRIPT = """
     document.body.setAttribute("data-videos-loaded", loaded);
     document.body.setAttribute("data-videos-failed", failed);
   }
+  // Each video counts once: a browser may fire loadedmetadata again (a reload of the source),
+  // or before this script's readyState check sees it.
+  function ready(v) {
+    if (v.hasAttribute("data-duration")) { return; }
+    v.setAttribute("data-duration", v.duration.toFixed(2)); loaded++; update();
+  }
   videos.forEach(function (v) {
-    v.addEventListener("loadedmetadata", function () {
-      v.setAttribute("data-duration", v.duration.toFixed(2)); loaded++; update();
-    });
+    v.addEventListener("loadedmetadata", function () { ready(v); });
     v.addEventListener("error", function () { failed++; update(); }, true);
-    if (v.readyState >= 1) { v.setAttribute("data-duration", v.duration.toFixed(2)); loaded++; }
+    if (v.readyState >= 1) { ready(v); }
   });
   document.querySelectorAll("select.speed").forEach(function (s) {
     s.addEventListener("change", function () {
@@ -68,8 +72,13 @@ SCRIPT = """
   // until chosen), and says so, for the gallery's browser test.
   var tracks = 0;
   document.querySelectorAll("track").forEach(function (t) {
-    function trackLoaded() { tracks++; document.body.setAttribute("data-tracks-loaded", tracks); }
-    if (t.readyState === 2) { trackLoaded(); } else { t.addEventListener("load", trackLoaded); }
+    var counted = false;  // once, like the videos
+    function trackLoaded() {
+      if (counted) { return; }
+      counted = true; tracks++; document.body.setAttribute("data-tracks-loaded", tracks);
+    }
+    t.addEventListener("load", trackLoaded);
+    if (t.readyState === 2) { trackLoaded(); }
     if (!t.default) { t.track.mode = "hidden"; }
   });
   if (location.hash === "#selftest") {  // the browser test: a transcript click seeks
