@@ -24,10 +24,25 @@ class DensityEstimate:
 
 
 def estimate_density(x: ArrayLike, n_grid: int = 600, padding: float = 1.0) -> DensityEstimate:
-    """KDE of the 1D sample ``x`` on ``n_grid`` points spanning its range plus ``padding``.
+    """A Gaussian KDE of the 1D sample ``x`` on a grid spanning its range plus ``padding``.
 
     The CDF is the cumulative sum of the pdf rescaled to end at 1, as in the lecture; it is a
     Riemann sum, so ``cdf[0]`` is a small positive number rather than 0.
+
+    Parameters
+    ----------
+    x
+        The sample, 1-D, at least two distinct values.
+    n_grid
+        Grid points, from ``min(x) - padding`` to ``max(x) + padding``.
+    padding
+        How far the grid reaches past the sample on each side.
+
+    Returns
+    -------
+    DensityEstimate
+        The bandwidth (Scott's rule, as scipy's ``gaussian_kde``), the grid, the KDE on it,
+        the pdf normalised to area 1 and the CDF.
     """
     data = np.asarray(x, dtype=float)
     if data.ndim != 1 or data.size < 2:
@@ -63,7 +78,20 @@ def estimate_density(x: ArrayLike, n_grid: int = 600, padding: float = 1.0) -> D
 
 
 def inverse_cdf_sample(estimate: DensityEstimate, u: ArrayLike) -> FloatArray:
-    """Map uniforms ``u`` in [0, 1] through the inverse CDF (linear interpolation)."""
+    """Map uniforms through the inverse of the estimate's CDF, by linear interpolation.
+
+    Parameters
+    ----------
+    estimate
+        A density from :func:`estimate_density`.
+    u
+        Uniforms in [0, 1], any shape.
+
+    Returns
+    -------
+    FloatArray
+        Points on the estimate's grid, the shape of ``u``.
+    """
     uu = np.asarray(u, dtype=float)
     if np.any((uu < 0) | (uu > 1)) or not np.all(np.isfinite(uu)):
         raise ValueError(f"u must lie in [0, 1], got values from {uu.min()} to {uu.max()}")
@@ -79,7 +107,22 @@ class Histogram:
 
 
 def density_histogram(x: ArrayLike, bins: int, lo: float, hi: float) -> Histogram:
-    """A density histogram of ``x`` on ``bins`` equal bins over [lo, hi]."""
+    """A histogram of ``x`` scaled as a density (its bars' area is 1).
+
+    Parameters
+    ----------
+    x
+        The sample, 1-D.
+    bins
+        How many equal bins (a positive integer).
+    lo, hi
+        The edges of the first and last bin, ``lo < hi``.
+
+    Returns
+    -------
+    Histogram
+        ``bins + 1`` edges and ``bins`` heights.
+    """
     bins = check_positive_int("bins", bins)
     if not hi > lo:
         raise ValueError(f"hi must be greater than lo, got lo={lo}, hi={hi}")

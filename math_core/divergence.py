@@ -32,7 +32,20 @@ def _mean_and_se(values: np.ndarray) -> tuple[float, float]:
 
 
 def cross_entropy_split(log_p: ArrayLike, log_q: ArrayLike) -> CrossEntropySplit:
-    """Split the cross-entropy given log p(x_i) and log q(x_i) at samples x_i ~ p."""
+    """Split the cross-entropy E_p[-log q] into H(p) + KL(p || q) from samples of p.
+
+    Parameters
+    ----------
+    log_p
+        ``log p(x_i)`` at samples ``x_i ~ p``, 1-D.
+    log_q
+        ``log q(x_i)`` at the same samples, the same shape.
+
+    Returns
+    -------
+    CrossEntropySplit
+        The three averages, each with its standard error, and the number of samples.
+    """
     lp = np.asarray(log_p, dtype=float)
     lq = np.asarray(log_q, dtype=float)
     if lp.ndim != 1 or lp.shape != lq.shape or lp.size == 0:

@@ -41,14 +41,38 @@ class Conditional1D:
 
 
 def marginal_x1(mixture: GaussianMixture) -> Conditional1D:
-    """p(x1): each component's first coordinate, with the mixture weights."""
+    """p(x1) of a 2D Gaussian mixture: each component's first coordinate, with the same weights.
+
+    Parameters
+    ----------
+    mixture
+        A 2D mixture.
+
+    Returns
+    -------
+    Conditional1D
+        A 1D mixture.
+    """
     return Conditional1D(
         frozen(mixture.weights), frozen(mixture.means[:, 0]), frozen(mixture.covs[:, 0, 0])
     )
 
 
 def conditional_x2(mixture: GaussianMixture, x1: float) -> Conditional1D:
-    """p(x2 | x1), exactly: Gaussian conditioning inside each component, reweighted by p(k | x1)."""
+    """p(x2 | x1), exactly: Gaussian conditioning inside each component, reweighted by p(k | x1).
+
+    Parameters
+    ----------
+    mixture
+        A 2D mixture.
+    x1
+        The value conditioned on.
+
+    Returns
+    -------
+    Conditional1D
+        A 1D mixture over x2.
+    """
     m1, m2 = mixture.means[:, 0], mixture.means[:, 1]
     s11, s12, s22 = mixture.covs[:, 0, 0], mixture.covs[:, 0, 1], mixture.covs[:, 1, 1]
     log_w = np.log(mixture.weights) - 0.5 * ((x1 - m1) ** 2 / s11 + np.log(2 * np.pi * s11))
@@ -64,7 +88,22 @@ def _sample_1d(dist: Conditional1D, rng: np.random.Generator) -> float:
 
 
 def autoregressive_sample(mixture: GaussianMixture, n: int, rng: np.random.Generator) -> FloatArray:
-    """Sample x1 from p(x1), then x2 from p(x2 | x1): the chain rule, one coordinate at a time."""
+    """Sample x1 from p(x1), then x2 from p(x2 | x1): the chain rule, one coordinate at a time.
+
+    Parameters
+    ----------
+    mixture
+        A 2D mixture.
+    n
+        How many points.
+    rng
+        The generator both coordinates are drawn with.
+
+    Returns
+    -------
+    FloatArray
+        Shape (n, 2).
+    """
     if mixture.dim != 2:
         raise ValueError(f"mixture must be 2-D, got dimension {mixture.dim}")
     n = check_positive_int("n", n)
@@ -77,7 +116,19 @@ def autoregressive_sample(mixture: GaussianMixture, n: int, rng: np.random.Gener
 
 
 def noised_mixture(mixture: GaussianMixture, sigma: float) -> GaussianMixture:
-    """The law of x + sigma * eps for x from the mixture: each covariance grows by sigma^2 I."""
+    """The law of x + sigma * eps for x from the mixture: each covariance grows by sigma^2 I.
+
+    Parameters
+    ----------
+    mixture
+        The mixture.
+    sigma
+        The noise's standard deviation, >= 0.
+
+    Returns
+    -------
+    GaussianMixture
+    """
     if not sigma >= 0:
         raise ValueError(f"sigma must be non-negative, got {sigma!r}")
     eye = np.eye(mixture.dim)
@@ -85,7 +136,20 @@ def noised_mixture(mixture: GaussianMixture, sigma: float) -> GaussianMixture:
 
 
 def mixture_score(mixture: GaussianMixture, x: ArrayLike) -> FloatArray:
-    """grad_x log p(x): the responsibility-weighted pull of each component."""
+    """The score grad_x log p(x): the responsibility-weighted pull of each component.
+
+    Parameters
+    ----------
+    mixture
+        The mixture.
+    x
+        Points, shape (n, d).
+
+    Returns
+    -------
+    FloatArray
+        Shape (n, d).
+    """
     pts = check_points("x", x, mixture.dim)
     resp = responsibilities(mixture, pts)
     score = np.zeros_like(pts)
@@ -121,6 +185,31 @@ def diffusion_demo(
     largest to the smallest, with the exact score of the noised mixture and a step of
     ``step_scale`` times its smallest covariance eigenvalue. The same noise draw is reused
     across forward levels, so each point moves continuously as sigma grows.
+
+    Parameters
+    ----------
+    mixture
+        The data's distribution (its noised versions give the exact scores).
+    data
+        Points from it, shape (n, 2).
+    rng
+        Draws the noise and the Langevin steps.
+    forward_sigmas
+        The noise levels shown going forward.
+    n_reverse
+        Points sampled going back.
+    reverse_sigmas
+        The annealing levels, largest first (None: 12 geometric levels from 2 to 0.05).
+    steps_per_level
+        Langevin steps at each level.
+    step_scale
+        The step size, as a fraction of the smallest covariance eigenvalue.
+
+    Returns
+    -------
+    DiffusionDemo
+        The data under each forward level, and the reverse samples: the start noise, then
+        where they are at the end of each level.
     """
     pts = check_points("data", data, mixture.dim)
     fsig = np.asarray(forward_sigmas, dtype=float)
@@ -158,6 +247,20 @@ def far_from_every_component(
     A point of the mixture itself lands there with probability at most exp(-radius^2 / 2)
     (1.1% for 3 sigma): it would have to fall outside its own component's ellipse, whose
     squared Mahalanobis radius is chi-square with 2 degrees of freedom.
+
+    Parameters
+    ----------
+    mixture
+        A 2D mixture.
+    x
+        Points, shape (n, 2).
+    radius
+        The Mahalanobis radius, > 0.
+
+    Returns
+    -------
+    BoolArray
+        Shape (n,).
     """
     pts = check_points("x", x, mixture.dim)
     if not radius > 0:
@@ -223,6 +326,32 @@ def likelihood_vs_samples(
 
     The junk component is N(junk_mean, junk_scale^2 I). "Far" is judged against
     ``reference``, the distribution the data came from.
+
+    Parameters
+    ----------
+    good
+        A model of the data.
+    reference
+        The data's distribution.
+    data
+        Points, shape (n, 2).
+    junk_mean
+        Where the polluting component sits, shape (2,).
+    rng
+        Draws both models' samples.
+    junk_weight
+        The share of ``good``'s mass moved to the junk, in (0, 1).
+    junk_scale
+        The junk component's standard deviation.
+    n_samples
+        Samples drawn from each model.
+
+    Returns
+    -------
+    LikelihoodVsSamples
+        Both models, their average log-likelihoods and the bound on their gap, samples of
+        each (which polluted ones the junk drew), and the share of each model's samples
+        outside every 3-sigma ellipse of ``reference``.
     """
     pts = check_points("data", data, good.dim)
     if not 0 < junk_weight < 1:

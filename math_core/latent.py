@@ -53,7 +53,22 @@ LECTURE_GENERATOR = LatentGenerator(A=np.array([[1.7, 0.4], [-0.3, 1.25]]))
 
 
 def decode(generator: LatentGenerator, z: ArrayLike, noise: ArrayLike) -> FloatArray:
-    """x = g(z) with standard-normal ``noise`` of the same shape as ``z``."""
+    """The generator's output x = g(z), with its noise term.
+
+    Parameters
+    ----------
+    generator
+        The map g.
+    z
+        Latent codes, shape (n, 2).
+    noise
+        Standard-normal draws, the shape of ``z``.
+
+    Returns
+    -------
+    FloatArray
+        Shape (n, 2).
+    """
     zz = check_points("z", z, 2)
     eps = np.asarray(noise, dtype=float)
     if eps.shape != zz.shape:
@@ -62,7 +77,18 @@ def decode(generator: LatentGenerator, z: ArrayLike, noise: ArrayLike) -> FloatA
 
 
 def stage_weights(t: float) -> tuple[float, float, float]:
-    """How far each stage has progressed at time t: thirds of [0, 1], one after the other."""
+    """How far each of the homotopy's three stages has gone at time ``t``.
+
+    Parameters
+    ----------
+    t
+        In [0, 1]; the stages take a third of it each, one after the other.
+
+    Returns
+    -------
+    tuple of float
+        The linear map's, the bend's and the noise's progress, each in [0, 1].
+    """
     t = check_unit_interval("t", t)
     return tuple(float(np.clip(3 * t - j, 0.0, 1.0)) for j in range(3))  # type: ignore[return-value]
 
@@ -72,8 +98,24 @@ def homotopy(
 ) -> FloatArray:
     """Points on the way from z (t = 0) to g(z) (t = 1): linear map, then bend, then noise.
 
-    At t = 1 the result equals ``decode`` bit for bit. Pass ``noise=None`` for shapes that
-    carry no noise (grid lines, a latent path): the third stage then leaves them unchanged.
+    At t = 1 the result equals :func:`decode` bit for bit.
+
+    Parameters
+    ----------
+    generator
+        The map g.
+    z
+        Latent points, shape (n, 2).
+    noise
+        Standard-normal draws the shape of ``z``, or None for shapes that carry no noise
+        (grid lines, a latent path): the third stage then leaves them unchanged.
+    t
+        In [0, 1].
+
+    Returns
+    -------
+    FloatArray
+        Shape (n, 2).
     """
     zz = check_points("z", z, 2)
     w_lin, w_bend, w_noise = stage_weights(t)
@@ -87,9 +129,21 @@ def homotopy(
 
 
 def latent_grid_lines(extent: float = 3.0, n_lines: int = 13, n_points: int = 80) -> FloatArray:
-    """Horizontal then vertical lines of a square grid over [-extent, extent]^2.
+    """Horizontal then vertical lines of an even square grid over [-extent, extent]^2.
 
-    Shape (2 * n_lines, n_points, 2); each line is a polyline the homotopy can carry.
+    Parameters
+    ----------
+    extent
+        Half the square's side.
+    n_lines
+        Lines in each direction, edges included (at least 2).
+    n_points
+        Points per line (at least 2): each line is a polyline the homotopy can carry.
+
+    Returns
+    -------
+    FloatArray
+        Shape (2 * n_lines, n_points, 2): the horizontal lines first.
     """
     if not extent > 0:
         raise ValueError(f"extent must be positive, got {extent!r}")
@@ -116,7 +170,22 @@ class LatentPath:
 def latent_path(
     generator: LatentGenerator, start: ArrayLike, end: ArrayLike, n_points: int = 100
 ) -> LatentPath:
-    """Map the segment from ``start`` to ``end`` through g: straight in z, bent in x."""
+    """Map the segment from ``start`` to ``end`` through g: straight in z, bent in x.
+
+    Parameters
+    ----------
+    generator
+        The map g (without its noise).
+    start, end
+        Latent points, shape (2,).
+    n_points
+        Points along the segment, ends included.
+
+    Returns
+    -------
+    LatentPath
+        The segment and its image, their lengths and the image's chord.
+    """
     a, b = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     if a.shape != (2,) or b.shape != (2,):
         raise ValueError(f"start and end must have shape (2,), got {a.shape} and {b.shape}")

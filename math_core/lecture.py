@@ -100,7 +100,22 @@ class DensityGrid:
 def density_grid(
     logpdf: Callable[[FloatArray], FloatArray], lo: float, hi: float, n: int
 ) -> DensityGrid:
-    """Evaluate a vectorised ``logpdf(points)`` on an n x n grid over [lo, hi]^2."""
+    """Evaluate a vectorised log-density on an n x n grid over [lo, hi]^2.
+
+    Parameters
+    ----------
+    logpdf
+        Maps points (m, 2) to their log-densities (m,).
+    lo, hi
+        The square's range on both axes.
+    n
+        Grid points per axis.
+
+    Returns
+    -------
+    DensityGrid
+        ``log_density[i, j]`` at ``(xs[j], ys[i])``.
+    """
     axis = np.linspace(lo, hi, n)
     xx, yy = np.meshgrid(axis, axis)
     values = logpdf(np.column_stack([xx.ravel(), yy.ravel()]))
@@ -145,7 +160,20 @@ PROBE_ORDER = (0, 1, 2, 0)
 
 
 def probe_path(model: GaussianMixture, n: int = N_PROBE_STEPS) -> ProbePath:
-    """A closed path of ``n`` points along straight legs between the model's means."""
+    """A closed path through the model's groups, and the group each of its points is given.
+
+    Parameters
+    ----------
+    model
+        A 2D mixture; the path runs along straight legs between its means in PROBE_ORDER.
+    n
+        Points on the path.
+
+    Returns
+    -------
+    ProbePath
+        The points (n, 2) and argmax_k p(k | x) at each.
+    """
     corners = np.asarray(model.means)[list(PROBE_ORDER)]
     legs = len(corners) - 1
     s = np.linspace(0.0, legs, n)
@@ -365,7 +393,19 @@ def _build_families(
 
 @lru_cache(maxsize=8)
 def build_lecture(seed: int = 5) -> Lecture:
-    """Compute every number of the lecture for ``seed`` (cached; results are read-only)."""
+    """Compute every number of the lecture for ``seed`` (cached; results are read-only).
+
+    Parameters
+    ----------
+    seed
+        The lecture's seed: 5 reproduces the source's arrays bit for bit.
+
+    Returns
+    -------
+    Lecture
+        The seed and one section per part of the lecture: data, fit, sampling, geometry,
+        latent and families.
+    """
     seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     # 1. mixture data (the source's first draw)

@@ -83,6 +83,20 @@ def sample_mixture(mixture: GaussianMixture, n: int, rng: np.random.Generator) -
     The draws follow the lecture's order exactly (all indices first, then each component's
     points in one ``multivariate_normal`` call), so a generator seeded like the lecture's
     reproduces its array bit for bit.
+
+    Parameters
+    ----------
+    mixture
+        The distribution to sample.
+    n
+        How many points (a positive integer).
+    rng
+        The generator the indices and the points are drawn from, in that order.
+
+    Returns
+    -------
+    MixtureSample
+        The points (n, d), the component of each (n,) and the count per component (K,).
     """
     n = check_positive_int("n", n)
     comp = rng.choice(mixture.n_components, size=n, p=mixture.weights)
@@ -112,6 +126,18 @@ def component_choice_uniforms(seed: int, n: int) -> FloatArray:
     numpy's ``choice`` with probabilities draws ``random(n)`` and looks each value up in the
     cumulative weights; replaying that on a fresh generator lets the animation show *why*
     each point went to its component. A test checks that the lookup reproduces the choice.
+
+    Parameters
+    ----------
+    seed
+        The seed of the generator the sample was drawn with.
+    n
+        How many uniforms (the first ``n`` draws).
+
+    Returns
+    -------
+    FloatArray
+        Shape (n,), each in [0, 1), read-only.
     """
     return frozen(np.random.default_rng(seed).random(check_positive_int("n", n)))
 
@@ -119,7 +145,24 @@ def component_choice_uniforms(seed: int, n: int) -> FloatArray:
 def ancestral_steps(
     mixture: GaussianMixture, sample: MixtureSample, uniforms: FloatArray, n_steps: int
 ) -> tuple[AncestralStep, ...]:
-    """The first ``n_steps`` draws of ``sample`` with the uniform that picked each component."""
+    """The first ``n_steps`` draws of ``sample``, each with the uniform that picked its component.
+
+    Parameters
+    ----------
+    mixture
+        The distribution ``sample`` was drawn from.
+    sample
+        Its sample.
+    uniforms
+        The uniforms behind the component choice (:func:`component_choice_uniforms`).
+    n_steps
+        How many draws to describe, at most the sample's size.
+
+    Returns
+    -------
+    tuple of AncestralStep
+        One per draw, in sampling order.
+    """
     n_steps = check_positive_int("n_steps", n_steps)
     if n_steps > len(sample.components):
         raise ValueError(
@@ -137,7 +180,20 @@ def ancestral_steps(
 
 
 def component_log_densities(mixture: GaussianMixture, x: ArrayLike) -> FloatArray:
-    """``log w_k + log N(x | mu_k, Sigma_k)`` for every point and component, shape (n, K)."""
+    """``log w_k + log N(x | mu_k, Sigma_k)`` for every point and component.
+
+    Parameters
+    ----------
+    mixture
+        The mixture.
+    x
+        Points, shape (n, d).
+
+    Returns
+    -------
+    FloatArray
+        Shape (n, K).
+    """
     pts = check_points("x", x, mixture.dim)
     out = np.empty((pts.shape[0], mixture.n_components))
     for k in range(mixture.n_components):
@@ -148,18 +204,59 @@ def component_log_densities(mixture: GaussianMixture, x: ArrayLike) -> FloatArra
 
 
 def mixture_log_density(mixture: GaussianMixture, x: ArrayLike) -> FloatArray:
-    """``log p(x)`` of the mixture, via log-sum-exp so far-away points do not underflow."""
+    """``log p(x)`` of the mixture, by log-sum-exp so that far-away points do not underflow.
+
+    Parameters
+    ----------
+    mixture
+        The mixture.
+    x
+        Points, shape (n, d).
+
+    Returns
+    -------
+    FloatArray
+        Shape (n,).
+    """
     return np.asarray(logsumexp(component_log_densities(mixture, x), axis=1), dtype=float)
 
 
 def responsibilities(mixture: GaussianMixture, x: ArrayLike) -> FloatArray:
-    """``p(k | x)`` for every point, shape (n, K); each row sums to 1."""
+    """``p(k | x)``, the posterior over components, for every point.
+
+    Parameters
+    ----------
+    mixture
+        The mixture.
+    x
+        Points, shape (n, d).
+
+    Returns
+    -------
+    FloatArray
+        Shape (n, K); each row sums to 1.
+    """
     logs = component_log_densities(mixture, x)
     return np.asarray(np.exp(logs - logsumexp(logs, axis=1, keepdims=True)), dtype=float)
 
 
 def gaussian_log_density(mean: ArrayLike, cov: ArrayLike, x: ArrayLike) -> FloatArray:
-    """``log N(x | mean, cov)`` for each row of ``x``, through a Cholesky factor."""
+    """``log N(x | mean, cov)`` for each row of ``x``, through a Cholesky factor.
+
+    Parameters
+    ----------
+    mean
+        Shape (d,).
+    cov
+        Shape (d, d), symmetric positive definite (else a ValueError names it).
+    x
+        Points, shape (n, d).
+
+    Returns
+    -------
+    FloatArray
+        Shape (n,).
+    """
     mu = np.asarray(mean, dtype=float)
     c = check_covariance("cov", cov, mu.size)
     pts = check_points("x", x, mu.size)
@@ -188,12 +285,32 @@ def fit_em(
     tol: float = 1e-9,
     reg: float = 1e-6,
 ) -> EMResult:
-    """Fit a K-component Gaussian mixture by EM.
+    """Fit a K-component Gaussian mixture by expectation-maximisation.
 
     Initial means are K distinct data points picked with ``rng``, covariances the data's, and
-    weights uniform. ``reg`` is added to each covariance diagonal so a component can never
-    collapse onto one point. The average log-likelihood never decreases (up to round-off),
-    which the tests check.
+    weights uniform. The average log-likelihood never decreases (up to round-off), which the
+    tests check.
+
+    Parameters
+    ----------
+    x
+        Data, shape (n, d).
+    n_components
+        K, a positive integer.
+    rng
+        Picks the initial means.
+    max_iter
+        At most this many EM steps.
+    tol
+        Stop once a step raises the average log-likelihood by less than this.
+    reg
+        Added to each covariance's diagonal, so a component never collapses onto one point.
+
+    Returns
+    -------
+    EMResult
+        The fitted mixture, its average log-likelihood after each step, the number of steps
+        and whether it converged within ``max_iter``.
     """
     pts = check_points("x", x)
     k = check_positive_int("n_components", n_components)
@@ -227,11 +344,23 @@ def fit_em(
 
 
 def align_components(fitted: GaussianMixture, reference: GaussianMixture) -> GaussianMixture:
-    """``fitted`` with its components reordered to match ``reference``'s, nearest means first.
+    """``fitted`` with its components reordered to match ``reference``'s.
 
     EM returns its components in an arbitrary order; a picture that colours each component
     like the data's needs the fitted component ``k`` to be the one nearest the true ``k``.
     The pairing minimises the total distance between paired means (Hungarian algorithm).
+
+    Parameters
+    ----------
+    fitted
+        A mixture with as many components as ``reference``.
+    reference
+        The mixture whose order to follow.
+
+    Returns
+    -------
+    GaussianMixture
+        ``fitted``'s components (weights, means, covariances) in ``reference``'s order.
     """
     if fitted.n_components != reference.n_components or fitted.dim != reference.dim:
         raise ValueError(
