@@ -1,4 +1,5 @@
-"""math_core depends on numpy and scipy only; Manim must never be imported by it."""
+"""math_core depends on numpy and scipy only: neither Manim nor the project's scenes or
+pipeline are ever imported by it."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import subprocess
 import sys
 
 
-def test_building_the_lecture_never_imports_manim() -> None:
+def test_building_the_lecture_never_imports_manim_the_scenes_or_the_pipeline() -> None:
     code = (
         "import sys, math_core.lecture as m, math_core.__main__;"
         "m.build_lecture(5);"
-        "banned = {'manim', 'manim_slides', 'cairo'};"
+        "banned = {'manim', 'manim_slides', 'cairo', 'scenes', 'pipeline'};"
         "bad = sorted(k for k in sys.modules if k.split('.')[0] in banned);"
         "print(bad); sys.exit(1 if bad else 0)"
     )

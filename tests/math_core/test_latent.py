@@ -59,11 +59,25 @@ def test_homotopy_rejects_times_outside_zero_one() -> None:
         homotopy(G, np.zeros((1, 2)), None, 1.5)
 
 
-def test_grid_lines_cover_the_square() -> None:
-    lines = latent_grid_lines(extent=3.0, n_lines=7, n_points=30)
-    assert lines.shape == (14, 30, 2)
-    np.testing.assert_allclose(lines[:7, :, 1], np.linspace(-3, 3, 7)[:, None] * np.ones(30))
-    np.testing.assert_allclose(lines[7:, :, 0], np.linspace(-3, 3, 7)[:, None] * np.ones(30))
+@settings(max_examples=40, deadline=None)
+@given(extent=st.floats(0.5, 10.0), n_lines=st.integers(2, 15), n_points=st.integers(2, 80))
+def test_grid_lines_are_an_even_grid_over_the_square(
+    extent: float, n_lines: int, n_points: int
+) -> None:
+    lines = latent_grid_lines(extent=extent, n_lines=n_lines, n_points=n_points)
+    assert lines.shape == (2 * n_lines, n_points, 2)
+    horizontal, vertical = lines[:n_lines], lines[n_lines:]
+    for family, along, across in ((horizontal, 0, 1), (vertical, 1, 0)):
+        # each line holds one coordinate and runs the other from edge to edge, in order
+        assert np.ptp(family[:, :, across], axis=1).max() == 0.0
+        np.testing.assert_allclose(family[:, 0, along], -extent)
+        np.testing.assert_allclose(family[:, -1, along], extent)
+        assert (np.diff(family[:, :, along], axis=1) > 0).all()
+        # the lines are evenly spaced and reach both edges
+        offsets = family[:, 0, across]
+        np.testing.assert_allclose(offsets[[0, -1]], [-extent, extent])
+        np.testing.assert_allclose(np.diff(offsets), 2 * extent / (n_lines - 1), rtol=1e-9)
+    assert np.abs(lines).max() <= extent * (1 + 1e-12)
 
 
 def test_latent_path_is_straight_in_z_and_bent_in_x(lecture) -> None:
