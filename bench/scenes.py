@@ -12,7 +12,8 @@ from manim import Animation, Dot, FadeIn, Scene, VGroup
 from math_core.latent import homotopy
 from math_core.lecture import build_lecture
 from scenes import theme
-from scenes.mobjects import DotCloud, GrowCloud, LectureCamera, MoveCloud
+from scenes.kit.camera import LectureCamera
+from scenes.kit.cloud import DotCloud, GrowCloud, MoveCloud
 from scenes.writer import lecture_renderer
 
 #: the lecture's cloud size; ``--points`` lowers it for a quick run

@@ -1,16 +1,21 @@
-"""Content hashes that decide whether a scene must be rendered again.
+"""The content hash that decides whether a scene must be rendered again.
 
-A scene's key covers what decides its pixels: its own module's source, the shared scene code
-(base, mobjects, theme, format), the worker and manim.cfg, the versions of Manim and
-manim-slides, the quality, the seed, the render variant (transparent or not) and the values
-of the math_core sections the scene read the last time it rendered. If the scene's source is
-unchanged it reads the same sections, so those values are the only math that matters.
+A scene's key covers what decides its pixels:
+
+- the source of every project module its render imports: the scene's module and the render
+  worker, followed import by import through the project (:func:`pipeline.keys.imported_sources`),
+  so a module a scene starts to use is keyed without anyone listing it. Two kinds of module
+  are not followed: the storyboard's other scenes (the worker imports them, renders only this
+  one), and ``math_core.lecture``, which enters by value below;
+- the values of the math_core sections the scene read the last time it rendered: if its
+  source is unchanged it reads the same sections, so those values are the only math of the
+  lecture that matters (a change to the math behind one scene re-renders that scene alone);
+- manim.cfg, the versions of Manim and manim-slides, the quality, the seed, the render
+  variant (transparent or not) and the speech of its beats.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import inspect
 from collections.abc import Iterable
 from functools import cache
@@ -18,60 +23,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from pipeline.keys import digest, file_digest, imported_sources, key
 from pipeline.paths import MANIM_CFG, ROOT
 
-#: Code every scene runs; a change to any of it re-renders every scene.
-SHARED_SOURCES = (
-    "scenes/base.py",
-    "scenes/narration.py",
-    "scenes/writer.py",
-    "scenes/mobjects.py",
-    "scenes/theme.py",
-    "scenes/format.py",
-    "pipeline/worker.py",
-    "pipeline/quality.py",
-)
-
-
-def _update(h: Any, obj: Any) -> None:
-    """Feed ``obj`` into hash ``h``, structurally (dataclasses, arrays, containers, scalars)."""
-    if isinstance(obj, np.ndarray):
-        h.update(f"array{obj.dtype.str}{obj.shape}".encode())
-        h.update(np.ascontiguousarray(obj).tobytes())
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        h.update(type(obj).__qualname__.encode())
-        for f in dataclasses.fields(obj):
-            h.update(f.name.encode())
-            _update(h, getattr(obj, f.name))
-    elif isinstance(obj, dict):
-        h.update(b"dict")
-        for key in sorted(obj, key=repr):
-            _update(h, key)
-            _update(h, obj[key])
-    elif isinstance(obj, (list, tuple)):
-        h.update(f"seq{len(obj)}".encode())
-        for item in obj:
-            _update(h, item)
-    elif isinstance(obj, (int, float, str, bool, type(None), np.generic)):
-        h.update(f"{type(obj).__name__}:{obj!r}".encode())
-    else:
-        raise TypeError(f"cannot hash a {type(obj).__name__} for the render cache")
-
-
-def digest(obj: Any) -> str:
-    h = hashlib.sha256()
-    _update(h, obj)
-    return h.hexdigest()
-
-
-def file_digest(paths: Iterable[Path]) -> str:
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+#: the worker that renders every scene: its imports are every scene's
+WORKER = "pipeline.worker"
+#: read by value (the sections a scene reads), not by source
+BY_VALUE = ("math_core.lecture",)
 
 
 def lecture_digest(seed: int, sections: Iterable[str]) -> str:
@@ -81,14 +39,38 @@ def lecture_digest(seed: int, sections: Iterable[str]) -> str:
     return digest({name: getattr(lecture, name) for name in sorted(sections)})
 
 
-@cache
-def shared_digest() -> str:
-    """What every scene's key shares: the shared code, manim.cfg and the library versions.
+def scene_sources(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> list[Path]:
+    """The project files whose code runs when the worker renders the scene of ``module``."""
+    leave_out = {*other_scenes, *BY_VALUE} - {module}
+    return imported_sources([module, WORKER], root, leave_out=leave_out)
 
-    Computed once per process: a render reads these files once, not once per scene.
-    """
-    files = file_digest([ROOT / p for p in SHARED_SOURCES] + [MANIM_CFG])
-    return digest([files, version("manim"), version("manim-slides")])
+
+def code_key(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> str:
+    """The key of the code that renders the scene of ``module``: its imported sources (see
+    :func:`scene_sources`), manim.cfg and the versions of Manim and manim-slides."""
+    files = scene_sources(module, other_scenes, root)
+    return key(
+        "scene-code",
+        file_digest([*files, root / MANIM_CFG.name], root),
+        version("manim"),
+        version("manim-slides"),
+    )
+
+
+@cache
+def _code_key_now(module: str, others: tuple[str, ...]) -> str:
+    """:func:`code_key` of the project as it is, once per process (a render reads it once)."""
+    return code_key(module, others)
+
+
+def scene_code_key(scene_class: type) -> str:
+    from pipeline.storyboard import all_scenes
+
+    others = tuple(sorted({cls.__module__ for cls in all_scenes()}))
+    module = scene_class.__module__
+    if module == "__main__":  # a class defined in a script: its file is its code
+        return key("scene-script", data=Path(inspect.getfile(scene_class)).read_bytes())
+    return _code_key_now(module, others)
 
 
 def scene_key(
@@ -97,15 +79,14 @@ def scene_key(
 ) -> str:  # fmt: skip
     """The content hash of one scene render; ``speech`` is what decides its beats' lengths
     and sound (each beat's seconds and audio digest, see :mod:`pipeline.speech`)."""
-    source = Path(inspect.getfile(scene_class))
-    parts = {
-        "scene": scene_class.__name__,
-        "source": file_digest([source]),
-        "shared": shared_digest(),
-        "quality": quality,
-        "seed": seed,
-        "transparent": transparent,
-        "math": lecture_digest(seed, sections),
-        "speech": speech,
-    }
-    return digest(parts)[:16]
+    return key(
+        "scene",
+        scene_class.__name__,
+        scene_code_key(scene_class),
+        quality,
+        seed,
+        transparent,
+        lecture_digest(seed, sections),
+        speech,
+        length=16,
+    )

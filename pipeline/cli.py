@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from pipeline.commands.cache import cache
 from pipeline.commands.contact_sheet import contact_sheet
 from pipeline.commands.doctor import doctor
 from pipeline.commands.listing import list_scenes
@@ -18,7 +19,7 @@ def main() -> None:
     """Render Lecture 1 ("The Essence of Generative AI") as video, clips, slides and previews."""
 
 
-for command in (list_scenes, render, preview, slides, contact_sheet, doctor, narration):
+for command in (list_scenes, render, preview, slides, contact_sheet, doctor, narration, cache):
     main.add_command(command)
 
 

@@ -154,10 +154,10 @@ def make_clips(
                         *(["-map", "1:a", *OPUS] if audio else ["-an"]),
                         "-f", "webm", str(tmp["webm"])]  # fmt: skip
         if "gif" in tmp:
-            # Area averaging shrinks text without lanczos' ringing, at 0.7 of its cost. The
+            # Area averaging shrinks text without lanczos' ringing, and costs less. The
             # palette is learnt from one frame a second: the lecture's colours are few and
-            # fixed, and on lecture.mp4 that costs 8.9 CPU s instead of 11.4 (a frame in
-            # four) at the same PSNR (36.96 against 36.95 dB; per scene within 0.2 dB).
+            # fixed, so it is the same palette as from more frames, for less CPU (figures in
+            # bench/RESULTS.md).
             chains += [
                 f"[gif]fps={GIF_FPS},scale='min({GIF_WIDTH},iw)':-2:flags=area,split[ga][gb]",
                 f"[ga]fps={PALETTE_FPS},palettegen=stats_mode=diff:max_colors=128[gp]",

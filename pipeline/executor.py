@@ -2,13 +2,13 @@
 
 Each job runs the worker (:mod:`pipeline.worker`) in its own process with its own media
 directory, so a crash costs one scene and parallel renders never share TeX or partial-movie
-files. The interface is three methods (submit, collect, done), so another engine (a cluster, a
-queue) can take the same jobs.
+files. The interface is two methods (submit, collect), so another engine (a cluster, a queue)
+can take the same jobs.
 
 :func:`run_job` starts ``python -m pipeline.worker`` from scratch. :class:`LocalExecutor`, which
 renders many scenes, forks each worker from a server that has already imported Manim and the
-scenes and computed the lecture (:mod:`pipeline.preload`): a fresh worker spends about 3.5 CPU
-seconds on that before its first frame, the lecture's ten about 35.
+scenes and computed the lecture (:mod:`pipeline.preload`), work a fresh worker would do again before
+its first frame.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline.fork_server import FORK_SERVER, start_fork_server, stop_fork_server
+from pipeline import fork_server
+from pipeline.fork_server import FORK_SERVER
 from pipeline.paths import ROOT
 
 
@@ -47,7 +48,7 @@ class RenderJob:
     fps: int | None = None
     #: typeset TeX shared between workers (pixels are the same with or without it)
     tex_cache: Path | None = None
-    #: JSON of each beat's speech (see scenes.base.SPEECH_ENV); "" paces by words
+    #: JSON of each beat's speech (see scenes.kit.env.SPEECH_ENV); "" paces by words
     speech: str = ""
 
     def command(self) -> list[str]:
@@ -96,11 +97,6 @@ class Executor(Protocol):
 
     def collect(self) -> Iterator[SceneResult]:
         """Results of every submitted job, each as soon as it is done."""
-        ...
-
-    def done(self, result: SceneResult) -> None:
-        """The caller has made what it makes from ``result`` (its clips): that is the end
-        of the job, for an engine that counts the caller's work against its slots."""
         ...
 
 
@@ -217,8 +213,10 @@ def _forked_worker(argv: list[str], env: dict[str, str], stdout: str, stderr: st
 
 
 def fork_job(job: RenderJob, track: Workers | None = None) -> SceneResult:
-    """Render one job in a fork of the preloaded server (see :func:`start_fork_server`)."""
-    start_fork_server()
+    """Render one job in a fork of the preloaded server, which a :class:`LocalExecutor` (its
+    owner) runs."""
+    if not fork_server.running():
+        raise RuntimeError("fork_job needs the fork server: run jobs inside `with LocalExecutor()`")
     with tempfile.TemporaryDirectory(prefix="lecture-worker-") as scratch:
         out, err = Path(scratch, "stdout"), Path(scratch, "stderr")
         out.touch()
@@ -242,10 +240,11 @@ def fork_job(job: RenderJob, track: Workers | None = None) -> SceneResult:
 
 
 class LocalExecutor:
-    """Up to ``jobs`` jobs at a time on this machine, a job being a scene's render *and* what
-    the caller makes from it: a job's slot is taken before its worker starts and given back
-    by :meth:`done`. So ``jobs=1`` means one process working at a time (as ``make -j1``),
-    not a render on one core and the last scene's clips on another.
+    """Up to ``jobs`` scene renders at a time on this machine, each in a fork of the server.
+
+    What the caller makes from a result (its clips) is not a job: it overlaps the renders
+    still running, so ``jobs=1`` keeps one render going while the last scene's clips are
+    encoded on the other core.
 
     Used as a context manager: leaving it early (Ctrl-C, an error) kills the workers still
     running, so nothing keeps writing after the command has returned.
@@ -254,10 +253,8 @@ class LocalExecutor:
     def __init__(self, jobs: int) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be a positive integer, got {jobs}")
-        start_fork_server()  # it imports while the caller gets its jobs ready
         self.jobs = jobs
         self._pool = ThreadPoolExecutor(max_workers=jobs)
-        self._slots = threading.Semaphore(jobs)
         self._closing = False
         self._futures: list[Future[SceneResult]] = []
         self._workers = Workers()
@@ -266,34 +263,25 @@ class LocalExecutor:
         self._futures.append(self._pool.submit(self._run, job))
 
     def _run(self, job: RenderJob) -> SceneResult:
-        self._slots.acquire()  # given back by done(), or here if the job never finishes
-        try:
-            if self._closing:
-                raise RuntimeError(f"{job.scene}: not rendered, the executor was closed")
-            return fork_job(job, self._workers)
-        except BaseException:
-            self._slots.release()
-            raise
+        if self._closing:
+            raise RuntimeError(f"{job.scene}: not rendered, the executor was closed")
+        return fork_job(job, self._workers)
 
     def collect(self) -> Iterator[SceneResult]:
         futures, self._futures = self._futures, []
         for future in as_completed(futures):
             yield future.result()
 
-    def done(self, result: SceneResult) -> None:
-        self._slots.release()
-
     def __enter__(self) -> LocalExecutor:
+        fork_server.start_fork_server()  # it imports while the caller gets its jobs ready
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._closing = True  # first: no job starts from here on
         if exc[0] is not None:
             self.kill()
-        for _ in range(self.jobs):  # wake the threads still waiting for a slot: they give up
-            self._slots.release()
         self._pool.shutdown(wait=True, cancel_futures=True)
-        stop_fork_server()
+        fork_server.stop_fork_server()
 
     def kill(self) -> None:
         """Kill the running workers, and any that starts from now on."""

@@ -1,9 +1,10 @@
-"""The server that render workers are forked from, kept apart from :mod:`pipeline.executor`
-so that it can be started without importing Manim (the executor imports the scenes' names).
+"""The server that render workers are forked from.
 
-``lecture render`` starts it as soon as it knows it will render: the server then imports
-Manim and the scenes (:mod:`pipeline.preload`) on one core while the command imports them on
-the other, instead of one after the other (about 3 s each here).
+Its one owner is :class:`pipeline.executor.LocalExecutor`: entering it starts the server,
+leaving it stops the server. ``lecture render`` enters its executor as soon as it knows it
+will render, before it imports Manim: the server then imports Manim and the scenes
+(:mod:`pipeline.preload`) on one core while the command imports them on the other, instead of
+one after the other (about 3 s each here). Neither module imports Manim.
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from multiprocessing import forkserver
 
 FORK_SERVER = multiprocessing.get_context("forkserver")
 _STARTING = threading.Lock()
+_started = False
+
+
+def running() -> bool:
+    """Whether an owner has started the server (and not stopped it yet)."""
+    return _started
 
 
 def start_fork_server() -> None:
@@ -23,7 +30,9 @@ def start_fork_server() -> None:
     It imports :mod:`pipeline.preload` before it forks anything. It is started with
     PYTHONHASHSEED=0, as a fresh worker is, so the forks hash (and iterate sets) alike.
     """
-    with _STARTING:  # the executor's threads call this too: one changes the environment
+    global _started
+    with _STARTING:  # one thread at a time changes the environment
+        _started = True
         FORK_SERVER.set_forkserver_preload(["pipeline.preload"])
         saved = os.environ.get("PYTHONHASHSEED")
         os.environ["PYTHONHASHSEED"] = "0"
@@ -39,6 +48,8 @@ def start_fork_server() -> None:
 def stop_fork_server() -> None:
     """Stop the server and wait for it, so that the CPU time it and its forks used is counted
     as this process's children's (``time``, ``getrusage``), as a fresh worker's would be."""
+    global _started
+    _started = False
     stop = getattr(forkserver._forkserver, "_stop", None)  # type: ignore[attr-defined]
     if stop is not None:  # a private method of CPython's; without it, the server ends with us
         stop()

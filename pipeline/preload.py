@@ -1,9 +1,10 @@
 """What the render workers' fork server does once, so that no worker does it again.
 
-A fresh worker spends about 2.8 CPU seconds importing Manim, scipy and the scenes, and 0.7 s
-computing the lecture's numbers, before it draws a frame: 35 CPU seconds over the lecture's
-ten scenes. The fork server (see :mod:`pipeline.executor`) imports this module once; every
-worker is then a fork of it, and starts with all of that done.
+A fresh worker spends seconds importing Manim, scipy and the scenes and computing the
+lecture's numbers before it draws a frame, and every scene paid it again (the figures are
+in bench/RESULTS.md, "Figures once quoted in the code"). The fork server (see
+:mod:`pipeline.executor`) imports this module once; every worker is then a fork of it, and
+starts with all of that done.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def warm_up() -> None:
     import scenes  # noqa: F401
     from math_core.lecture import build_lecture
     from pipeline import worker  # noqa: F401
-    from scenes.base import DEFAULT_SEED
+    from scenes.kit.env import DEFAULT_SEED
 
     build_lecture(DEFAULT_SEED)  # cached: the workers of a seed-5 render read it
     # Manim's progress bars are tqdm's, whose first bar makes a multiprocessing lock (a

@@ -9,10 +9,10 @@ Three services stand behind one interface (:class:`SpeechService`):
 - ``none``: silent; each beat lasts as long as its caption needs to be read.
 
 Speech is made before any scene renders: each beat's length is an input of its scene's
-render (see :class:`scenes.base.BeatTime`). It is kept in ``<out_root>/speech/<voice>/``, one
-WAV and one JSON per beat, named by a hash of the spoken text, so a second render synthesises
-nothing and an edited beat is synthesised alone. Every beat is brought to the same loudness
-(:mod:`pipeline.loudness`) when it is made.
+render (see :class:`scenes.kit.pacing.BeatTime`). It is kept in
+``<out_root>/speech/<voice>/``, one WAV and one JSON per beat, named by a key of the spoken
+text, so a second render synthesises nothing and an edited beat is synthesised alone. Every
+beat is brought to the same loudness (:mod:`pipeline.loudness`) when it is made.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from pipeline import loudness
+from pipeline.keys import key
 from pipeline.media import atomic_path, write_text_atomic
 from pipeline.paths import TAKES_DIR
 from scenes import narration
@@ -176,8 +177,7 @@ class SilentVoice:
     def speak(self, beat: BeatScript, store: Path) -> Speech:
         seconds = narration.estimated_seconds(beat.spoken)
         spans = narration.estimated_spans(list(beat.sentences), seconds)
-        digest = hashlib.sha256(beat.spoken.encode()).hexdigest()[:16]
-        return Speech(seconds, spans, "silent", digest=digest)
+        return Speech(seconds, spans, "silent", digest=key("silent-speech", beat.spoken, length=16))
 
 
 def piper_missing() -> str | None:
@@ -195,7 +195,7 @@ def piper_missing() -> str | None:
 
 
 class PiperVoice:
-    """piper-tts with the "joe" en_US voice: offline, about 15x faster than speech here."""
+    """piper-tts with the "joe" en_US voice: offline, and faster than speech on one core."""
 
     def __init__(self) -> None:
         problem = piper_missing()
@@ -252,7 +252,7 @@ def stored_speech(
     samples: np.ndarray, spans: list[tuple[float, float]], source: str, store: Path,
     take: str | None = None,
 ) -> Speech:  # fmt: skip
-    digest = hashlib.sha256(samples.tobytes()).hexdigest()[:16]
+    digest = key("speech-audio", data=samples.tobytes(), length=16)
     path = store / "audio" / f"{digest}.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -334,10 +334,10 @@ def make_voice(name: str, takes: Path = TAKES_DIR) -> tuple[SpeechService, list[
 
 def _cache_file(store: Path, beat: BeatScript, take: Path | None) -> Path:
     if take is not None:  # a take is keyed by its bytes, and by the text it is timed against
-        key = hashlib.sha256(take.read_bytes() + beat.written.encode()).hexdigest()[:24]
-        return store.parent / "takes" / f"{key}.json"
-    text = json.dumps([[s.written, s.spoken] for s in beat.sentences])
-    return store / f"{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
+        name = key("speech-take", beat.written, data=take.read_bytes(), length=24)
+        return store.parent / "takes" / f"{name}.json"
+    sentences = [[s.written, s.spoken] for s in beat.sentences]
+    return store / f"{key('speech', sentences, length=24)}.json"
 
 
 def _load(path: Path) -> Speech | None:

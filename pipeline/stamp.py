@@ -1,8 +1,8 @@
 """A stamp of the last complete render, so that ``lecture render`` with nothing changed is instant.
 
 The ordinary cache (:mod:`pipeline.cache`) decides scene by scene and needs the scene classes
-and the lecture's numbers: it imports Manim and scipy and runs ``build_lecture``, about
-3 seconds before it can say that nothing changed. The stamp answers the common case first,
+and the lecture's numbers: it imports Manim and scipy and runs ``build_lecture``, seconds of
+work before it can say that nothing changed. The stamp answers the common case first,
 importing neither.
 
 A render that finishes with every scene ok writes ``<out_dir>/.render-stamp.json``:
@@ -25,7 +25,6 @@ removes the stamp first, so a run that fails or is killed leaves none behind.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -35,7 +34,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from pipeline.cache import file_digest
+from pipeline import keys
+from pipeline.keys import file_digest
 from pipeline.media import write_text_atomic
 from pipeline.paths import EXTRA_SCENES_ENV, MANIM_CFG, ROOT
 
@@ -89,8 +89,7 @@ def fingerprint(options: dict[str, Any]) -> str | None:
         return None  # the ordinary path explains what is wrong with the variable
     files = [f for pkg in SOURCE_PACKAGES for f in _package_files(pkg)]
     sources = file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml", *extra_files])
-    parts = [options, extra, _library_versions(), sources]
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return keys.key("render-stamp", options, extra, _library_versions(), sources, length=64)
 
 
 def file_states(paths: Iterable[Path]) -> dict[str, list[int]]:

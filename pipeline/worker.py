@@ -27,7 +27,7 @@ def measure_beats(cls: type) -> dict[str, Any]:
     second a scene: the mobjects are built, nothing is drawn or encoded).
 
     The render that follows stretches each beat to its speech from these (see
-    :class:`scenes.base.BeatTime`): a beat must know how long its animations would run before
+    :class:`scenes.kit.pacing.BeatTime`): a beat must know how long its animations would run before
     it plays the first one.
     """
     from manim import tempconfig
@@ -58,7 +58,9 @@ def render_scene(
     from manim import config, tempconfig
 
     from pipeline.storyboard import find_scene
+    from scenes.kit import patches
 
+    patches.install()  # as $LECTURE_MANIM_PATCHES says: all unless told otherwise
     cls = find_scene(name)
     config.digest_file(str(MANIM_CFG))
     options: dict[str, Any] = {
@@ -114,6 +116,7 @@ def render_scene(
         "numbers": [vars(n) for n in scene.numbers_shown],
         "reads": scene.lecture_sections_read,
         "slides": str(Path(media_dir) / "slides" / f"{name}.json"),
+        "patches": patches.installed(),
     }
 
 
@@ -129,10 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tex-cache", type=Path)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--section")
-    parser.add_argument("--speech", help="JSON: beat name -> its speech (scenes.base.SPEECH_ENV)")
+    parser.add_argument(
+        "--speech", help="JSON: beat name -> its speech (scenes.kit.env.SPEECH_ENV)"
+    )
     args = parser.parse_args(argv)
     # the scenes read these from the environment
-    from scenes.base import SECTION_ENV, SEED_ENV, SPEECH_ENV
+    from scenes.kit.env import SECTION_ENV, SEED_ENV, SPEECH_ENV
 
     os.environ.pop(SPEECH_ENV, None)
     if args.speech:

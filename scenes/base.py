@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import Any, ClassVar
 
-import manim
-import manimpango
 from manim import (
     DOWN,
     LEFT,
@@ -19,14 +15,12 @@ from manim import (
     RIGHT,
     UP,
     Animation,
-    AnimationGroup,
     DecimalNumber,
     FadeIn,
     FadeOut,
     Line,
     MathTex,
     Mobject,
-    Text,
     VGroup,
     VMobject,
     Wait,
@@ -37,103 +31,15 @@ from manim_slides import Slide
 from math_core.lecture import Lecture, build_lecture
 from scenes import narration, theme
 from scenes.format import ShownNumber, shown
-from scenes.mobjects import LectureCamera, kept_on_disk
+from scenes.kit.camera import LectureCamera
+from scenes.kit.env import SECTION_ENV, BeatSpeech, lecture_seed, speech_plan
+from scenes.kit.pacing import BeatTime, Segment
+from scenes.kit.stored import text
+from scenes.layout import fit_to_panel, fit_to_panel_width, two_lines
 from scenes.writer import lecture_renderer
 
-#: Environment variables the pipeline sets for a render worker.
-SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
-SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
-#: JSON {beat: {"seconds": s, "starts": [each sentence's start, s]}}; unset, each beat is
-#: paced by its words (as the silent voice paces it)
-SPEECH_ENV = "LECTURE_SPEECH"
-DEFAULT_SEED = 5
-M = TypeVar("M", bound=Mobject)
-
-
-def lecture_seed() -> int:
-    """The seed for this render: $LECTURE_SEED if set, else the lecture's own 5."""
-    raw = os.environ.get(SEED_ENV, "")
-    if not raw:
-        return DEFAULT_SEED
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValueError(f"{SEED_ENV} must be a non-negative integer, got {raw!r}") from None
-
-
-def _text_versions() -> tuple[Any, ...]:
-    """The versions of what draws and parses a Text."""
-    return (
-        manim.__version__,
-        manimpango.__version__,
-        manimpango.pango_version(),
-        sys.version_info[:2],
-        str(config.renderer),
-    )
-
-
-def text(content: str, size: float = theme.BODY_SIZE, color: str = theme.TEXT, **kw: Any) -> Text:
-    """A Text in the lecture's font, kept on disk between renders.
-
-    Making a Text runs Pango, parses the SVG it writes and closes every glyph's outline in
-    Python: about 0.15 s a line here, a fifth of the title scene. Manim keeps the SVG (in
-    its text_dir); this keeps the finished Text beside it, pickled, and the next render of
-    the scene loads it in a tenth of the time. The key covers the arguments and the versions
-    of Manim, ManimPango, Pango and Python; a file that does not load is made again.
-    """
-    made_from = (content, theme.FONT, size, color, sorted(kw.items()))
-    return kept_on_disk(
-        (made_from, _text_versions()),
-        Text,
-        lambda: Text(content, font=theme.FONT, font_size=size, color=color, **kw),
-    )
-
-
-def fit_to_panel_width(mobject: M, width: float) -> M:
-    """Shrink ``mobject`` to ``width`` if it is wider (never enlarge)."""
-    if mobject.width > width:
-        mobject.scale_to_fit_width(width)
-    return mobject
-
-
-def fit_to_panel(mobject: M) -> M:
-    """Shrink ``mobject`` to the text panel's width if it is wider (never enlarge)."""
-    return fit_to_panel_width(mobject, theme.PANEL_WIDTH)
-
-
-class LiveNumber(DecimalNumber):
-    """A DecimalNumber that rebuilds its digits only when the text they show changes.
-
-    ``DecimalNumber.set_value`` makes every digit again from typeset glyphs and restyles it,
-    and an updater calls it every frame: in SingleGaussianFit that was a third of the render,
-    mostly for values that still showed the same digits (the value holds still, or moves
-    below the last decimal). The same text draws the same digits, so those frames only
-    remember the value.
-    """
-
-    def set_value(self, number: float) -> LiveNumber:
-        if self._get_num_string(number) == self._get_num_string(self.number):
-            self.number = number
-            return self
-        super().set_value(number)
-        return self
-
-
-#: how many characters longer a line may be to break after this punctuation instead
-_BREAK_BONUS = {":": 6, ",": 3}
-
-
-def two_lines(words: str) -> list[str]:
-    """``words`` on two lines of similar length, broken after a colon or comma if one is near."""
-    parts = words.split()
-    if len(parts) < 2:
-        return [words]
-    cuts = [(" ".join(parts[:i]), " ".join(parts[i:])) for i in range(1, len(parts))]
-
-    def badness(cut: tuple[str, str]) -> int:
-        return max(map(len, cut)) - _BREAK_BONUS.get(cut[0][-1], 0)
-
-    return list(min(cuts, key=badness))
+# What the scenes take from here besides LectureScene (they write one import line).
+__all__ = ["LectureScene", "fit_to_panel", "fit_to_panel_width", "text"]
 
 
 class _ReadLog:
@@ -151,73 +57,6 @@ class _ReadLog:
         value = getattr(self._lecture, name)
         self.sections.add(name)
         return value
-
-
-class BeatSpeech(NamedTuple):
-    """What a scene is told of a beat's speech: its length and where each sentence starts."""
-
-    seconds: float
-    starts: tuple[float, ...]  #: seconds from the start of the speech
-
-
-def speech_plan() -> dict[str, BeatSpeech]:
-    """The speech of each beat that the pipeline made, from $LECTURE_SPEECH."""
-    raw = os.environ.get(SPEECH_ENV, "")
-    if not raw:
-        return {}
-    try:
-        plan = json.loads(raw)
-        return {
-            str(k): BeatSpeech(float(v["seconds"]), tuple(map(float, v["starts"])))
-            for k, v in plan.items()
-        }
-    except (ValueError, AttributeError, TypeError, KeyError):
-        raise ValueError(
-            f"{SPEECH_ENV} must be a JSON object of beat name -> "
-            f'{{"seconds": s, "starts": [s, ...]}}, got {raw[:80]!r}'
-        ) from None
-
-
-class Segment:
-    """A stretch of a beat between two sentence cues: its animations and waits as written."""
-
-    def __init__(self, cue: int = 0) -> None:
-        self.cue = cue  #: the sentence whose start opens it (0: the beat's own start)
-        self.animation = 0.0
-        self.still = 0.0  # waits without updaters: the frames that hold still
-
-    def stretches(self, needed: float) -> tuple[float, float]:
-        """Factors for the animations and the waits so that the segment lasts ``needed``.
-
-        The animations slow down first, up to theme.MAX_STRETCH; what is still missing is
-        spread over the segment's waits (a pause held longer), and only a segment with no
-        wait at all ends on a hold (see :meth:`LectureScene.at_sentence`).
-        """
-        total = self.animation + self.still
-        if needed <= total or total <= 0:
-            return 1.0, 1.0
-        if self.animation > 0:
-            animate = min(theme.MAX_STRETCH, (needed - self.still) / self.animation)
-        else:
-            animate = 1.0
-        rest = needed - self.animation * animate
-        hold = max(1.0, rest / self.still) if self.still > 0 else 1.0
-        return animate, hold
-
-
-class BeatTime:
-    """How long a beat's own animations and waits run, as written, segment by segment."""
-
-    def __init__(self) -> None:
-        self.segments = [Segment()]
-
-    @property
-    def animation(self) -> float:
-        return sum(s.animation for s in self.segments)
-
-    @property
-    def still(self) -> float:
-        return sum(s.still for s in self.segments)
 
 
 class LectureScene(Slide):
@@ -274,38 +113,6 @@ class LectureScene(Slide):
         self.beat_times: list[dict[str, Any]] = []
         #: each at_sentence() met: beat, sentence, when the voice starts it, when the scene went on
         self.cues_met: list[dict[str, Any]] = []
-
-    def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
-        """Manim's answer, found in one pass: the scene's family members from the first one
-        that an animation, an updater or the foreground touches.
-
-        Manim asks every family member for all its family's updaters, and looks each up in a
-        list of the animated mobjects: quadratic in what is on screen, and run at every
-        ``play`` (``tests/scenes/test_family.py`` checks the answers are the same).
-        """
-        animated: set[int] = set()
-
-        def collect(group: Iterable[Animation]) -> None:
-            for animation in group:
-                animated.update(map(id, animation.mobject.get_family()))
-                if isinstance(animation, AnimationGroup):
-                    collect(animation.animations)
-
-        collect(animations)
-        foreground = {id(m) for m in self.foreground_mobjects}
-        updated: dict[int, bool] = {}
-
-        def has_updaters(mobject: Mobject) -> bool:  # in its whole family
-            key = id(mobject)
-            if key not in updated:
-                updated[key] = bool(mobject.updaters) or any(map(has_updaters, mobject.submobjects))
-            return updated[key]
-
-        members = self.get_mobject_family_members()
-        for i, mobject in enumerate(members):
-            if id(mobject) in animated or has_updaters(mobject) or id(mobject) in foreground:
-                return members[i:]
-        return []
 
     def draw_before(self, mobject: Mobject, other: Mobject) -> None:
         """Draw ``mobject`` before ``other``, that is under it where they overlap.
@@ -539,7 +346,7 @@ class LectureScene(Slide):
     ) -> DecimalNumber:
         """A DecimalNumber that will end at ``value`` (recorded like :meth:`number`)."""
         self.fmt(source, value, decimals)
-        number = LiveNumber(
+        number = DecimalNumber(
             value,
             num_decimal_places=decimals,
             font_size=theme.NUMBER_SIZE * 1.25,

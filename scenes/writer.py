@@ -3,9 +3,8 @@
 Manim 0.21 encodes every partial movie with libx264 at crf 23 and x264's default preset,
 "medium", and offers no setting for either. Lecture frames are flat colours, text and thin
 lines, which "veryfast" codes nearly as well at a fraction of the effort. At crf 20 it keeps
-the quality of Manim's default: measured against a lossless encode of GaussianGeometryScene
-at 1080p60, PSNR 48.4 dB against 49.1 and SSIM 0.9981 against 0.9985, in a file 6% larger;
-the render took 16.8 s instead of 20.6 s (bench/RESULTS.md has the whole lecture).
+the quality of Manim's default against a lossless encode, in a slightly larger file, and the
+render is faster (the figures are in bench/RESULTS.md, "Figures once quoted in the code").
 """
 
 from __future__ import annotations

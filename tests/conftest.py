@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import numpy as np
 import pytest
 
@@ -37,3 +39,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="On a mismatch, save reference|rendered|difference PNGs in renders/test-diffs/.",
     )
+
+
+@pytest.fixture
+def manim_patches() -> Iterator[Callable[..., list[str]]]:
+    """``manim_patches("get_family", ...)`` installs those Manim patches (scenes.kit.patches)
+    for the test; a test of the patches sees Manim's own functions again after
+    ``patches.uninstall()``, and every patch is out when it ends."""
+    from scenes.kit import patches
+
+    yield lambda *names: patches.install(names)
+    patches.uninstall()

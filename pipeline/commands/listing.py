@@ -16,7 +16,7 @@ from pipeline.options import output_dir_option, quality_option
 @output_dir_option
 def list_scenes(as_json: bool, quality: str, output_dir: Path) -> None:
     """The scenes in storyboard order, one per line (--json: sections, narration, last render)."""
-    from pipeline.render import sidecar_path
+    from pipeline.paths import sidecar_path
     from pipeline.storyboard import lecture_scenes
 
     if not as_json:

@@ -53,7 +53,7 @@ def preview(
         tex_cache=tex_store(output_dir),
     )  # fmt: skip
     # The worker starts first: it imports Manim and the scenes on one core while this
-    # command imports them on the other to check the names (2.3 s of an 8 s preview).
+    # command imports them on the other to check the names (bench/RESULTS.md has the gain).
     worker = launch(job)
     try:
         _check_names(scene, section)

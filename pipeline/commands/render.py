@@ -14,6 +14,7 @@ from pipeline.options import output_dir_option, quality_option, seed_option
 from pipeline.paths import TAKES_DIR
 
 if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` need not wait for
+    from pipeline.executor import Executor
     from pipeline.render import RenderReport, RenderRequest, SceneOutcome
 
 jobs_option = click.option(
@@ -99,7 +100,7 @@ def report_unchanged(out_dir: Path, key: str | None) -> bool:
     return True
 
 
-def run_render(request: RenderRequest) -> RenderReport:
+def run_render(request: RenderRequest, executor: Executor | None = None) -> RenderReport:
     """Run a render with a progress bar; print one line per scene; fail if any scene failed."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -146,7 +147,7 @@ def run_render(request: RenderRequest) -> RenderReport:
             progress.advance(task)
 
         try:
-            report = render(request, on_event=done, speech=speech)
+            report = render(request, on_event=done, executor=executor, speech=speech)
         except (RuntimeError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from None
     for path in report.rebuilt:
@@ -221,13 +222,12 @@ def render(
     key = stamp.fingerprint(options)
     if not force and report_unchanged(out_dir, key):
         return
-    # Something will be made, most likely by a worker: the workers' server imports Manim and
-    # the scenes on the other core while this process imports them for itself, just below.
-    # (If every scene turns out cached, it is stopped unused.)
-    from pipeline.fork_server import start_fork_server, stop_fork_server
+    # Something will be made, most likely by a worker: the executor starts the workers'
+    # server, which imports Manim and the scenes on the other core while this process imports
+    # them for itself, just below. (If every scene turns out cached, it is stopped unused.)
+    from pipeline.executor import LocalExecutor
 
-    start_fork_server()
-    try:
+    with LocalExecutor(jobs) as engine:
         from pipeline.render import RenderRequest, resolve_scenes
 
         try:
@@ -241,8 +241,6 @@ def render(
         # Written again only by a complete run. `lecture slides` leaves it: what it remakes
         # changes the files the stamp watches, and an unchanged deck keeps it valid.
         stamp.clear(out_dir)
-        report = run_render(request)
-    finally:
-        stop_fork_server()
+        report = run_render(request, engine)
     gallery = [report.gallery] if report.gallery else []
     stamp.write(out_dir, key, stamp_summary(report), watched_files(report), gallery)

@@ -1,5 +1,5 @@
 """Outputs asked for together are made at the same time, and one that fails loses no other
-(``pipeline.render._Outputs.together``), without rendering anything."""
+(``pipeline.outputs.Outputs.together``), without rendering anything."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import manifest
-from pipeline.render import _Outputs
+from pipeline.outputs import Outputs as _Outputs
 
 
 def _writer(text: str, barrier: threading.Barrier | None = None) -> Callable[[Path], None]:

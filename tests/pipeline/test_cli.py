@@ -149,3 +149,42 @@ def test_a_second_render_into_the_same_directory_is_refused(
         result = runner.invoke(main, ["render", "TitleScene", "--output-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert f"another `lecture render` is writing to {out}" in result.output
+
+
+def test_cache_info_counts_and_clear_removes_only_caches(tmp_path: Path) -> None:
+    from pipeline.paths import tex_store
+
+    out = tmp_path / "renders"
+    files = {
+        out / ".render-stamp.json": 10,
+        out / "low" / "scenes" / "TitleScene.mp4": 2000,
+        out / "low" / "scenes" / "TitleScene.json": 30,
+        out / "media" / "low" / "TitleScene" / "texts" / "parsed" / "a.pickle": 400,
+        out / "media" / "low" / "TitleScene" / "partial" / "b.mp4": 500,
+        tex_store(out) / "c.svg": 60,
+        out / "speech" / "piper-x" / "audio" / "d.wav": 7000,
+        out / "low" / "lecture.mp4": 9000,  # an output, not a cache
+        out / "low" / "clips" / "TitleScene.mp4": 800,
+    }
+    for path, size in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * size)
+    result = CliRunner().invoke(main, ["cache", "info", "--output-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split()[1] for line in result.output.splitlines()[1:]}
+    assert rows == {
+        "stamp": "1", "scenes": "2", "media": "2", "mobjects": "1", "tex": "1", "speech": "1"
+    }  # fmt: skip
+    result = CliRunner().invoke(main, ["cache", "clear", "tex", "--output-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    assert not (tex_store(out) / "c.svg").exists()
+    assert (out / "speech" / "piper-x" / "audio" / "d.wav").exists()
+    result = CliRunner().invoke(main, ["cache", "clear", "--output-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    left = sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.name != ".lock"
+    )
+    assert left == ["low/clips/TitleScene.mp4", "low/lecture.mp4"]
+    bad = CliRunner().invoke(main, ["cache", "clear", "pictures", "--output-dir", str(out)])
+    assert bad.exit_code != 0
+    assert "'pictures' is not one of" in bad.output

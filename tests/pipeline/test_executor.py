@@ -9,12 +9,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
+from collections.abc import Iterator
 from multiprocessing import forkserver
 from pathlib import Path
 
 import pytest
 
+from pipeline import executor, fork_server
 from pipeline.executor import (
     LocalExecutor,
     RenderJob,
@@ -31,6 +32,19 @@ SIZE = (160, 90)
 @pytest.fixture(autouse=True)
 def fixture_scenes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
+
+
+@pytest.fixture
+def server() -> Iterator[None]:
+    """The fork server, as its owner (a LocalExecutor) runs it, for fork_job on its own."""
+    fork_server.start_fork_server()
+    yield
+    fork_server.stop_fork_server()
+
+
+def test_fork_job_needs_the_server_running(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="fork server"):
+        fork_job(job(tmp_path))
 
 
 def frames(movie: str) -> str:
@@ -53,11 +67,11 @@ def same_render(a: SceneResult, b: SceneResult) -> None:
     assert frames(a.info["movie"]) == frames(b.info["movie"])
 
 
-def test_a_forked_worker_renders_what_a_fresh_one_does(tmp_path: Path) -> None:
+def test_a_forked_worker_renders_what_a_fresh_one_does(tmp_path: Path, server: None) -> None:
     same_render(run_job(job(tmp_path / "fresh")), fork_job(job(tmp_path / "forked")))
 
 
-def test_a_forked_worker_gets_the_jobs_environment(tmp_path: Path) -> None:
+def test_a_forked_worker_gets_the_jobs_environment(tmp_path: Path, server: None) -> None:
     """The section and the seed reach the fork as they reach a fresh worker."""
     one = {"section": "Gone", "seed": 7}
     fresh, forked = run_job(job(tmp_path / "a", **one)), fork_job(job(tmp_path / "b", **one))
@@ -67,7 +81,7 @@ def test_a_forked_worker_gets_the_jobs_environment(tmp_path: Path) -> None:
     assert count[0] < count[1] - 3, "the section's render skips the other beat's frames"
 
 
-def test_a_failing_scene_in_a_fork_is_a_result_with_its_error(tmp_path: Path) -> None:
+def test_a_failing_scene_in_a_fork_is_a_result_with_its_error(tmp_path: Path, server: None) -> None:
     result = fork_job(RenderJob("BrokenScene", "low", tmp_path, size=SIZE, fps=5))
     assert not result.ok
     assert "this scene fails on purpose" in result.error
@@ -91,38 +105,82 @@ def test_the_server_is_stopped_and_its_cpu_time_counted(tmp_path: Path) -> None:
     assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) > 1.0
 
 
-def test_one_job_means_one_process_at_a_time(tmp_path: Path) -> None:
-    """A job ends when the caller is done with its result (it makes the clips from it), so
-    with one job the next worker is not even started before that."""
+class Running:
+    """Wraps the executor's fork_job: how many jobs run at once, and an event per start."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = self.most = 0
+        self.started: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        real = executor.fork_job
+
+        def fork_job(job: RenderJob, track: Workers | None = None) -> SceneResult:
+            with self._lock:
+                self.now += 1
+                self.most = max(self.most, self.now)
+                self.started.setdefault(job.media_dir.name, threading.Event()).set()
+            try:
+                return real(job, track)
+            finally:
+                with self._lock:
+                    self.now -= 1
+
+        monkeypatch.setattr(executor, "fork_job", fork_job)
+
+    def event(self, name: str) -> threading.Event:
+        with self._lock:
+            return self.started.setdefault(name, threading.Event())
+
+
+def test_one_job_renders_one_scene_at_a_time_and_not_the_callers_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-j1 is one render at a time, but what the caller makes from a result (the clips) is
+    not a job: the next render starts while the caller still holds the first result."""
+    running = Running(monkeypatch)
     with LocalExecutor(1) as engine:
         engine.submit(job(tmp_path / "a"))
         engine.submit(job(tmp_path / "b"))
         results = engine.collect()
         first = next(results)
         assert first.ok, first.error
-        time.sleep(1.5)  # a worker started at once would have made its media dir by now
-        assert not (tmp_path / "b").exists(), "the second job started before done()"
-        engine.done(first)
+        # the caller is "making clips" from the first result: the second job starts anyway
+        assert running.event("b").wait(timeout=120), "the second render waited for the caller"
         second = next(results)
         assert second.ok, second.error
-        engine.done(second)
+    assert running.most == 1
 
 
-def test_leaving_the_executor_with_jobs_waiting_for_a_slot_does_not_hang(tmp_path: Path) -> None:
-    """An error after the first result (the caller never says done) must not leave the
-    waiting job's thread, and so the command, blocked on a slot."""
+def test_two_jobs_render_two_scenes_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = Running(monkeypatch)
+    with LocalExecutor(2) as engine:
+        engine.submit(job(tmp_path / "a"))
+        engine.submit(job(tmp_path / "b"))
+        # both start before either result is taken: neither waits for the other
+        assert running.event("a").wait(timeout=120)
+        assert running.event("b").wait(timeout=120)
+        assert all(r.ok for r in engine.collect())
+    assert running.most == 2
+
+
+def test_leaving_the_executor_with_jobs_waiting_does_not_hang(tmp_path: Path) -> None:
+    """An error after the first result must not leave the waiting job's thread, and so the
+    command, blocked; the waiting job never runs."""
 
     def leave_early() -> None:
         with LocalExecutor(1) as engine:
             engine.submit(job(tmp_path / "a"))
             engine.submit(job(tmp_path / "b"))
+            engine.submit(job(tmp_path / "c"))
             next(engine.collect())
 
     thread = threading.Thread(target=leave_early, daemon=True)
     thread.start()
-    thread.join(timeout=60)
-    assert not thread.is_alive(), "leaving the executor hangs on the job waiting for a slot"
-    assert not (tmp_path / "b").exists(), "the waiting job ran after the executor was left"
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "leaving the executor hangs on the jobs waiting"
+    assert not (tmp_path / "c").exists(), "a waiting job ran after the executor was left"
 
 
 def test_a_worker_that_starts_after_the_kill_is_killed_too() -> None:

@@ -17,10 +17,10 @@ from click.testing import CliRunner, Result
 from PIL import Image
 from pptx import Presentation
 
+from pipeline.assembly import chapter_metadata
 from pipeline.cli import main
 from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
 from pipeline.media import probe, video_stream
-from pipeline.render import chapter_metadata
 from pipeline.stamp import STAMP
 from scenes import SCENES_IN_ORDER
 from tests.pipeline.measure import ebur128

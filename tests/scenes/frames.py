@@ -1,4 +1,4 @@
-"""Render a scene small and read frames back as arrays, for visual regression tests."""
+"""Render a scene small and keep the frames Manim hands its encoder, for visual regression."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ import numpy as np
 
 from pipeline.executor import RenderJob, run_job
 from pipeline.paths import ROOT
-from scenes.base import SECTION_ENV, SEED_ENV
+from scenes.kit.env import SECTION_ENV, SEED_ENV
 
 #: tiny 16:9 frames: enough to see layout changes, cheap to render and store
 SIZE = (192, 108)
 FPS = 5
-#: where in each scene to look, as fractions of its duration
-FRACTIONS = (0.3, 0.6, 0.97)
 
 
 def render_small(scene: str, media_dir: Path) -> tuple[Path, float, dict[str, Any]]:
@@ -27,48 +25,88 @@ def render_small(scene: str, media_dir: Path) -> tuple[Path, float, dict[str, An
     return Path(result.info["movie"]), float(result.info["duration"]), result.info
 
 
-def frame_at(movie: Path, seconds: float) -> np.ndarray:
-    raw = subprocess.run(
-        [
-            "ffmpeg", "-loglevel", "error", "-ss", f"{seconds:.3f}", "-i", str(movie),
-            "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
-        ],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    return np.frombuffer(raw, dtype=np.uint8).reshape(SIZE[1], SIZE[0], 3)
-
-
-def sample_frames(movie: Path, duration: float) -> np.ndarray:
-    return np.stack([frame_at(movie, f * duration) for f in FRACTIONS])
-
-
-#: run in a fresh worker-like process: render a scene and print a digest of every frame
-#: Manim hands to its encoder
-_DIGEST_FRAMES = """
+#: run in a fresh worker-like process: render a scene, keeping each frame Manim hands to its
+#: encoder (before the lossy H.264), and print a digest of every frame and the beats' times
+_CAPTURE = """
 import hashlib, json, sys
 from pathlib import Path
+import numpy as np
 from manim.scene.scene_file_writer import SceneFileWriter
-digests = []
+digests, kept = [], {}
+every = int(sys.argv[6])
 write_frame = SceneFileWriter.write_frame
 def record(self, frame, num_frames=1):
-    digests.append(hashlib.sha256(frame.tobytes()).hexdigest())
+    for _ in range(num_frames):
+        if every and len(digests) % every == 0:
+            kept[len(digests)] = np.ascontiguousarray(frame[..., :3])
+        digests.append(hashlib.sha256(frame.tobytes()).hexdigest())
     return write_frame(self, frame, num_frames)
 SceneFileWriter.write_frame = record
 from pipeline.worker import render_scene
-render_scene(sys.argv[1], "low", Path(sys.argv[2]), size=(int(sys.argv[3]), int(sys.argv[4])),
-             fps=int(sys.argv[5]))
-print(json.dumps(digests))
+info = render_scene(sys.argv[1], "low", Path(sys.argv[2]), size=(int(sys.argv[3]),
+                    int(sys.argv[4])), fps=int(sys.argv[5]))
+if every:  # the frames in the middle and at the end of each beat (fractions in argv[7])
+    fps, fractions = int(sys.argv[5]), [float(f) for f in sys.argv[7].split(",")]
+    chosen = [min(int((b["start"] + f * (b["end"] - b["start"])) * fps), len(digests) - 1)
+              for b in info["beats"] for f in fractions]
+    np.savez(Path(sys.argv[2]) / "frames.npz", frames=np.stack([kept[i] for i in chosen]))
+print(json.dumps({"digests": digests, "beats": info["beats"], "sections": info["sections"],
+                  "patches": info["patches"]}))
 """
+
+
+def _capture(
+    scene: str, media_dir: Path, size: tuple[int, int], fps: int, every: int,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    job = RenderJob(scene, "low", media_dir, seed=5, size=size, fps=fps)
+    run_env = {**job.environment(), SEED_ENV: str(job.seed), **(env or {})}
+    run_env.pop(SECTION_ENV, None)  # render_scene, not the worker's main, reads these
+    media_dir.mkdir(parents=True, exist_ok=True)
+    fractions = ",".join(map(str, BEAT_FRACTIONS))
+    argv = [scene, str(media_dir), *map(str, size), str(fps), str(every), fractions]
+    proc = subprocess.run(
+        [sys.executable, "-c", _CAPTURE, *argv],
+        capture_output=True, text=True, env=run_env, cwd=ROOT, check=True,
+    )  # fmt: skip
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return out
 
 
 def frame_digests(scene: str, media_dir: Path) -> list[str]:
     """sha256 of each frame a render produces, before the (lossy) encoder sees it."""
-    job = RenderJob(scene, "low", media_dir, seed=5, size=SIZE, fps=FPS)
-    env = {**job.environment(), SEED_ENV: str(job.seed)}  # render_scene, not the worker's main
-    env.pop(SECTION_ENV, None)
-    proc = subprocess.run(
-        [sys.executable, "-c", _DIGEST_FRAMES, scene, str(media_dir), *map(str, SIZE), str(FPS)],
-        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
-    )  # fmt: skip
-    digests: list[str] = json.loads(proc.stdout.strip().splitlines()[-1])
+    digests: list[str] = _capture(scene, media_dir, SIZE, FPS, every=0)["digests"]
     return digests
+
+
+#: the frames the references keep: larger than the movies' checks, so a short label shows
+CHECK_SIZE = (384, 216)
+CHECK_FPS = 5
+#: per beat: where to look, as fractions of its time on screen
+BEAT_FRACTIONS = (0.5, 0.98)
+
+
+def beat_frames(
+    scene: str, media_dir: Path, env: dict[str, str] | None = None
+) -> tuple[np.ndarray, list[str], dict[str, Any]]:
+    """The frames Manim hands its encoder in the middle and at the end of every beat (RGB),
+    a label for each ("<beat> @ 50%"), and what the render reported (sections, patches)."""
+    result = _capture(scene, media_dir, CHECK_SIZE, CHECK_FPS, every=1, env=env)
+    frames: np.ndarray = np.load(media_dir / "frames.npz")["frames"]
+    labels = [f"{b['beat']} @ {f:.0%}" for b in result["beats"] for f in BEAT_FRACTIONS]
+    return frames, labels, result
+
+
+#: a frame matches its reference if at most this many pixels differ by more than DIFF_LEVEL
+#: in some channel (0.01% of a 384x216 frame; frames before the encoder differ by nothing)
+MAX_PIXELS = 8
+DIFF_LEVEL = 32
+
+
+def mismatched(frames: np.ndarray, reference: np.ndarray) -> list[tuple[int, int]]:
+    """(frame number, pixels off) for each frame that does not match its reference."""
+    if frames.shape != reference.shape:
+        raise AssertionError(f"frames {frames.shape} against a reference of {reference.shape}")
+    off = (np.abs(frames.astype(np.int16) - reference.astype(np.int16)) > DIFF_LEVEL).any(axis=-1)
+    counts = off.reshape(len(frames), -1).sum(axis=1)
+    return [(i, int(c)) for i, c in enumerate(counts) if c > MAX_PIXELS]

@@ -1,6 +1,10 @@
-"""LectureCamera skips what paints nothing, and its frames are Manim's camera's frames."""
+"""The camera patches (``skip_transparent``, ``path_replay``, ``fade_in_place`` of
+scenes.kit.patches) skip what paints nothing and replay unchanged paths, and the frames are
+Manim's camera's frames without them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import cairo
 import numpy as np
@@ -22,7 +26,25 @@ from manim import (
 )
 from manim.constants import CapStyleType, LineJointType
 
-from scenes.mobjects import LectureCamera
+from scenes.kit import patches
+from scenes.kit.camera import LectureCamera
+
+CAMERA_PATCHES = ("skip_transparent", "path_replay", "fade_in_place")
+
+
+@pytest.fixture(autouse=True)
+def camera_patches(manim_patches: Callable[..., list[str]]) -> None:
+    manim_patches(*CAMERA_PATCHES)
+
+
+def manims_frame(mobjects: list) -> np.ndarray:
+    """The frame of Manim's own camera, every patch out (and back in afterwards)."""
+    names = patches.installed()
+    patches.uninstall()
+    try:
+        return frame(Camera, mobjects)
+    finally:
+        patches.install(names)
 
 
 def scene_mobjects() -> list:
@@ -36,26 +58,20 @@ def scene_mobjects() -> list:
     return [hidden, faded_text, after, visible]
 
 
-#: Manim's own path tracing (LectureCamera uses it for a mobject without points) and
-#: LectureCamera's copy of it (for every other path it does not replay)
-MANIM_PATH = Camera.set_cairo_context_path
-OWN_TRACE = LectureCamera._trace
+#: Manim's own path tracing (the patch leaves it a mobject without points)
+MANIM_PATH = patches.PATCHES["path_replay"].manims()
 
 
 def trace_paths(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """From now on, every VMobject whose path is traced rather than replayed, in order."""
     traced: list[object] = []
+    trace = patches.trace
 
-    def tracing(self: Camera, ctx: object, vmobject: object) -> object:
+    def tracing(camera: Camera, ctx: object, vmobject: VMobject) -> None:
         traced.append(vmobject)
-        return MANIM_PATH(self, ctx, vmobject)
+        trace(camera, ctx, vmobject)
 
-    def own(self: LectureCamera, ctx: object, vmobject: VMobject) -> None:
-        traced.append(vmobject)
-        OWN_TRACE(self, ctx, vmobject)
-
-    monkeypatch.setattr(Camera, "set_cairo_context_path", tracing)
-    monkeypatch.setattr(LectureCamera, "_trace", own)
+    monkeypatch.setattr(patches, "trace", tracing)
     return traced
 
 
@@ -66,7 +82,7 @@ def test_traced_paths_are_manims_to_the_last_bit() -> None:
     for shape in shapes:
         ours, theirs = (cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 8, 8)) for _ in "ab")
         for family in shape.family_members_with_points():
-            OWN_TRACE(camera, ours, family)
+            patches.trace(camera, ours, family)
             MANIM_PATH(camera, theirs, family)
             assert list(ours.copy_path()) == list(theirs.copy_path()), family
 
@@ -81,7 +97,7 @@ def test_frames_equal_manims_and_transparent_mobjects_are_not_drawn(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     mobjects = scene_mobjects()
-    expected = frame(Camera, mobjects)
+    expected = manims_frame(mobjects)
     drawn = trace_paths(monkeypatch)
     ours = frame(LectureCamera, mobjects)
     np.testing.assert_array_equal(ours, expected)
@@ -110,10 +126,7 @@ def test_paths_are_replayed_only_while_the_points_are_unchanged(
     def both_frames() -> tuple[np.ndarray, np.ndarray]:
         camera.reset()
         camera.capture_mobjects(mobjects)
-        ours = camera.pixel_array.copy()
-        with monkeypatch.context() as m:
-            m.setattr(Camera, "set_cairo_context_path", MANIM_PATH)
-            return ours, frame(Camera, mobjects)
+        return camera.pixel_array.copy(), manims_frame(mobjects)
 
     traced = trace_paths(monkeypatch)
     first, expected = both_frames()
@@ -133,7 +146,7 @@ def test_paths_are_replayed_only_while_the_points_are_unchanged(
 
 
 def test_a_gradient_with_any_visible_colour_is_drawn() -> None:
-    from scenes.mobjects import _paints_nothing
+    from scenes.kit.patches import paints_nothing as _paints_nothing
 
     square = Square(stroke_width=0)
     square.fill_rgbas = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0.5]])
@@ -144,26 +157,29 @@ def test_a_gradient_with_any_visible_colour_is_drawn() -> None:
     assert not _paints_nothing(square)
 
 
-def test_a_fade_keeps_the_points_so_each_path_is_traced_once(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Manim blends a point with itself as (1 - a) p + a p, and scales a fade's copy by 1
-    about its centre: both move points in their last bit, which made every frame of a fade
-    trace every path again. Now the points stay as they are."""
+def test_a_fade_ends_on_the_points_it_started_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Manim scales a fade's copy by 1 about its centre, which moves a Circle's points in
+    their last bit, so the frames at either end of a fade traced every path again. With
+    ``fade_in_place`` the copy keeps the points: the first and last frames replay them.
+    (Between the ends Manim's blend (1 - a) p + a p may move them by a rounding error.)"""
     circle, text = Circle().shift(0.3 * UP), Text("fading").shift(UP)
-    paths = len(text.family_members_with_points()) + 1
-    points = [m.points.copy() for m in (circle, *text.family_members_with_points())]
+    members = [circle, *text.family_members_with_points()]
+    points = [m.points.copy() for m in members]
     fade = FadeOut(VGroup(circle, text))
     fade.begin()
     camera = LectureCamera()
     traced = trace_paths(monkeypatch)
-    for i in range(15):
-        fade.interpolate(i / 14)
+    for alpha in (0.0, 1.0):
+        fade.interpolate(alpha)
         camera.reset()
         camera.capture_mobjects([circle, text])
-    assert len(traced) == paths, "each path traced once, then replayed"
-    for before, m in zip(points, (circle, *text.family_members_with_points()), strict=True):
-        np.testing.assert_array_equal(m.points, before)
+        for before, m in zip(points, members, strict=True):
+            np.testing.assert_array_equal(m.points, before)
+    assert len(traced) == len(members), "each path traced once, then replayed"
+    # Manim's own copy is what moved them.
+    patches.uninstall(["fade_in_place"])
+    target = FadeOut(Circle().shift(0.3 * UP)).create_target()
+    assert not np.array_equal(target.points, Circle().shift(0.3 * UP).points)
 
 
 def test_moving_and_scaling_fades_still_move_and_scale() -> None:

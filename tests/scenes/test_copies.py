@@ -1,11 +1,17 @@
-"""Copies of glyphs share their parsed SVG path and nothing else (``scenes.mobjects``)."""
+"""Copies of glyphs share their parsed SVG path and nothing else (patch ``shared_svg_path``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import pytest
 from manim import RIGHT, MathTex, Text
 
-import scenes.mobjects  # noqa: F401  (installs the copy that shares the parsed path)
+
+@pytest.fixture(autouse=True)
+def sharing(manim_patches: Callable[..., list[str]]) -> None:
+    manim_patches("shared_svg_path")
 
 
 def test_a_copied_text_shares_the_parsed_paths_and_owns_its_points() -> None:
@@ -35,3 +41,13 @@ def test_a_copied_formula_keeps_its_submobject_structure() -> None:
     assert [len(part) for part in copy] == [len(part) for part in original]
     assert copy[2][0] is not original[2][0]
     np.testing.assert_allclose(copy.get_center(), original.get_center())
+
+
+def test_a_copy_is_the_one_manims_deepcopy_makes() -> None:
+    from scenes.kit import patches
+    from tests.scenes.same import assert_same_family
+
+    original = MathTex(r"\mathrm{KL}(p\,\|\,q)", "=", r"\sum_x p(x) \log \frac{p(x)}{q(x)}")
+    ours = original.copy()
+    patches.uninstall()  # Manim's own deepcopy
+    assert_same_family(ours, original.copy())

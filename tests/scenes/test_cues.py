@@ -12,7 +12,8 @@ from manim import config, tempconfig
 
 from pipeline.paths import MANIM_CFG
 from scenes import theme
-from scenes.base import SPEECH_ENV, LectureScene
+from scenes.base import LectureScene
+from scenes.kit.env import SPEECH_ENV
 from scenes.s09_summary import SummaryScene
 from tests.scenes.test_scenes import dry_run
 
@@ -75,7 +76,7 @@ def test_a_cue_outside_the_beats_sentences_is_named(index: int, tmp_path: Path) 
 
 
 def test_a_plan_that_is_not_json_of_beats_is_named(monkeypatch) -> None:
-    from scenes.base import speech_plan
+    from scenes.kit.env import speech_plan
 
     monkeypatch.setenv(SPEECH_ENV, json.dumps({"Takeaways": 3.0}))
     with pytest.raises(ValueError, match=f"{SPEECH_ENV} must be a JSON object"):

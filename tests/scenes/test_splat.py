@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from manim import tempconfig
 
-from scenes.mobjects import SUBPIXELS, DotCloud, LectureCamera, SplatGeometry
+from scenes.kit.camera import SUBPIXELS, LectureCamera, SplatGeometry
+from scenes.kit.cloud import DotCloud
 
 
 def brute_force(centres: np.ndarray, r_px: float, alpha: np.ndarray, rgb: np.ndarray,

@@ -1,16 +1,15 @@
-"""scenes.base.text keeps finished Text on disk: a second render loads the same glyphs."""
+"""scenes.kit.stored.text keeps finished Text on disk: a second render loads the same glyphs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from manim import tempconfig
+from manim import Text, tempconfig
 
-import scenes.base
 from scenes import theme
-from scenes.base import text
-from scenes.mobjects import PARSED_DIR
+from scenes.kit import stored
+from scenes.kit.stored import PARSED_DIR, kept_on_disk, text
 from tests.scenes.same import assert_same_family
 
 
@@ -29,13 +28,13 @@ def test_a_second_text_is_loaded_and_equal(tmp_path: Path) -> None:
 
 def test_only_the_first_is_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[str] = []
-    real_init = scenes.base.Text.__init__
+    real_init = Text.__init__
 
-    def init(self: scenes.base.Text, content: str, *args: object, **kw: object) -> None:
+    def init(self: Text, content: str, *args: object, **kw: object) -> None:
         made.append(content)
         real_init(self, content, *args, **kw)
 
-    monkeypatch.setattr(scenes.base.Text, "__init__", init)
+    monkeypatch.setattr(Text, "__init__", init)
     with tempconfig({"media_dir": str(tmp_path)}):
         text("Sampling")
         text("Sampling")
@@ -51,3 +50,29 @@ def test_a_cut_file_is_made_again(tmp_path: Path) -> None:
         again = text("Latent variables")
         assert_same_family(good, again)
         assert stored.stat().st_size > 100, "the whole Text was stored again"
+
+
+def test_an_edit_to_the_code_that_makes_it_makes_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The key holds the source of the module whose function makes the mobject (and of
+    # scenes.kit.stored): edited, the same arguments no longer load the old pickle.
+    made: list[int] = []
+
+    def make() -> Text:
+        made.append(1)
+        return Text("x")
+
+    with tempconfig({"media_dir": str(tmp_path)}):
+        kept_on_disk(("x",), Text, make)
+        kept_on_disk(("x",), Text, make)
+        assert len(made) == 1
+        real = stored.source_digest
+
+        def edited(*modules: str) -> str:
+            assert modules == (__name__, "scenes.kit.stored")
+            return real(*modules) + "-edited"
+
+        monkeypatch.setattr(stored, "source_digest", edited)
+        kept_on_disk(("x",), Text, make)
+    assert len(made) == 2

@@ -1,0 +1,167 @@
+"""The one way this project names what it caches: :func:`key`.
+
+Every persistent cache (the scenes' render key, the outputs in the manifest, the speech store,
+the render stamp, the mobjects kept on disk by :mod:`scenes.kit.stored`) names an entry by
+``key(kind, *parts)``: a SHA-256 of the parts, fed structurally (arrays, dataclasses,
+containers, scalars), so that two caches never share a name and every part counts.
+
+What code decides a scene's pixels is not a hand-kept list: :func:`imported_sources` follows
+the imports of the scene's module and of the render worker through the project's files, as
+Python would import them. This module uses the standard library and numpy only: the render
+stamp's fast path reads it without importing Manim.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import hashlib
+import importlib.util
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.paths import ROOT
+
+#: the project's packages: imports of anything else are libraries (keyed by their version)
+PACKAGES = ("scenes", "math_core", "pipeline")
+
+
+def _update(h: Any, obj: Any) -> None:
+    """Feed ``obj`` into hash ``h``, structurally (dataclasses, arrays, containers, scalars)."""
+    if isinstance(obj, np.ndarray):
+        h.update(f"array{obj.dtype.str}{obj.shape}".encode())
+        h.update(np.ascontiguousarray(obj).tobytes())
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        h.update(type(obj).__qualname__.encode())
+        for f in dataclasses.fields(obj):
+            h.update(f.name.encode())
+            _update(h, getattr(obj, f.name))
+    elif isinstance(obj, dict):
+        h.update(f"dict{len(obj)}".encode())
+        for k in sorted(obj, key=repr):
+            _update(h, k)
+            _update(h, obj[k])
+    elif isinstance(obj, (list, tuple)):
+        h.update(f"seq{len(obj)}".encode())
+        for item in obj:
+            _update(h, item)
+    elif isinstance(obj, bytes):
+        h.update(f"bytes{len(obj)}:".encode())
+        h.update(obj)
+    elif isinstance(obj, Path):
+        _update(h, str(obj))
+    elif isinstance(obj, (int, float, str, bool, type(None), np.generic)):
+        h.update(f"{type(obj).__name__}:{obj!r}".encode())
+    else:
+        raise TypeError(f"cannot key a {type(obj).__name__} for a cache")
+
+
+def digest(obj: Any) -> str:
+    """The full SHA-256 (hex) of ``obj`` fed structurally."""
+    h = hashlib.sha256()
+    _update(h, obj)
+    return h.hexdigest()
+
+
+def key(kind: str, *parts: Any, data: bytes = b"", length: int = 32) -> str:
+    """The name of a cache entry of ``kind`` made from ``parts`` (and the raw bytes ``data``).
+
+    Parameters
+    ----------
+    kind
+        Which cache: entries of different kinds never share a name.
+    *parts
+        Everything that decides the entry, as arrays, dataclasses, containers or scalars.
+    data
+        Raw bytes that decide it too (a file's content), hashed as they are.
+    length
+        How many hex digits of the SHA-256 to keep.
+    """
+    h = hashlib.sha256(f"{kind}\0".encode())
+    _update(h, list(parts))
+    h.update(data)
+    return h.hexdigest()[:length]
+
+
+def file_digest(paths: Iterable[Path], root: Path = ROOT) -> str:
+    """SHA-256 of the files' names (relative to ``root``) and contents, in the order given."""
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def module_file(name: str, root: Path = ROOT) -> Path | None:
+    """The file of project module ``name`` under ``root`` (its ``__init__.py`` for a package),
+    or None if it is not one of the project's."""
+    if name.split(".")[0] not in PACKAGES:
+        return None
+    base = root.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(path: Path, name: str, root: Path) -> set[str]:
+    """The project modules that module ``name`` (file ``path``) imports, at any depth of its
+    code: top level, functions (imported when they run) and ``TYPE_CHECKING`` blocks alike."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: from the package this module is in
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.add(module)
+            # ``from package import module`` imports the module
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return {m for m in found if module_file(m, root) is not None}
+
+
+def imported_sources(
+    entries: Iterable[str], root: Path = ROOT, leave_out: Iterable[str] = ()
+) -> list[Path]:
+    """The files of every project module that importing ``entries`` imports, with their
+    parent packages' ``__init__.py``, sorted.
+
+    ``leave_out`` names modules whose code is not followed (nor keyed): the scene modules of
+    the storyboard that the worker imports but does not render, and ``math_core.lecture``,
+    whose results a scene's key holds by value.
+    """
+    skip = set(leave_out)
+    seen: dict[str, Path] = {}
+    todo = list(entries)
+    while todo:
+        name = todo.pop()
+        if name in seen or name in skip:
+            continue
+        path = module_file(name, root)
+        if path is None:
+            continue
+        seen[name] = path
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # its packages run first
+        todo += sorted(_imports(path, name, root))
+    return sorted(seen.values())
+
+
+@cache
+def source_digest(*modules: str) -> str:
+    """SHA-256 of the source files of the (imported) modules named, once per process."""
+    files = []
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise ValueError(f"module {name!r} has no source file to key a cache by")
+        files.append(Path(spec.origin))
+    return file_digest(files)

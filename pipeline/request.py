@@ -1,0 +1,80 @@
+"""What a render is asked for, and what it reports: :class:`RenderRequest`, and per scene a
+:class:`SceneOutcome` in the :class:`RenderReport`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import clips
+from pipeline.paths import TAKES_DIR
+from pipeline.quality import check_quality
+from pipeline.speech import VOICES, SpeechReport
+from pipeline.storyboard import find_scene, scene_names
+
+
+@dataclass
+class RenderRequest:
+    scenes: Sequence[str]
+    quality: str = "low"
+    formats: tuple[str, ...] = clips.DEFAULT_FORMATS
+    jobs: int = 1
+    seed: int = 5
+    out_root: Path = Path("renders")
+    force: bool = False
+    #: assemble lecture.mp4, its captions and the slide deck (needs every lecture scene)
+    assemble: bool = True
+    slides: bool = True
+    #: who speaks (see pipeline.speech); the lecture command's default is piper, this one's
+    #: is silent pacing, which needs no voice installed
+    voice: str = "none"
+    takes: Path = TAKES_DIR
+    #: False: clips and lecture without a sound track (the beats keep the speech's timing)
+    audio: bool = True
+
+    def __post_init__(self) -> None:
+        check_quality(self.quality)
+        if self.voice not in VOICES:
+            raise ValueError(f"unknown voice {self.voice!r}; the voices are {', '.join(VOICES)}")
+        # No formats is allowed here (``lecture slides`` needs none); the CLI asks for one.
+        self.formats = clips.parse_formats(self.formats) if self.formats else ()
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be a positive integer, got {self.jobs}")
+
+
+@dataclass
+class SceneOutcome:
+    scene: str
+    ok: bool
+    cached: bool = False
+    error: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+    transparent: bool = False
+
+
+@dataclass
+class RenderReport:
+    out_dir: Path
+    outcomes: list[SceneOutcome] = field(default_factory=list)
+    lecture: Path | None = None
+    deck: Path | None = None
+    manifest: Path | None = None
+    gallery: Path | None = None
+    rebuilt: list[str] = field(default_factory=list)
+    speech: SpeechReport | None = None
+
+    @property
+    def failed(self) -> list[SceneOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+
+def resolve_scenes(names: Sequence[str]) -> list[str]:
+    """Validate the requested names (the lecture's scenes if none), in storyboard order."""
+    for name in names:
+        find_scene(name)
+    if not names:
+        return scene_names()
+    order = {n: i for i, n in enumerate(scene_names())}
+    return sorted(dict.fromkeys(names), key=lambda n: order.get(n, len(order)))

@@ -1,0 +1,52 @@
+"""What the pipeline tells a render worker's scene through the environment: the seed, the
+one beat to render, and each beat's speech."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import NamedTuple
+
+#: Environment variables the pipeline sets for a render worker.
+SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
+SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
+#: JSON {beat: {"seconds": s, "starts": [each sentence's start, s]}}; unset, each beat is
+#: paced by its words (as the silent voice paces it)
+SPEECH_ENV = "LECTURE_SPEECH"
+DEFAULT_SEED = 5
+
+
+def lecture_seed() -> int:
+    """The seed for this render: $LECTURE_SEED if set, else the lecture's own 5."""
+    raw = os.environ.get(SEED_ENV, "")
+    if not raw:
+        return DEFAULT_SEED
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{SEED_ENV} must be a non-negative integer, got {raw!r}") from None
+
+
+class BeatSpeech(NamedTuple):
+    """What a scene is told of a beat's speech: its length and where each sentence starts."""
+
+    seconds: float
+    starts: tuple[float, ...]  #: seconds from the start of the speech
+
+
+def speech_plan() -> dict[str, BeatSpeech]:
+    """The speech of each beat that the pipeline made, from $LECTURE_SPEECH."""
+    raw = os.environ.get(SPEECH_ENV, "")
+    if not raw:
+        return {}
+    try:
+        plan = json.loads(raw)
+        return {
+            str(k): BeatSpeech(float(v["seconds"]), tuple(map(float, v["starts"])))
+            for k, v in plan.items()
+        }
+    except (ValueError, AttributeError, TypeError, KeyError):
+        raise ValueError(
+            f"{SPEECH_ENV} must be a JSON object of beat name -> "
+            f'{{"seconds": s, "starts": [s, ...]}}, got {raw[:80]!r}'
+        ) from None
