@@ -10,8 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import captions, clips
-from pipeline.keys import digest
+from pipeline import captions, clips, keys
 from pipeline.media import atomic_path, duration_of, run_ffmpeg, write_text_atomic
 from pipeline.outputs import Outputs
 from pipeline.speech import read_wav, write_wav
@@ -39,7 +38,7 @@ def lecture_outputs(outputs: Outputs, infos: list[dict[str, Any]], audio: bool =
     files |= {out_dir / "transcript.txt": "txt", out_dir / "transcript.html": "html"}
     files[out_dir / "lecture.mp4"] = "mp4"
     sound = audio and all(info.get("audio") for info in infos)
-    key = digest([info["hash"] for info in infos] + ([] if sound else ["silent"]))[:16]
+    key = keys.key("lecture", [info["hash"] for info in infos], sound, length=16)
     outputs.ensure_all(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir, sound))
     return out_dir / "lecture.mp4"
 
@@ -85,7 +84,7 @@ def deck_outputs(outputs: Outputs, infos: list[dict[str, Any]]) -> Path:
 
     deck = outputs.out_dir / DECK_DIR
     files = {deck / "lecture.html": "html", deck / "lecture.pptx": "pptx"}
-    key = digest(["deck", *[info["hash"] for info in infos]])[:16]
+    key = keys.key("deck", [info["hash"] for info in infos], length=16)
     slides = [Path(info["slides"]) for info in infos]
     outputs.ensure_all(files, LECTURE, key, lambda: build_deck(slides, deck))
     return deck / "lecture.html"

@@ -4,7 +4,7 @@ Its one owner is :class:`pipeline.executor.LocalExecutor`: entering it starts th
 leaving it stops the server. ``lecture render`` enters its executor as soon as it knows it
 will render, before it imports Manim: the server then imports Manim and the scenes
 (:mod:`pipeline.preload`) on one core while the command imports them on the other, instead of
-one after the other (about 3 s each here). Neither module imports Manim.
+one after the other. Neither module imports Manim.
 """
 
 from __future__ import annotations

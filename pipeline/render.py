@@ -77,8 +77,8 @@ def render(
     with exclusive(out_dir):
         sweep_partials(out_dir)
         # Every beat's speech first: its length is an input of the scene's render. (Made
-        # while the first scenes render instead, it ran 3x slower and the render 9% longer:
-        # piper already uses both cores.)
+        # while the first scenes render instead, it only slowed both down: piper already
+        # uses both cores; bench/RESULTS.md has the run.)
         report.speech = spoken = speech if speech is not None else speak_scenes(request)
         outputs = Outputs(out_dir)
         pending: list[RenderJob] = []

@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import captions, clips, loudness
+from pipeline import captions, clips, keys, loudness
 from pipeline.cache import scene_key
 from pipeline.executor import SceneResult
-from pipeline.keys import digest
 from pipeline.media import copy_atomic, probe, video_stream, write_text_atomic
 from pipeline.outputs import Outputs
 from pipeline.paths import movie_path, sidecar_path
@@ -69,7 +68,7 @@ def scene_outputs(
     scene, key = info["scene"], info["hash"]
     sound = Path(info["audio"]) if audio and info.get("audio") else None
     if sound is None and info.get("audio"):
-        key = digest([key, "silent"])[:16]  # --no-audio: other files than with sound
+        key = keys.key("silent-clips", key, length=16)  # --no-audio: other files than with sound
     out_dir = outputs.out_dir
     movie = movie_path(out_dir, scene, transparent)
     if transparent:

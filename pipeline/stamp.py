@@ -40,8 +40,6 @@ from pipeline.media import write_text_atomic
 from pipeline.paths import EXTRA_SCENES_ENV, MANIM_CFG, ROOT
 
 STAMP = ".render-stamp.json"
-#: packages whose code is read by a render
-SOURCE_PACKAGES = ("scenes", "math_core", "pipeline")
 #: libraries whose version can change the pixels, the numbers or the files made
 LIBRARIES = ("manim", "manim-slides", "numpy", "scipy", "pillow", "av", "python-pptx")
 
@@ -87,7 +85,7 @@ def fingerprint(options: dict[str, Any]) -> str | None:
         extra_files = _extra_scene_files(extra)
     except LookupError:
         return None  # the ordinary path explains what is wrong with the variable
-    files = [f for pkg in SOURCE_PACKAGES for f in _package_files(pkg)]
+    files = [f for pkg in keys.PACKAGES for f in _package_files(pkg)]
     sources = file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml", *extra_files])
     return keys.key("render-stamp", options, extra, _library_versions(), sources, length=64)
 
