@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import captions, clips, keys
+from pipeline import captions, keys, sound
 from pipeline.media import atomic_path, duration_of, run_ffmpeg, write_text_atomic
 from pipeline.outputs import Outputs
-from pipeline.speech import read_wav, write_wav
+from pipeline.speech import read_wav
 from pipeline.storyboard import find_scene
 from pipeline.transcript import paragraphs, write_transcript
 
@@ -32,20 +32,26 @@ def chapter_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: the modules that make the lecture's files from the scenes'
+LECTURE_MAKERS = ("pipeline.assembly", "pipeline.sound", "pipeline.loudness",
+                  "pipeline.captions", "pipeline.transcript")  # fmt: skip
+
+
 def lecture_outputs(outputs: Outputs, infos: list[dict[str, Any]], audio: bool = True) -> Path:
     out_dir = outputs.out_dir
     files = {out_dir / "lecture.srt": "srt", out_dir / "lecture.vtt": "vtt"}
     files |= {out_dir / "transcript.txt": "txt", out_dir / "transcript.html": "html"}
     files[out_dir / "lecture.mp4"] = "mp4"
-    sound = audio and all(info.get("audio") for info in infos)
-    key = keys.key("lecture", [info["hash"] for info in infos], sound, length=16)
-    outputs.ensure_all(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir, sound))
+    spoken = audio and all(info.get("audio") for info in infos)
+    makers = keys.source_digest(*LECTURE_MAKERS)  # another encoder or layout, another file
+    key = keys.key("lecture", [info["hash"] for info in infos], spoken, makers, length=16)
+    outputs.ensure_all(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir, spoken))
     return out_dir / "lecture.mp4"
 
 
-def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, sound: bool = False) -> None:
+def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, spoken: bool = False) -> None:
     """lecture.srt and .vtt from the scenes' captions, then lecture.mp4 with chapters, them
-    and (if ``sound``) the scenes' speech, one after the other as the movies are."""
+    and (if ``spoken``) the scenes' speech, one after the other as the movies are."""
     movies = [Path(info["final"]) for info in infos]
     durations = [
         info.get("movie_duration") or duration_of(movie)
@@ -62,16 +68,17 @@ def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, sound: bool = 
         listing.write_text("".join(f"file '{m.resolve()}'\n" for m in movies))
         meta.write_text(chapter_metadata(titles, durations))
         track: list[str] = []
-        if sound:
-            wav = Path(scratch) / "lecture.wav"
-            write_wav(wav, np.concatenate([read_wav(Path(i["audio"])) for i in infos]))
-            track = ["-i", str(wav)]
+        if spoken:
+            speech = np.concatenate([read_wav(Path(i["audio"])) for i in infos])
+            m4a = Path(scratch) / "lecture.m4a"
+            sound.encode(speech, "aac", m4a)
+            track = ["-i", str(m4a)]
         run_ffmpeg(
             [
                 "-f", "concat", "-safe", "0", "-i", str(listing),
                 "-i", str(meta), "-i", str(out_dir / "lecture.srt"), *track,
                 "-map", "0:v", "-map", "2:s", "-map_metadata", "1", "-map_chapters", "1",
-                *(["-map", "3:a", *clips.AAC] if sound else []),
+                *(["-map", "3:a", "-c:a", "copy"] if track else []),
                 "-c:v", "copy", "-c:s", "mov_text",
                 "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Narration",
                 "-movflags", "+faststart", "-f", "mp4", str(tmp),
@@ -84,7 +91,8 @@ def deck_outputs(outputs: Outputs, infos: list[dict[str, Any]]) -> Path:
 
     deck = outputs.out_dir / DECK_DIR
     files = {deck / "lecture.html": "html", deck / "lecture.pptx": "pptx"}
-    key = keys.key("deck", [info["hash"] for info in infos], length=16)
+    makers = keys.source_digest("pipeline.deck")
+    key = keys.key("deck", [info["hash"] for info in infos], makers, length=16)
     slides = [Path(info["slides"]) for info in infos]
     outputs.ensure_all(files, LECTURE, key, lambda: build_deck(slides, deck))
     return deck / "lecture.html"

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline import sound
 from pipeline.media import atomic_path, run_ffmpeg
 
 FORMATS = ("mp4", "webm", "gif", "png", "mov")
@@ -34,10 +35,8 @@ GIF_WIDTH = 480
 PALETTE_FPS = 1
 #: size of the grey thumbnails the poster's candidates are compared on
 INK_SIZE = (160, 90)
-#: the speech in mp4 (lecture and clips) and in webm, at 48 kHz mono: speech needs no more
-#: (AAC at 128k overshoots the true peak less than at 96k: 0.5 dB against 0.7 on one scene)
-AAC = ["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "1"]
-OPUS = ["-c:a", "libopus", "-b:a", "48k", "-ar", "48000", "-ac", "1"]
+#: the codec of the speech in each clip format that has sound (see pipeline.sound)
+SOUND_CODECS = {"mp4": "aac", "webm": "opus"}
 
 
 def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -120,8 +119,9 @@ def make_clips(
     """Write ``src`` in every format of ``targets`` (format -> path), with one ffmpeg.
 
     ``video`` is ffprobe's stream of ``src``; ``subcaptions`` and ``duration`` place the
-    poster; ``audio``, a sound track as long as ``src``, goes into the mp4 (AAC) and the
-    webm (Opus). Every file is written atomically; if ffmpeg fails, none is.
+    poster; ``audio``, a sound track (WAV) as long as ``src``, goes into the mp4 (AAC) and
+    the webm (Opus), encoded first with its true peak checked (:func:`pipeline.sound.encode`).
+    Every file is written atomically; if ffmpeg fails, none is.
     """
     unknown = [f for f in targets if f not in FROM_MOVIE]
     if unknown:
@@ -136,14 +136,19 @@ def make_clips(
             [f"[0:v]split={len(decoded)}" + "".join(f"[{f}]" for f in decoded)] if decoded else []
         )
         outputs: list[str] = []
+        sound_in: list[str] = []
+        tracks: dict[str, list[str]] = {f: ["-an"] for f in SOUND_CODECS}
+        for fmt, codec in SOUND_CODECS.items():
+            if audio and fmt in tmp:
+                sound_in += ["-i", str(sound.encode_wav(audio, codec, scratch))]
+                tracks[fmt] = ["-map", f"{len(sound_in) // 2}:a", "-c:a", "copy"]
         if "mp4" in tmp:
             codec = (
                 ["-c:v", "copy"]
                 if remux
                 else ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "20"]
             )
-            sound = ["-map", "1:a", *AAC] if audio else ["-an"]
-            outputs += ["-map", "0:v" if remux else "[mp4]", *codec, *sound,
+            outputs += ["-map", "0:v" if remux else "[mp4]", *codec, *tracks["mp4"],
                         "-movflags", "+faststart", "-f", "mp4", str(tmp["mp4"])]  # fmt: skip
         if "webm" in tmp:
             # One thread: 0.7 of the CPU of row-multithreading (measured on lecture.mp4); the
@@ -151,7 +156,7 @@ def make_clips(
             outputs += ["-map", "[webm]", "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36",
                         "-deadline", "realtime", "-cpu-used", "8", "-threads", "1",
                         "-pix_fmt", "yuv420p",
-                        *(["-map", "1:a", *OPUS] if audio else ["-an"]),
+                        *tracks["webm"],
                         "-f", "webm", str(tmp["webm"])]  # fmt: skip
         if "gif" in tmp:
             # Area averaging shrinks text without lanczos' ringing, and costs less. The
@@ -173,7 +178,6 @@ def make_clips(
             chains += poster_chains
             outputs += poster_outputs
         graph = ["-filter_complex", ";".join(chains)] if chains else []
-        sound_in = ["-i", str(audio)] if audio else []
         run_ffmpeg(["-threads", "1", "-i", str(src), *sound_in, *graph, *outputs])
         if "png" in tmp:
             width, height = INK_SIZE

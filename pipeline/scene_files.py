@@ -61,14 +61,19 @@ def cached_info(
     return info
 
 
+#: the modules that make a scene's clips and captions from its movie and sound
+CLIP_MAKERS = ("pipeline.clips", "pipeline.sound", "pipeline.loudness", "pipeline.captions")
+
+
 def scene_outputs(
     outputs: Outputs, info: dict[str, Any], formats: tuple[str, ...], transparent: bool,
     audio: bool = True,
 ) -> None:  # fmt: skip
-    scene, key = info["scene"], info["hash"]
+    scene = info["scene"]
     sound = Path(info["audio"]) if audio and info.get("audio") else None
-    if sound is None and info.get("audio"):
-        key = keys.key("silent-clips", key, length=16)  # --no-audio: other files than with sound
+    # Made from the scene's movie and sound by this code: another encoder, another key.
+    key = keys.key("clips", info["hash"], sound is not None, keys.source_digest(*CLIP_MAKERS),
+                   length=16)  # fmt: skip
     out_dir = outputs.out_dir
     movie = movie_path(out_dir, scene, transparent)
     if transparent:

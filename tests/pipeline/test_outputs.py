@@ -84,7 +84,11 @@ def test_every_format_is_made_and_listed_in_the_manifest(tmp_path: Path) -> None
         if fmt in {"mp4", "webm", "mov"}:
             assert row["duration"] == pytest.approx(sidecar["duration"], abs=0.1)
             assert (row["width"], row["height"]) == (854, 480)
-    assert {r["hash"] for f, r in by_format.items() if f != "mov"} == {sidecar["hash"]}
+    # One key for the clips of one movie and sound, and not the scene's own: the clips are
+    # made from the render by other code, which has its part in their key.
+    hashes = {r["hash"] for f, r in by_format.items() if f != "mov"}
+    assert len(hashes) == 1
+    assert hashes != {sidecar["hash"]}
     assert (tmp_path / "index.html").exists()
 
 
