@@ -84,9 +84,13 @@ def ceiling_gain(envelope: np.ndarray, ceiling_db: float, window_s: float) -> np
     return np.minimum(gain, need)
 
 
-def limit(x: np.ndarray, ceiling_db: float = LIMIT_DBTP, window_s: float = 0.005) -> np.ndarray:
-    """``x`` with its true peaks brought under ``ceiling_db``, by a smooth gain."""
-    gain = ceiling_gain(peak_envelope(x), ceiling_db, window_s)
+def limit(
+    x: np.ndarray, ceiling_db: float = LIMIT_DBTP, window_s: float = 0.005,
+    envelope: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """``x`` with its true peaks brought under ``ceiling_db``, by a smooth gain
+    (``envelope``: ``x``'s :func:`peak_envelope`, if it is known)."""
+    gain = ceiling_gain(peak_envelope(x) if envelope is None else envelope, ceiling_db, window_s)
     if gain.min() >= 1.0:
         return x
     return (x * gain).astype(x.dtype)
@@ -105,8 +109,10 @@ def normalise(x: np.ndarray, target: float = TARGET_LUFS) -> np.ndarray:
         raise ValueError("cannot normalise silence: the audio has no level above -70 LUFS")
 
     gain = target - level
+    envelope = peak_envelope(x)  # a gain scales it: measured once, not once a round
     for _ in range(NORMALISE_ROUNDS):
-        out = limit(x * 10 ** (gain / 20))
+        scale = 10 ** (gain / 20)
+        out = limit(x * scale, envelope=envelope * scale)
         error = target - integrated_loudness(out)
         if abs(error) < 0.05:
             break
