@@ -48,12 +48,14 @@ def render_scene(
     size: tuple[int, int] | None = None,
     fps: int | None = None,
     tex_cache: Path | None = None,
+    frame: Path | None = None,
 ) -> dict[str, Any]:
     """Render ``name`` with Manim and return where the files are.
 
     ``size`` and ``fps`` override the quality's frame (tests render tiny frames);
     ``tex_cache`` is a store of typeset TeX shared with other workers (see
-    :mod:`pipeline.texcache`).
+    :mod:`pipeline.texcache`); ``frame``, a PNG to write the last frame drawn to, beside
+    the movie (``lecture preview --watch``).
     """
     from manim import config, tempconfig
 
@@ -87,7 +89,8 @@ def render_scene(
         if tex_cache is not None:
             texcache.seed(tex_cache, tex_dir)
         with texcache.shared(tex_cache) if tex_cache is not None else nullcontext():
-            natural = measure_beats(cls)
+            # A last frame skips every animation: how long each would run changes nothing.
+            natural = {} if last_frame else measure_beats(cls)
             timed = time.perf_counter()
             scene = cls(natural_beats=natural)
             scene.render()
@@ -102,6 +105,11 @@ def render_scene(
             for c in writer.subcaptions
         ]
         duration = float(scene.renderer.time)
+        if frame is not None:
+            from pipeline.media import atomic_path
+
+            with atomic_path(frame) as tmp:
+                scene.renderer.camera.get_image().save(tmp, format="PNG")
     return {
         "beats": scene.beat_times,
         "timing_seconds": timed - start,
@@ -109,6 +117,7 @@ def render_scene(
         "ok": True,
         "movie": movie,
         "image": image,
+        "frame": str(frame) if frame is not None else None,
         "sections": sections,
         "subcaptions": subcaptions,
         "duration": duration,
@@ -132,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tex-cache", type=Path)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--section")
+    parser.add_argument("--frame", type=Path, help="also write the last frame to this PNG")
     parser.add_argument(
         "--speech", help="JSON: beat name -> its speech (scenes.kit.env.SPEECH_ENV)"
     )
@@ -151,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         size = tuple(args.size) if args.size else None
         result = render_scene(
             args.scene, args.quality, args.media_dir, args.last_frame, args.transparent,
-            size, args.fps, args.tex_cache,
+            size, args.fps, args.tex_cache, args.frame,
         )  # fmt: skip
     except Exception as exc:  # reported to the parent, which decides what to do
         result = {

@@ -26,6 +26,7 @@ from manim import (
     Wait,
     config,
 )
+from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 
 from math_core.lecture import Lecture, build_lecture
@@ -220,6 +221,10 @@ class LectureScene(Slide):
             }
         )
         self.beats_done.append(name)
+        if target == name:
+            # The one beat asked for is done: the beats after it would only be skipped (in
+            # InverseCDF, 1.2 s of the timing pass and as much of the render).
+            raise EndSceneEarlyException()
 
     def at_sentence(self, index: int) -> None:
         """Go on when the voice starts sentence ``index`` of the beat (0 is its first).

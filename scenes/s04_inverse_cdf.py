@@ -6,7 +6,7 @@ from manim import *
 
 from scenes import theme
 from scenes.base import LectureScene, fit_to_panel_width, text
-from scenes.mobjects import curve_on
+from scenes.mobjects import MoveAlongLongPath, curve_on
 
 
 class InverseCDFScene(LectureScene):
@@ -63,7 +63,7 @@ class InverseCDFScene(LectureScene):
             self.at_sentence(1)
             tracer = Dot(cdf_curve.get_start(), color=theme.ACCENT, radius=0.08)
             self.play(FadeIn(tracer, scale=0.5), run_time=0.3)
-            self.play(MoveAlongPath(tracer, cdf_curve), run_time=3, rate_func=linear)
+            self.play(MoveAlongLongPath(tracer, cdf_curve), run_time=3, rate_func=linear)
             self.play(FadeOut(tracer), run_time=0.3)
             self.at_sentence(2)
             ticks, note = self.get_grid_marks(cdf_axes)

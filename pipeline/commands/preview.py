@@ -33,6 +33,16 @@ def open_file(path: str) -> None:
     "--open/--no-open", "open_it", default=None,
     help="Open the result in the default player [default: when a display exists].",
 )  # fmt: skip
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Stay running: render again each time a scene file is saved (Ctrl-C stops).",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=None,
+    help="With --watch: serve the latest frame on http://127.0.0.1:PORT/ (0: any free port) "
+    "[default: when there is no display, any free port].",
+)  # fmt: skip
 @seed_option
 @output_dir_option
 def preview(
@@ -40,10 +50,15 @@ def preview(
     section: str | None,
     last_frame: bool,
     open_it: bool | None,
+    watch: bool,
+    port: int | None,
     seed: int,
     output_dir: Path,
 ) -> None:
     """Render SCENE (or one --section of it) at low quality; print the file's path."""
+    if watch:
+        _watch(scene, section, open_it, port, seed, output_dir)
+        return
     from pipeline.executor import RenderJob, launch, run_job, stop
     from pipeline.paths import tex_store
 
@@ -84,3 +99,20 @@ def _check_names(scene: str, section: str | None) -> None:
             f"unknown section {section!r} of {scene}; its sections are: {', '.join(sections)}",
             param_hint="--section",
         )
+
+
+def _watch(
+    scene: str, section: str | None, open_it: bool | None, port: int | None, seed: int,
+    output_dir: Path,
+) -> None:  # fmt: skip
+    from pipeline.watch import Watch, roots_of
+
+    display = open_it if open_it is not None else has_display()
+    if port is None and not display:
+        port = 0  # no window to show the frame in: a page in the browser instead
+    forked, restart = roots_of()
+    watcher = Watch(scene, section, seed, output_dir, forked, restart, echo=click.echo)
+    try:
+        watcher.run(open_frame=(lambda p: open_file(str(p))) if display else None, port=port)
+    except KeyboardInterrupt:
+        click.echo("stopped")

@@ -1,0 +1,415 @@
+"""``lecture preview --watch``: save a scene file, see the beat again a second or two later.
+
+One process stays warm: Manim, scipy and the lecture's numbers are imported and computed
+once (seconds that every one-shot preview pays again). It never imports a scene. Each render
+is a fork of it, which imports the scenes fresh: whatever was saved, a class attribute, a
+method or a helper module, is what the fork runs, with none of the traps of reloading a
+module in place. An edit under ``math_core/`` or ``pipeline/`` (which the warm process has
+imported) restarts the watcher itself.
+
+The files are polled (standard library only, the same on Linux and macOS, on any file
+system): every :data:`POLL_S` their sizes and modification times are compared.
+
+Which beat renders: the one given with ``--section``; else the beat whose ``with
+self.beat(...)`` block holds the lines the edit changed; else the one rendered last (the
+first beat at the start).
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import http.server
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.paths import ROOT
+
+#: seconds between two looks at the files
+POLL_S = 0.1
+#: where an edit means a fresh fork is enough (the warm process never imports these)
+FORKED = ("scenes",)
+#: where an edit means the warm process itself is stale: it restarts
+RESTART = ("math_core", "pipeline")
+
+
+def roots_of() -> tuple[list[Path], list[Path]]:
+    """Where to watch: the scenes (and the folder of each module of
+    ``$LECTURE_EXTRA_SCENES``), where a fork is enough; and the code the warm process runs,
+    where it must restart."""
+    import importlib.util
+
+    from pipeline.paths import EXTRA_SCENES_ENV
+
+    forked = [ROOT / name for name in FORKED]
+    for module in filter(None, os.environ.get(EXTRA_SCENES_ENV, "").split(",")):
+        spec = importlib.util.find_spec(module.strip())
+        if spec is not None and spec.origin:
+            forked.append(Path(spec.origin).parent)
+    return forked, [ROOT / name for name in RESTART]
+
+
+def python_files(roots: Iterable[Path]) -> dict[Path, tuple[int, int]]:
+    """(size, mtime in ns) of every ``.py`` file under ``roots`` (files or folders)."""
+    found: dict[Path, tuple[int, int]] = {}
+    for root in roots:
+        paths = [root] if root.is_file() else sorted(root.rglob("*.py"))
+        for path in paths:
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # removed while we looked: the next look says so
+            found[path] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def changed(before: dict[Path, Any], after: dict[Path, Any]) -> list[Path]:
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+def beat_blocks(source: str, scene: str) -> list[tuple[str, int, int]]:
+    """Each ``with self.beat("name"):`` block of class ``scene`` in ``source``: (name, first
+    line, last line). A syntax error gives none."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    blocks: list[tuple[str, int, int]] = []
+    for cls in ast.walk(tree):
+        if not (isinstance(cls, ast.ClassDef) and cls.name == scene):
+            continue
+        for node in ast.walk(cls):
+            if not isinstance(node, ast.With | ast.AsyncWith):
+                continue
+            for item in node.items:
+                call = item.context_expr
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "beat"
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)
+                    and isinstance(call.args[0].value, str)
+                ):
+                    blocks.append((call.args[0].value, node.lineno, node.end_lineno or node.lineno))
+    return blocks
+
+
+def touched_beat(old: str, new: str, scene: str) -> str | None:
+    """The beat of ``scene`` whose block holds the first line that ``new`` changed from
+    ``old``; None if no changed line lies in a beat (a helper, an attribute, a new import)."""
+    lines: list[int] = []
+    matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
+    for tag, _, _, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            lines += list(range(j1 + 1, max(j2, j1 + 1) + 1))
+    blocks = beat_blocks(new, scene)
+    for line in lines:
+        for name, first, last in blocks:
+            if first <= line <= last:
+                return name
+    return None
+
+
+@dataclass
+class Frame:
+    """The latest frame, as the page shows it: its path and how many renders made it."""
+
+    path: Path
+    version: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def bump(self) -> None:
+        with self.lock:
+            self.version += 1
+
+
+PAGE = """<!doctype html>
+<meta charset="utf-8"><title>{title}</title>
+<style>body{{margin:0;background:#111;color:#ccc;font:14px sans-serif}}
+img{{display:block;max-width:100vw;max-height:92vh;margin:auto}}p{{text-align:center}}</style>
+<img id="frame" src="frame.png?v={version}" alt="the latest frame">
+<p id="note">{title}: frame {version}</p>
+<script>
+let seen = {version};
+setInterval(async () => {{
+  try {{
+    const r = await fetch("version", {{cache: "no-store"}});
+    const v = (await r.json()).version;
+    if (v !== seen) {{
+      seen = v;
+      document.getElementById("frame").src = "frame.png?v=" + v;
+      document.getElementById("note").textContent = "{title}: frame " + v;
+    }}
+  }} catch (e) {{}}
+}}, 300);
+</script>
+"""
+
+
+def serve(frame: Frame, title: str, port: int = 0) -> http.server.ThreadingHTTPServer:
+    """A page on 127.0.0.1 that shows ``frame`` and swaps in each new version of it."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            route = self.path.split("?")[0]
+            if route == "/":
+                body = PAGE.format(title=title, version=frame.version).encode()
+                self._send(body, "text/html; charset=utf-8")
+            elif route == "/version":
+                self._send(json.dumps({"version": frame.version}).encode(), "application/json")
+            elif route == "/frame.png" and frame.path.exists():
+                self._send(frame.path.read_bytes(), "image/png")
+            else:
+                self.send_error(404)
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass  # the watcher's own lines are what the user reads
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def warm(seed: int) -> None:
+    """Import and compute, once, what every render needs, without importing a scene."""
+    os.chdir(ROOT)  # Manim reads ./manim.cfg when it is imported
+    import manim  # noqa: F401
+
+    from math_core.lecture import build_lecture
+    from pipeline import worker  # noqa: F401
+
+    build_lecture(seed)
+    leaked = sorted(m for m in sys.modules if m == "scenes" or m.startswith("scenes."))
+    if leaked:  # a fork would run the scenes as they were when the watcher started
+        raise RuntimeError(f"the warm process imported {leaked[0]}: edits would not show")
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    seconds: float
+    info: dict[str, Any]
+    error: str = ""
+
+
+class Child:
+    """A worker in a fork of this process, in this process group (Ctrl-C reaches it too)."""
+
+    def __init__(self, argv: list[str], scene: str, beat: str | None) -> None:
+        self.start = time.perf_counter()
+        self.scratch = tempfile.TemporaryDirectory(prefix="lecture-watch-")
+        self.out = Path(self.scratch.name, "stdout")
+        self.err = Path(self.scratch.name, "stderr")
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                for fd, path in ((1, self.out), (2, self.err)):
+                    target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+                    os.dup2(target, fd)
+                    os.close(target)
+                code = _child(argv, scene, beat)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        self.outcome: Outcome | None = None
+
+    def poll(self, block: bool = False) -> Outcome | None:
+        """Its outcome once it has ended (``block``: wait for that), else None."""
+        if self.outcome is not None:
+            return self.outcome
+        pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        if pid == 0:
+            return None
+        seconds = time.perf_counter() - self.start
+        stdout = self.out.read_text(errors="replace") if self.out.exists() else ""
+        stderr = self.err.read_text(errors="replace") if self.err.exists() else ""
+        self.scratch.cleanup()
+        lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
+        if not lines:
+            tail = "\n".join((stderr or stdout).strip().splitlines()[-20:])
+            error = f"the render ended with status {status}:\n{tail}"
+            self.outcome = Outcome(False, seconds, {}, error)
+        else:
+            info = json.loads(lines[-1])
+            error = info.get("traceback") or info.get("error", "")
+            self.outcome = Outcome(bool(info.get("ok")), seconds, info, error)
+        return self.outcome
+
+    def kill(self) -> None:
+        if self.outcome is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.outcome = Outcome(False, time.perf_counter() - self.start, {}, "stopped")
+            self.scratch.cleanup()
+
+
+def _child(argv: list[str], scene: str, beat: str | None) -> int:
+    """In the fork: check the names against the scenes as saved now, then render."""
+    from pipeline import worker
+    from pipeline.storyboard import find_scene
+
+    try:
+        cls = find_scene(scene)
+        if beat is not None and beat not in cls.narration:
+            raise LookupError(
+                f"unknown section {beat!r} of {scene}; its sections are: {', '.join(cls.narration)}"
+            )
+    except Exception as exc:
+        result = {"ok": False, "error": str(exc), "traceback": traceback.format_exc()}
+        sys.stdout.write("\n" + json.dumps(result) + "\n")
+        return 1
+    return worker.main(argv)
+
+
+@dataclass
+class Watch:
+    """What the watcher renders and where it looks."""
+
+    scene: str
+    section: str | None
+    seed: int
+    output_dir: Path
+    roots: list[Path]
+    restart_roots: list[Path]
+    echo: Callable[[str], None] = print
+
+    def argv(self, beat: str | None, kind: str) -> list[str]:
+        """The worker's arguments: the ``"frame"`` (the beat's last frame, every animation
+        skipped) or the ``"movie"`` (the beat played, as the lecture will)."""
+        from pipeline.paths import tex_store
+
+        media = (self.output_dir / "media" / "preview" / self.scene / kind).resolve()
+        args = [self.scene, "--quality", "low", "--media-dir", str(media), "--seed",
+                str(self.seed), "--tex-cache", str(tex_store(self.output_dir))]  # fmt: skip
+        if kind == "frame":
+            args += ["--last-frame", "--frame", str(self.frame_path())]
+        return args + (["--section", beat] if beat else [])
+
+    def frame_path(self) -> Path:
+        return (self.output_dir / "preview" / f"{self.scene}.png").resolve()
+
+    def scene_file(self) -> Path | None:
+        """The file that defines the scene's class (found without importing it)."""
+        needle = f"class {self.scene}("
+        for path in python_files(self.roots):
+            try:
+                if needle in path.read_text(errors="replace"):
+                    return path
+            except OSError:
+                continue
+        return None
+
+    def run(self, open_frame: Callable[[Path], None] | None, port: int | None) -> None:
+        """Render, then render again at every save, until Ctrl-C."""
+        frame = Frame(self.frame_path())
+        frame.path.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        warm(self.seed)
+        warmed = time.perf_counter() - started
+        self.echo(f"warm in {warmed:.1f} s (Manim and the lecture's numbers)")
+        if port is not None:
+            server = serve(frame, self.scene, port)
+            self.echo(f"watching: http://127.0.0.1:{server.server_address[1]}/")
+        source_path = self.scene_file()
+        source = source_path.read_text(errors="replace") if source_path else ""
+        seen = python_files(self.roots + self.restart_roots)
+        beat = self.section
+        opened = False
+        saved = time.perf_counter()
+        while True:
+            edits = self.render(beat, frame, saved, lambda seen=seen: changed(seen, self.files()))
+            if frame.version and not opened and open_frame is not None:
+                open_frame(frame.path)
+                opened = True
+            while not edits:
+                time.sleep(POLL_S)
+                edits = changed(seen, self.files())
+            saved = time.perf_counter()
+            seen = self.files()
+            if any(_under(p, self.restart_roots) for p in edits):
+                self.echo(f"{_rel(edits[0])} changed: restarting the watcher")
+                os.execv(sys.executable, [sys.executable, *sys.argv])
+            if source_path is None or not source_path.exists():
+                source_path = self.scene_file()
+            new = source_path.read_text(errors="replace") if source_path else ""
+            if self.section is None and source_path in edits:
+                beat = touched_beat(source, new, self.scene) or beat
+            source = new
+            self.echo(f"{', '.join(_rel(p) for p in edits)} saved")
+
+    def files(self) -> dict[Path, tuple[int, int]]:
+        return python_files(self.roots + self.restart_roots)
+
+    def render(
+        self, beat: str | None, frame: Frame, since: float, edited: Callable[[], list[Path]]
+    ) -> list[Path]:
+        """The beat's frame, then its movie, each in a fork, side by side; the edits that
+        came while they ran (a movie made stale by one is stopped)."""
+        what = f"{self.scene} / {beat}" if beat else self.scene
+        still, movie = Child(self.argv(beat, "frame"), self.scene, beat), None
+        try:
+            movie = Child(self.argv(beat, "movie"), self.scene, beat)
+            done = still.poll(block=True)
+            assert done is not None
+            took = time.perf_counter() - since
+            if not done.ok:
+                movie.kill()
+                self.echo(f"failed  {what} after {took:.2f} s; fix it and save again:")
+                self.echo(done.error.rstrip())
+                return edited()
+            frame.bump()
+            self.echo(f"rendered {what} in {took:.2f} s")
+            self.echo(f"  frame: {frame.path}")
+            while (played := movie.poll()) is None:
+                edits = edited()
+                if edits:
+                    movie.kill()
+                    return edits
+                time.sleep(POLL_S)
+            if played.ok:
+                took = time.perf_counter() - since
+                self.echo(f"  movie: {played.info.get('movie')} ({took:.2f} s)")
+            else:
+                self.echo(f"  movie failed: {played.error.rstrip()}")
+            return edited()
+        except BaseException:  # Ctrl-C, or the watcher is told to stop: the children go too
+            still.kill()
+            if movie is not None:
+                movie.kill()
+            raise
+
+
+def _under(path: Path, roots: Iterable[Path]) -> bool:
+    return any(path == r or r in path.parents for r in roots)
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

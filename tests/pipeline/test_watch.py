@@ -1,0 +1,200 @@
+"""``lecture preview --watch``: an edit shows in the next frame, errors keep it alive, Ctrl-C
+leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.paths import ROOT
+from pipeline.watch import beat_blocks, touched_beat
+
+SCENE = textwrap.dedent(
+    """
+    from manim import LEFT, RIGHT, FadeIn, Square
+
+    import watchdemo_helper as helper
+    from scenes.base import LectureScene, text
+
+
+    class WatchDemo(LectureScene):
+        title = "Watch demo"
+        narration = {"Label": "A label and a square.", "Other": "Nothing else."}
+        label_text = "Alpha"
+
+        def label_color(self) -> str:
+            return "#FFFFFF"
+
+        def construct(self) -> None:
+            with self.beat("Label"):
+                label = text(self.label_text + helper.SUFFIX, 40, self.label_color())
+                label.move_to(3.5 * LEFT)
+                square = Square(color="#3399FF").move_to(3.5 * RIGHT)
+                self.play(FadeIn(label), FadeIn(square), run_time=0.3)
+            with self.beat("Other"):
+                self.wait(0.2)
+
+
+    SCENES = [WatchDemo]
+    """
+)
+
+
+def test_the_touched_beat_is_the_block_the_edit_lies_in() -> None:
+    blocks = beat_blocks(SCENE, "WatchDemo")
+    assert [name for name, _, _ in blocks] == ["Label", "Other"]
+    inside = SCENE.replace("run_time=0.3", "run_time=0.4")
+    assert touched_beat(SCENE, inside, "WatchDemo") == "Label"
+    later = SCENE.replace("self.wait(0.2)", "self.wait(0.3)")
+    assert touched_beat(SCENE, later, "WatchDemo") == "Other"
+    helper = SCENE.replace('return "#FFFFFF"', 'return "#FF0000"')
+    assert touched_beat(SCENE, helper, "WatchDemo") is None  # outside any beat
+    broken = SCENE.replace("def construct(self)", "def construct(self")
+    assert touched_beat(SCENE, broken, "WatchDemo") is None
+
+
+class Watcher:
+    """``lecture preview --watch`` in its own process group, its output read line by line."""
+
+    def __init__(self, folder: Path, out: Path) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(folder), str(ROOT)])
+        env["LECTURE_EXTRA_SCENES"] = "watchdemo_scene"
+        env["PYTHONUNBUFFERED"] = "1"
+        args = [sys.executable, "-m", "pipeline.cli", "preview", "WatchDemo",
+                "--section", "Label", "--watch", "--no-open", "--port", "0",
+                "--output-dir", str(out)]  # fmt: skip
+        self.proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, start_new_session=True,
+        )  # fmt: skip
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, *needles: str, timeout: float = 120.0) -> str:
+        """The next line that holds one of ``needles``."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                assert self.proc.poll() is None, "the watcher ended:\n" + "\n".join(self.seen)
+                continue
+            self.seen.append(line)
+            if any(n in line for n in needles):
+                return line
+        raise AssertionError(f"no line with {needles} in {timeout} s:\n" + "\n".join(self.seen))
+
+
+def _frame(path: Path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+
+def _changed(before: np.ndarray, after: np.ndarray) -> tuple[int, int]:
+    """Pixels changed in the left half (the label) and in the right half (the square)."""
+    moved = np.abs(after - before).max(axis=2) > 16
+    half = moved.shape[1] // 2
+    return int(moved[:, :half].sum()), int(moved[:, half:].sum())
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    source = path.read_text()
+    assert old in source
+    path.write_text(source.replace(old, new))
+
+
+@pytest.mark.slow
+def test_edits_render_again_errors_keep_it_alive_and_ctrl_c_stops_all(tmp_path: Path) -> None:
+    folder = tmp_path / "code"
+    folder.mkdir()
+    scene, helper = folder / "watchdemo_scene.py", folder / "watchdemo_helper.py"
+    scene.write_text(SCENE)
+    helper.write_text('SUFFIX = ""\n')
+    out = tmp_path / "renders"
+    frame = out / "preview" / "WatchDemo.png"
+    watcher = Watcher(folder, out)
+    try:
+        url = watcher.wait_for("watching: http://127.0.0.1:").split()[-1]
+        watcher.wait_for("rendered WatchDemo / Label")
+        before = _frame(frame)
+        # The page shows the latest frame and learns of each new one from /version.
+        assert '<img id="frame"' in _get(url).decode()
+        assert _get(url + "frame.png")[:8] == b"\x89PNG\r\n\x1a\n"
+        version = json.loads(_get(url + "version"))["version"]
+        assert version >= 1
+
+        # A class attribute, a method and a shared helper: each edit shows in the label
+        # (left) and nowhere else.
+        for path, old, new in [
+            (scene, 'label_text = "Alpha"', 'label_text = "Omega"'),
+            (scene, 'return "#FFFFFF"', 'return "#FF3030"'),
+            (helper, 'SUFFIX = ""', 'SUFFIX = "!!"'),
+        ]:
+            _edit(path, old, new)
+            watcher.wait_for("rendered WatchDemo / Label")
+            after = _frame(frame)
+            label, square = _changed(before, after)
+            assert label > 50, f"{new}: the label did not change"
+            assert square == 0, f"{new}: {square} pixels changed away from the label"
+            before = after
+        assert json.loads(_get(url + "version"))["version"] == version + 3
+
+        # A syntax error: reported with its file and line, and the watcher goes on.
+        _edit(scene, "def construct(self) -> None:", "def construct(self -> None:")
+        watcher.wait_for("failed  WatchDemo / Label")
+        where = watcher.wait_for("watchdemo_scene.py", timeout=10)
+        line = next(n for n, t in enumerate(SCENE.splitlines(), 1) if "def construct" in t)
+        assert f"line {line}" in where  # the file and the line of the error
+        watcher.wait_for("SyntaxError", timeout=10)
+        assert watcher.proc.poll() is None
+        _edit(scene, "def construct(self -> None:", "def construct(self) -> None:")
+        watcher.wait_for("rendered WatchDemo / Label")
+
+        # An exception in construct: the same.
+        _edit(scene, "self.play(FadeIn(label)", "1 / 0\n            self.play(FadeIn(label)")
+        watcher.wait_for("failed  WatchDemo / Label")
+        watcher.wait_for("ZeroDivisionError", timeout=10)
+        _edit(scene, "1 / 0\n            self.play(FadeIn(label)", "self.play(FadeIn(label)")
+        watcher.wait_for("rendered WatchDemo / Label")
+
+        # Ctrl-C, to the whole group as a terminal sends it, while a render runs.
+        _edit(scene, "run_time=0.3", "run_time=0.35")
+        time.sleep(1.0)
+        os.killpg(watcher.proc.pid, signal.SIGINT)
+        watcher.proc.wait(timeout=15)
+    finally:
+        if watcher.proc.poll() is None:
+            os.killpg(watcher.proc.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(watcher.proc.pid, 0)  # is any process of the group still there?
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("a process of the watcher's group outlived Ctrl-C")
