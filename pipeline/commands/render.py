@@ -192,11 +192,30 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
     help="Put the speech in the lecture and the mp4/webm clips (--no-audio: silent clips, "
     "the same timing).",
 )  # fmt: skip
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where the scenes render: this machine's processes, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="With --executor dask: the cluster's scheduler [default: a LocalCluster here, one "
+    "worker process per core].",
+)
+@click.option(
+    "--shared-dir", type=click.Path(file_okay=False, path_type=Path),
+    help="With --executor dask: a folder every machine mounts; the workers leave the "
+    "rendered files there instead of sending them back.",
+)  # fmt: skip
 @seed_option
 @output_dir_option
 def render(
     scenes: tuple[str, ...], quality: str, jobs: int, formats: str, force: bool, slides: bool,
-    voice: str, takes: Path | None, audio: bool, seed: int, output_dir: Path,
+    voice: str, takes: Path | None, audio: bool, executor: str, scheduler: str | None,
+    shared_dir: Path | None, seed: int, output_dir: Path,
 ) -> None:  # fmt: skip
     """Render SCENES (default: the whole lecture) and everything made from them.
 
@@ -225,9 +244,11 @@ def render(
     # Something will be made, most likely by a worker: the executor starts the workers'
     # server, which imports Manim and the scenes on the other core while this process imports
     # them for itself, just below. (If every scene turns out cached, it is stopped unused.)
-    from pipeline.executor import LocalExecutor
-
-    with LocalExecutor(jobs) as engine:
+    if executor == "local" and (scheduler or shared_dir):
+        raise click.BadParameter(
+            "--scheduler and --shared-dir are for --executor dask", param_hint="--executor"
+        )
+    with _engine(executor, jobs, scheduler, shared_dir) as engine:
         from pipeline.render import RenderRequest, resolve_scenes
 
         try:
@@ -244,3 +265,32 @@ def render(
         report = run_render(request, engine)
     gallery = [report.gallery] if report.gallery else []
     stamp.write(out_dir, key, stamp_summary(report), watched_files(report), gallery)
+
+
+def _engine(executor: str, jobs: int, scheduler: str | None, shared_dir: Path | None) -> Any:
+    """The executor the scenes render on, entered by the caller."""
+    if executor == "local":
+        from pipeline.executor import LocalExecutor
+
+        return LocalExecutor(jobs)
+    from pipeline.dask_executor import DaskExecutor
+
+    return _ClusterErrors(DaskExecutor(scheduler, shared_dir, echo=click.echo))
+
+
+class _ClusterErrors:
+    """A Dask executor whose start-up errors (no scheduler, other code) are the command's."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __enter__(self) -> Any:
+        from pipeline.dask_executor import ClusterError
+
+        try:
+            return self.inner.__enter__()
+        except ClusterError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    def __exit__(self, *exc: object) -> None:
+        self.inner.__exit__(*exc)

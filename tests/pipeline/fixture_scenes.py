@@ -6,6 +6,11 @@ workers inherit the variable and find them too.
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from pathlib import Path
+
 from manim import BLUE, LEFT, RIGHT, Circle, FadeIn, FadeOut, MathTex, Square
 
 from scenes.base import LectureScene
@@ -64,4 +69,22 @@ class TexScene(LectureScene):
             self.wait(0.2)
 
 
-SCENES = [TinyScene, BrokenScene, SlowScene, TexScene]
+class DiesOnceScene(LectureScene):
+    """Kills the process that started its worker (a Dask worker) the first time it renders,
+    if $LECTURE_TEST_DIE_ONCE names a file that does not exist yet; renders normally after."""
+
+    title = "A scene whose machine dies once"
+    narration = {"Still": "A circle, after one lost worker."}
+
+    def construct(self) -> None:
+        marker = os.environ.get("LECTURE_TEST_DIE_ONCE")
+        if marker and not Path(marker).exists():
+            Path(marker).write_text(str(os.getppid()))
+            os.kill(os.getppid(), signal.SIGKILL)  # the Dask worker, mid-job
+            time.sleep(30)  # as a worker would, until it is killed in turn
+        with self.beat("Still"):
+            self.add(Circle(color=BLUE))
+            self.wait(0.3)
+
+
+SCENES = [TinyScene, BrokenScene, SlowScene, TexScene, DiesOnceScene]

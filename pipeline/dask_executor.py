@@ -1,0 +1,295 @@
+"""Scene renders on a Dask cluster: the :class:`~pipeline.executor.Executor` interface, with
+jobs run by Dask workers instead of this machine's processes.
+
+``lecture render --executor dask [--scheduler tcp://HOST:8786] [--shared-dir DIR]``
+
+A job is one scene at one quality. Its task runs the ordinary worker (``python -m
+pipeline.worker``, a fresh process, so a crash costs one try) in a temporary folder on the
+worker machine, with that machine's own TeX store: the client's paths never leave the
+client. The task sends back the files the render made (the movie, its sections and
+subtitles, the slides' videos and their description), each with its SHA-256, as bytes, or
+written under ``--shared-dir``, a folder every machine mounts. The client checks every hash,
+places the files atomically where a local render would have put them, and goes on as for a
+local result: clips, captions, the lecture.
+
+- Task keys come from what decides the render (the job and the project's code), so the same
+  job submitted twice runs once; scenes the content hash says are unchanged are never
+  submitted (:func:`pipeline.render.render` skips them before any executor sees them).
+- A worker that dies mid-job: Dask runs the task again elsewhere (``retries``, and its own
+  rescheduling of a lost worker's tasks). A scene that fails (its own error) fails on every
+  try alike: it is reported at once, like a local failure, and the other scenes go on.
+- Every worker must run the same code as the client: the project's digest is compared on
+  every worker when the client connects, and a task checks it again before it renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipeline import keys
+from pipeline.executor import RenderJob, SceneResult, _result
+from pipeline.media import atomic_path
+from pipeline.paths import MANIM_CFG, ROOT
+
+#: seconds to wait for a scheduler before saying it does not answer
+CONNECT_TIMEOUT_S = 10
+#: tries of a task beyond the first, when its worker dies under it
+RETRIES = 2
+#: what a render writes that the client does not need: caches and Manim's partial movies
+LEFT_ON_WORKER = ("texts", "Tex", "tex", "images", "partial_movie_files")
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot run this project's jobs (unreachable, or other code on a worker)."""
+
+
+@cache
+def project_version() -> str:
+    """A digest of this installation's code: every file of the project's packages, its
+    ``manim.cfg`` and ``pyproject.toml``. Two machines render alike if theirs agree."""
+    files = []
+    for package in keys.PACKAGES:
+        base = ROOT / package
+        files += sorted(
+            p for p in base.rglob("*.py") if "__pycache__" not in p.relative_to(base).parts
+        )
+    return keys.file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml"])[:16]
+
+
+def _worker_tex_store() -> Path:
+    """This machine's own store of typeset TeX, shared by its tasks."""
+    return Path(tempfile.gettempdir()) / f"lecture-tex-{os.getuid()}"
+
+
+def _die_with_parent() -> None:
+    """In the render's process, before it starts: on Linux, be killed when the Dask worker
+    that started it dies, so that a lost worker leaves no render behind to run on."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _kept(rel: Path) -> bool:
+    return not any(part in LEFT_ON_WORKER for part in rel.parts)
+
+
+def render_task(job: dict[str, Any], version: str, shared_dir: str | None = None) -> dict[str, Any]:
+    """On a Dask worker: render ``job`` (a :class:`RenderJob` as a dict, without paths) and
+    return its result and files. Raises if this worker's code is not ``version``."""
+    mine = project_version()
+    if mine != version:
+        raise ClusterError(
+            f"worker {socket.gethostname()} ({platform.node()}) runs project version {mine}, "
+            f"the client {version}: install the same version of the project on every worker"
+        )
+    with tempfile.TemporaryDirectory(prefix="lecture-task-") as scratch:
+        media = Path(scratch) / "media"
+        spec = RenderJob(**{**job, "media_dir": media, "tex_cache": _worker_tex_store()})
+        proc = subprocess.run(
+            spec.command(), capture_output=True, text=True, env=spec.environment(), cwd=ROOT,
+            preexec_fn=_die_with_parent,
+        )  # fmt: skip
+        result = _result(spec, proc.returncode, proc.stdout, proc.stderr)
+        files: list[dict[str, Any]] = []
+        if result.ok:
+            for path in sorted(p for p in media.rglob("*") if p.is_file()):
+                rel = path.relative_to(media)
+                if not _kept(rel):
+                    continue
+                data = path.read_bytes()
+                entry: dict[str, Any] = {"path": str(rel), "sha256": _sha256(data)}
+                if shared_dir is None:
+                    entry["data"] = data
+                else:
+                    target = Path(shared_dir) / entry["sha256"]
+                    if not target.exists():
+                        with atomic_path(target) as tmp:
+                            tmp.write_bytes(data)
+                files.append(entry)
+    return {
+        "ok": result.ok, "info": result.info, "error": result.error, "files": files,
+        "media": str(media), "worker": socket.gethostname(),
+    }  # fmt: skip
+
+
+def place_files(answer: dict[str, Any], media_dir: Path, shared_dir: Path | None) -> dict[str, Any]:
+    """Check and place a task's files under ``media_dir``; its info, with the worker's
+    paths turned into the client's."""
+    remote, local = answer["media"], str(media_dir)
+    for entry in answer["files"]:
+        data = entry.get("data")
+        if data is None:
+            if shared_dir is None:
+                raise ClusterError(f"{entry['path']}: no bytes and no --shared-dir to read")
+            data = (shared_dir / entry["sha256"]).read_bytes()
+        if _sha256(data) != entry["sha256"]:
+            raise ClusterError(
+                f"{entry['path']} from worker {answer['worker']} does not match its SHA-256 "
+                f"{entry['sha256'][:12]}: it was damaged on the way"
+            )
+        if entry["path"].endswith(".json"):  # the slides' description names its files
+            data = data.replace(remote.encode(), local.encode())
+        target = media_dir / entry["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+    return _localised(answer["info"], remote, local)
+
+
+def _localised(value: Any, remote: str, local: str) -> Any:
+    if isinstance(value, str) and value.startswith(remote):
+        return local + value[len(remote) :]
+    if isinstance(value, dict):
+        return {k: _localised(v, remote, local) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_localised(v, remote, local) for v in value]
+    return value
+
+
+def task_key(job: RenderJob, version: str) -> str:
+    """The Dask key of ``job``: what decides its render, and nothing else."""
+    spec = {k: v for k, v in asdict(job).items() if k not in ("media_dir", "tex_cache")}
+    return f"render-{job.scene}-{keys.key('dask-render', spec, version, length=16)}"
+
+
+def _portable(job: RenderJob) -> dict[str, Any]:
+    """``job`` without the client's paths, for a worker anywhere."""
+    spec = asdict(replace(job, media_dir=Path("."), tex_cache=None))
+    del spec["media_dir"], spec["tex_cache"]
+    return spec
+
+
+@dataclass
+class _Pending:
+    job: RenderJob
+    future: Any
+
+
+class DaskExecutor:
+    """Scene jobs on a Dask cluster: at ``scheduler``, or a :class:`LocalCluster` of one
+    single-threaded worker process per core when none is given."""
+
+    def __init__(
+        self, scheduler: str | None = None, shared_dir: Path | None = None,
+        retries: int = RETRIES, workers: int | None = None, echo: Any = print,
+    ) -> None:  # fmt: skip
+        self.scheduler = scheduler
+        self.shared_dir = shared_dir.resolve() if shared_dir else None
+        self.retries = retries
+        self.workers = workers or os.cpu_count() or 1
+        self.echo = echo
+        self.version = project_version()
+        self._pending: list[_Pending] = []
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def __enter__(self) -> DaskExecutor:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ClusterError(
+                "--executor dask needs the Python packages dask and distributed: run "
+                "`make setup` (or `.venv/bin/pip install 'dask[distributed]'`)"
+            ) from None
+        for name in ("distributed", "dask"):  # their INFO lines would bury the progress
+            logging.getLogger(name).setLevel(logging.WARNING)
+        if self.scheduler is None:
+            self._cluster = LocalCluster(
+                silence_logs=logging.WARNING,
+                n_workers=self.workers, threads_per_worker=1, processes=True,
+                dashboard_address="127.0.0.1:0",
+            )  # fmt: skip
+            self._client = Client(self._cluster)
+        else:
+            try:
+                self._client = Client(self.scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
+            except (OSError, TimeoutError) as exc:
+                raise ClusterError(
+                    f"the Dask scheduler at {self.scheduler} did not answer within "
+                    f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}: {exc}); is `dask scheduler` "
+                    "running there, and is the port open?"
+                ) from None
+        link = getattr(self._client, "dashboard_link", None)
+        if link:
+            self.echo(f"dask dashboard: {link}")
+        self._check_versions()
+        return self
+
+    def _check_versions(self) -> None:
+        try:
+            versions = self._client.run(project_version)
+        except Exception as exc:  # a worker without the project cannot even import this
+            self.close()
+            raise ClusterError(
+                f"a Dask worker cannot run this project's code ({type(exc).__name__}: {exc}); "
+                "install the project on every worker (`make setup`)"
+            ) from None
+        wrong = {w: v for w, v in versions.items() if v != self.version}
+        if wrong:
+            worker, version = next(iter(wrong.items()))
+            self.close()
+            raise ClusterError(
+                f"Dask worker {worker} runs project version {version}, this client "
+                f"{self.version}: install the same version on every worker"
+            )
+
+    def submit(self, job: RenderJob) -> None:
+        future = self._client.submit(
+            render_task, _portable(job), self.version,
+            str(self.shared_dir) if self.shared_dir else None,
+            key=task_key(job, self.version), retries=self.retries, pure=False,
+        )  # fmt: skip
+        self._pending.append(_Pending(job, future))
+
+    def collect(self) -> Iterator[SceneResult]:
+        from distributed import as_completed
+
+        pending, self._pending = self._pending, []
+        by_future = {p.future.key: p.job for p in pending}
+        for future in as_completed([p.future for p in pending]):
+            job = by_future[future.key]
+            try:
+                answer = future.result()
+            except Exception as exc:  # every try failed: the scene fails, the others go on
+                yield SceneResult(job, False, error=f"on the cluster: {type(exc).__name__}: {exc}")
+                continue
+            if not answer["ok"]:
+                yield SceneResult(job, False, answer["info"], answer["error"])
+                continue
+            try:
+                info = place_files(answer, job.media_dir, self.shared_dir)
+            except (ClusterError, OSError) as exc:
+                yield SceneResult(job, False, error=str(exc))
+                continue
+            yield SceneResult(job, True, info)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def __exit__(self, *exc: object) -> None:
+        for p in self._pending:
+            p.future.cancel()
+        self.close()

@@ -1,0 +1,153 @@
+"""Rendering on a Dask cluster: the same frames and rows as a local render, a lost worker
+survived, failures reported, an unreachable scheduler named, unchanged scenes not sent."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.paths import EXTRA_SCENES_ENV
+
+distributed = pytest.importorskip("distributed")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """Two single-threaded worker processes; their renders see the fixture scenes."""
+    saved = os.environ.get(EXTRA_SCENES_ENV)
+    os.environ[EXTRA_SCENES_ENV] = "tests.pipeline.fixture_scenes"
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        silence_logs=40,
+    )  # fmt: skip
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+        if saved is None:
+            os.environ.pop(EXTRA_SCENES_ENV, None)
+        else:
+            os.environ[EXTRA_SCENES_ENV] = saved
+
+
+def render(out: Path, *args: str) -> object:
+    base = ["render", "--output-dir", str(out), "--voice", "none", "--format", "mp4,png"]
+    return CliRunner().invoke(main, [*base, *args])
+
+
+def framemd5(movie: Path) -> list[str]:
+    text = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(movie), "-map", "0:v", "-f", "framemd5",
+         "-"], capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [line for line in text.splitlines() if not line.startswith("#")]
+
+
+def rows(out: Path) -> list[dict]:
+    """The manifest's rows, without what depends on when and how fast they were made."""
+    entries = json.loads((out / "low" / "manifest.json").read_text())["outputs"]
+    drop = {"rendered_at", "render_seconds", "created", "mtime", "seconds"}
+    return sorted(({k: v for k, v in r.items() if k not in drop} for r in entries),
+                  key=lambda r: r["path"])  # fmt: skip
+
+
+def test_the_cluster_draws_the_same_frames_and_rows_as_this_machine(
+    cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
+    local = render(tmp_path / "local", "TinyScene", "TexScene")
+    assert local.exit_code == 0, local.output
+    remote = render(tmp_path / "dask", "TinyScene", "TexScene", "--executor", "dask",
+                    "--scheduler", cluster)  # fmt: skip
+    assert remote.exit_code == 0, remote.output
+    for scene in ("TinyScene", "TexScene"):
+        ours, theirs = (tmp_path / d / "low" / "scenes" / f"{scene}.mp4" for d in ("local", "dask"))
+        assert framemd5(ours) == framemd5(theirs), scene
+    assert rows(tmp_path / "local") == rows(tmp_path / "dask")
+    # Nothing half-written or scratch beside the outputs.
+    assert not [p for p in (tmp_path / "dask" / "low").rglob("*") if ".part" in p.name]
+
+
+def test_a_lost_worker_costs_a_retry_not_the_render(
+    cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "died"
+    monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
+    # The workers read the variable when a render starts: the scene kills its Dask worker
+    # once (the nanny starts a new one) and renders on the next try.
+    client = distributed.Client(cluster)
+    try:
+        # (a lambda travels by value and finds the worker's own os.environ; a bound method
+        # would carry a copy of ours)
+        client.run(lambda: os.environ.__setitem__("LECTURE_TEST_DIE_ONCE", str(marker)))
+    finally:
+        client.close()
+    result = render(tmp_path / "out", "DiesOnceScene", "--executor", "dask",
+                    "--scheduler", cluster)  # fmt: skip
+    assert marker.exists(), "the scene did not kill its worker: this test tested nothing"
+    assert result.exit_code == 0, result.output
+    movie = tmp_path / "out" / "low" / "clips" / "DiesOnceScene.mp4"
+    assert framemd5(movie)  # complete, and it decodes
+
+
+def test_a_scene_that_always_fails_is_reported_and_the_others_finish(
+    cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
+    result = render(tmp_path, "TinyScene", "BrokenScene", "--executor", "dask",
+                    "--scheduler", cluster)  # fmt: skip
+    assert result.exit_code != 0
+    assert "BrokenScene" in result.output
+    assert "fails on purpose" in result.output
+    assert (tmp_path / "low" / "clips" / "TinyScene.mp4").exists()
+
+
+def test_an_unchanged_scene_is_not_sent(
+    cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.dask_executor import DaskExecutor
+    from pipeline.render import RenderRequest
+    from pipeline.render import render as render_scenes
+
+    monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
+    request = RenderRequest(
+        ["TinyScene"], "low", ("png",), 1, 5, tmp_path, assemble=False, voice="none"
+    )
+    sent = []
+    for _ in range(2):
+        with DaskExecutor(cluster, echo=lambda _: None) as engine:
+            real = engine.submit
+            engine.submit = lambda job, real=real: (sent.append(job.scene), real(job))[1]
+            report = render_scenes(request, executor=engine)
+        assert not any(not o.ok for o in report.outcomes)
+    assert sent == ["TinyScene"]  # the second render found it unchanged
+
+
+def test_a_worker_with_other_code_is_named(cluster: str) -> None:
+    from pipeline.dask_executor import ClusterError, DaskExecutor
+
+    engine = DaskExecutor(cluster, echo=lambda _: None)
+    engine.version = "0123456789abcdef"  # as if the client ran another version
+    with pytest.raises(ClusterError, match=r"Dask worker tcp://127\.0\.0\.1:\d+ runs project "
+                       r"version [0-9a-f]{16}, this client 0123456789abcdef"):  # fmt: skip
+        engine.__enter__()
+
+
+def test_an_unreachable_scheduler_is_named_within_ten_seconds(tmp_path: Path) -> None:
+    start = time.monotonic()
+    result = render(tmp_path, "TitleScene", "--executor", "dask",
+                    "--scheduler", "tcp://127.0.0.1:9")  # fmt: skip
+    took = time.monotonic() - start
+    assert result.exit_code != 0
+    assert "tcp://127.0.0.1:9 did not answer within 10 s" in result.output
+    assert took < 20  # 10 s of waiting, and the command's own start
