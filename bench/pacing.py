@@ -7,7 +7,7 @@ sidecar. For every beat it reports the words per second of its speech, the longe
 still frames while the voice speaks, and the static tail (speech that goes on after the
 picture's last change in the beat).
 
-    python -m bench.pacing [--quality low] [--json] [SCENE ...]
+    python -m bench.pacing [--quality low] [--output-dir renders] [--json] [SCENE ...]
 """
 
 from __future__ import annotations
@@ -89,9 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pacing")
     parser.add_argument("--quality", default="low")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--output-dir", type=Path, default=RENDERS, help="as lecture render's")
     parser.add_argument("scenes", nargs="*", help="scene classes (default: the lecture's)")
     args = parser.parse_args(argv)
-    rows = pacing(args.quality, scenes=args.scenes)
+    rows = pacing(args.quality, args.output_dir, args.scenes)
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0

@@ -3,10 +3,13 @@ jobs run by Dask workers instead of this machine's processes.
 
 ``lecture render --executor dask [--scheduler tcp://HOST:8786] [--shared-dir DIR]``
 
-A job is one scene at one quality. Its task runs the ordinary worker (``python -m
-pipeline.worker``, a fresh process, so a crash costs one try) in a temporary folder on the
+A job is one scene at one quality. Its task runs the ordinary worker, forked from a warm
+host process of the Dask worker (:mod:`pipeline.warm_host`: the imports and the lecture's
+numbers are done once per host, and a crash costs one try), in a temporary folder on the
 worker machine, with that machine's own TeX store: the client's paths never leave the
-client. The task sends back the files the render made (the movie, its sections and
+client. A scene whose beats are not spoken yet gets a speech task first, and its render
+task takes that speech as its input (speech -> render; the client then makes the clips).
+The task sends back the files the render made (the movie, its sections and
 subtitles, the slides' videos and their description), each with its SHA-256, as bytes, or
 written under ``--shared-dir``, a folder every machine mounts. The client checks every hash,
 places the files atomically where a local render would have put them, and goes on as for a
@@ -25,13 +28,11 @@ local result: clips, captions, the lecture.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import platform
-import signal
 import socket
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
@@ -42,7 +43,10 @@ from typing import Any
 from pipeline import keys
 from pipeline.executor import RenderJob, SceneResult, _result
 from pipeline.media import atomic_path
-from pipeline.paths import MANIM_CFG, ROOT
+from pipeline.scene_files import speech_plan
+from pipeline.speech import BeatScript, Speech, Synthesised, synthesise_beats
+from pipeline.warm_host import run_warm
+from scenes import narration
 
 #: seconds to wait for a scheduler before saying it does not answer
 CONNECT_TIMEOUT_S = 10
@@ -58,29 +62,14 @@ class ClusterError(RuntimeError):
 
 @cache
 def project_version() -> str:
-    """A digest of this installation's code: every file of the project's packages, its
-    ``manim.cfg`` and ``pyproject.toml``. Two machines render alike if theirs agree."""
-    files = []
-    for package in keys.PACKAGES:
-        base = ROOT / package
-        files += sorted(
-            p for p in base.rglob("*.py") if "__pycache__" not in p.relative_to(base).parts
-        )
-    return keys.file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml"])[:16]
+    """This client's project version (:func:`pipeline.keys.project_digest`), read once: the
+    code it runs is the code it read at its start."""
+    return keys.project_digest()
 
 
 def _worker_tex_store() -> Path:
     """This machine's own store of typeset TeX, shared by its tasks."""
     return Path(tempfile.gettempdir()) / f"lecture-tex-{os.getuid()}"
-
-
-def _die_with_parent() -> None:
-    """In the render's process, before it starts: on Linux, be killed when the Dask worker
-    that started it dies, so that a lost worker leaves no render behind to run on."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _sha256(data: bytes) -> str:
@@ -91,23 +80,42 @@ def _kept(rel: Path) -> bool:
     return not any(part in LEFT_ON_WORKER for part in rel.parts)
 
 
-def render_task(job: dict[str, Any], version: str, shared_dir: str | None = None) -> dict[str, Any]:
-    """On a Dask worker: render ``job`` (a :class:`RenderJob` as a dict, without paths) and
-    return its result and files. Raises if this worker's code is not ``version``."""
-    mine = project_version()
+def _same_version(version: str) -> None:
+    mine = keys.project_digest()  # now: the files may have changed since the worker started
     if mine != version:
         raise ClusterError(
             f"worker {socket.gethostname()} ({platform.node()}) runs project version {mine}, "
             f"the client {version}: install the same version of the project on every worker"
         )
+
+
+def speech_task(beats: list[BeatScript], version: str) -> list[Synthesised]:
+    """On a Dask worker: piper's speech of a scene's ``beats``, audio and sentence spans."""
+    _same_version(version)
+    return synthesise_beats(beats)
+
+
+def render_task(
+    job: dict[str, Any], version: str, shared_dir: str | None = None,
+    spoken: list[Synthesised] | None = None, known: dict[str, Speech] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """On a Dask worker: render ``job`` (a :class:`RenderJob` as a dict, without paths) and
+    return its result and files. Raises if this worker's code is not ``version``.
+
+    ``spoken`` is the result of the scene's :func:`speech_task` (Dask hands it over when that
+    task is done), ``known`` the speech of its other beats: together they time the render.
+    """
+    _same_version(version)
+    if spoken is not None:
+        speech = dict(known or {}) | {s.beat.beat: s.speech() for s in spoken}
+        job = {**job, "speech": speech_plan(speech)}
     with tempfile.TemporaryDirectory(prefix="lecture-task-") as scratch:
         media = Path(scratch) / "media"
         spec = RenderJob(**{**job, "media_dir": media, "tex_cache": _worker_tex_store()})
-        proc = subprocess.run(
-            spec.command(), capture_output=True, text=True, env=spec.environment(), cwd=ROOT,
-            preexec_fn=_die_with_parent,
-        )  # fmt: skip
-        result = _result(spec, proc.returncode, proc.stdout, proc.stderr)
+        # A fork of this worker's warm host; if the host dies under it (its machine's
+        # trouble, not the scene's), HostDiedError makes Dask try the job again.
+        code, stdout, stderr = run_warm(spec.worker_args(), spec.environment(), version)
+        result = _result(spec, code, stdout, stderr)
         files: list[dict[str, Any]] = []
         if result.ok:
             for path in sorted(p for p in media.rglob("*") if p.is_file()):
@@ -180,7 +188,21 @@ def _portable(job: RenderJob) -> dict[str, Any]:
 @dataclass
 class _Pending:
     job: RenderJob
-    future: Any
+    #: the scene's beats to synthesise and the speech of its other beats, if the cluster speaks
+    speak: tuple[list[BeatScript], dict[str, Speech]] | None = None
+    future: Any = None  #: the render's future, once sent
+    speech: Any = None  #: the future of the scene's speech, if the cluster makes it
+
+
+def _expected_seconds(pending: _Pending) -> float:
+    """How long ``pending``'s scene will last, from its speech: its render time follows."""
+    plan = json.loads(pending.job.speech) if pending.job.speech else {}
+    seconds = sum(float(beat["seconds"]) for beat in plan.values())
+    if pending.speak is not None:
+        beats, known = pending.speak
+        seconds += sum(s.seconds for s in known.values())
+        seconds += sum(narration.estimated_seconds(b.spoken) for b in beats)
+    return seconds
 
 
 class DaskExecutor:
@@ -235,7 +257,7 @@ class DaskExecutor:
 
     def _check_versions(self) -> None:
         try:
-            versions = self._client.run(project_version)
+            versions = self._client.run(keys.project_digest)
         except Exception as exc:  # a worker without the project cannot even import this
             self.close()
             raise ClusterError(
@@ -251,35 +273,84 @@ class DaskExecutor:
                 f"{self.version}: install the same version on every worker"
             )
 
+    #: the render asks this engine to synthesise the speech it does not have (submit_spoken)
+    speaks = True
+
     def submit(self, job: RenderJob) -> None:
-        future = self._client.submit(
-            render_task, _portable(job), self.version,
-            str(self.shared_dir) if self.shared_dir else None,
-            key=task_key(job, self.version), retries=self.retries, pure=False,
-        )  # fmt: skip
-        self._pending.append(_Pending(job, future))
+        self._pending.append(_Pending(job))
+
+    def submit_spoken(
+        self, job: RenderJob, beats: list[BeatScript], known: dict[str, Speech]
+    ) -> None:
+        """Submit ``job`` after a task that synthesises its scene's ``beats``: the graph is
+        speech -> render, and the render is timed by that speech and ``known``."""
+        self._pending.append(_Pending(job, (beats, known)))
+
+    def _send(self, pending: _Pending) -> None:
+        job, shared = pending.job, str(self.shared_dir) if self.shared_dir else None
+        key, args = task_key(job, self.version), [_portable(job), self.version, shared]
+        if pending.speak is not None:
+            beats, known = pending.speak
+            spec = [(b.written, b.spoken, [asdict(s) for s in b.sentences]) for b in beats]
+            speech_key = keys.key("dask-speech", spec, self.version, length=16)
+            pending.speech = self._client.submit(
+                speech_task, beats, self.version, key=f"speech-{job.scene}-{speech_key}",
+                retries=self.retries, pure=False,
+            )  # fmt: skip
+            key, args = f"{key}-{speech_key}", [*args, pending.speech, known]
+        pending.future = self._client.submit(
+            render_task, *args, key=key, retries=self.retries, pure=False
+        )
+
+    def _slots(self) -> int:
+        """How many jobs the cluster runs at once now: its workers' threads."""
+        return max(1, sum(self._client.nthreads().values()))
 
     def collect(self) -> Iterator[SceneResult]:
+        """The results, as jobs finish. Jobs are sent as many as the workers have threads,
+        and the next one as soon as one finishes: Dask,
+        which knows nothing of a render's length, would otherwise share them all out at
+        once and leave a worker idle while another still has a queue (measured: 120 s of
+        idle workers in a 296 s render of the lecture). Longest first, by their speech."""
         from distributed import as_completed
 
-        pending, self._pending = self._pending, []
-        by_future = {p.future.key: p.job for p in pending}
-        for future in as_completed([p.future for p in pending]):
-            job = by_future[future.key]
-            try:
-                answer = future.result()
-            except Exception as exc:  # every try failed: the scene fails, the others go on
-                yield SceneResult(job, False, error=f"on the cluster: {type(exc).__name__}: {exc}")
-                continue
-            if not answer["ok"]:
-                yield SceneResult(job, False, answer["info"], answer["error"])
-                continue
-            try:
-                info = place_files(answer, job.media_dir, self.shared_dir)
-            except (ClusterError, OSError) as exc:
-                yield SceneResult(job, False, error=str(exc))
-                continue
-            yield SceneResult(job, True, info)
+        # The longest first, so that the last job to end does not start late.
+        queue = sorted(self._pending, key=_expected_seconds, reverse=True)
+        self._pending = []
+        running = as_completed()
+        sent: dict[str, _Pending] = {}
+
+        def top_up() -> None:
+            while queue and len(sent) < self._slots():
+                pending = queue.pop(0)
+                self._send(pending)
+                sent[pending.future.key] = pending
+                self._pending.append(pending)
+                running.add(pending.future)
+
+        top_up()
+        for future in running:
+            pending = sent.pop(future.key)
+            self._pending.remove(pending)
+            top_up()  # the freed worker gets its next job before this one is looked at
+            yield self._result(pending)
+
+    def _result(self, pending: _Pending) -> SceneResult:
+        job, speech = pending.job, pending.speech
+        # Speech that was made is kept, even if its scene then failed to render.
+        made = speech.result() if speech is not None and speech.status == "finished" else []
+        try:
+            answer = pending.future.result()
+        except Exception as exc:  # every try failed: the scene fails, the others go on
+            error = f"on the cluster: {type(exc).__name__}: {exc}"
+            return SceneResult(job, False, error=error, speech=made)
+        if not answer["ok"]:
+            return SceneResult(job, False, answer["info"], answer["error"], made)
+        try:
+            info = place_files(answer, job.media_dir, self.shared_dir)
+        except (ClusterError, OSError) as exc:
+            return SceneResult(job, False, error=str(exc), speech=made)
+        return SceneResult(job, True, info, speech=made)
 
     def close(self) -> None:
         if self._client is not None:
@@ -291,5 +362,6 @@ class DaskExecutor:
 
     def __exit__(self, *exc: object) -> None:
         for p in self._pending:
-            p.future.cancel()
+            if p.future is not None:
+                p.future.cancel()
         self.close()

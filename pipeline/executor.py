@@ -84,6 +84,9 @@ class SceneResult:
     ok: bool
     info: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    #: speech made for this job by the engine (pipeline.speech.Synthesised), for the caller
+    #: to keep: a cluster synthesises a scene's deferred beats before it renders the scene
+    speech: list[Any] = field(default_factory=list)
 
     @property
     def scene(self) -> str:

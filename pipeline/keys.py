@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.paths import ROOT
+from pipeline.paths import MANIM_CFG, ROOT
 
 #: the project's packages: imports of anything else are libraries (keyed by their version)
 PACKAGES = ("scenes", "math_core", "pipeline")
@@ -94,6 +94,18 @@ def file_digest(paths: Iterable[Path], root: Path = ROOT) -> str:
         h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def project_digest() -> str:
+    """A digest of the project's code as it is on disk now: every file of its packages, its
+    ``manim.cfg`` and ``pyproject.toml``. Two machines render alike if theirs agree."""
+    files = []
+    for package in PACKAGES:
+        base = ROOT / package
+        files += sorted(
+            p for p in base.rglob("*.py") if "__pycache__" not in p.relative_to(base).parts
+        )
+    return file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml"])[:16]
 
 
 def module_file(name: str, root: Path = ROOT) -> Path | None:

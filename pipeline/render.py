@@ -32,7 +32,7 @@ from pipeline.outputs import Outputs, exclusive
 from pipeline.paths import media_dir, tex_store
 from pipeline.request import RenderReport, RenderRequest, SceneOutcome, resolve_scenes
 from pipeline.scene_files import cached_info, scene_outputs, speech_plan, store_scene
-from pipeline.speech import SpeechReport, make_voice, script, speak
+from pipeline.speech import BeatScript, SpeechReport, keep, make_voice, script, speak
 from pipeline.storyboard import find_scene, scene_names
 
 # The names the commands take from here, besides render itself.
@@ -79,14 +79,20 @@ def render(
         # Every beat's speech first: its length is an input of the scene's render. (Made
         # while the first scenes render instead, it only slowed both down: piper already
         # uses both cores; bench/RESULTS.md has the run.)
-        report.speech = spoken = speech if speech is not None else speak_scenes(request)
+        if speech is None:
+            speech = speak_scenes(request, defer=getattr(executor, "speaks", False))
+        report.speech = spoken = speech
         outputs = Outputs(out_dir)
         pending: list[RenderJob] = []
+        # Beats the engine synthesises (a cluster): each such scene renders after its speech.
+        to_speak: dict[str, list[BeatScript]] = {}
+        for beat in spoken.deferred:
+            to_speak.setdefault(beat.scene, []).append(beat)
         for scene in request.scenes:
             speech_of_scene = spoken.for_scene(scene)
             for transparent in variants:
                 info = None
-                if not request.force:
+                if not request.force and scene not in to_speak:  # new speech: a new render
                     info = cached_info(
                         out_dir, scene, request.quality, request.seed, transparent,
                         speech_of_scene,
@@ -114,6 +120,9 @@ def render(
 
             def finish(result: SceneResult) -> None:
                 """A scene's clips, made while the others render."""
+                with lock:
+                    for made in result.speech:  # before the scene's sound is put together
+                        keep(spoken, made)
                 outcome = _finish(result, outputs, request, spoken)
                 with lock:
                     report.outcomes.append(outcome)
@@ -124,7 +133,11 @@ def render(
             # kills the workers while the scenes already rendered get their clips.
             with ThreadPoolExecutor(request.jobs) as finishing, engine as runner:
                 for job in pending:
-                    runner.submit(job)
+                    if job.scene in to_speak:  # its plan is made where its speech is
+                        known = spoken.for_scene(job.scene)
+                        runner.submit_spoken(job, to_speak[job.scene], known)  # type: ignore[attr-defined]
+                    else:
+                        runner.submit(job)
                 made = [finishing.submit(finish, result) for result in runner.collect()]
             for future in made:
                 future.result()  # an error in a scene's outputs, after the others are recorded
@@ -147,10 +160,11 @@ def render(
     return report
 
 
-def speak_scenes(request: RenderRequest) -> SpeechReport:
-    """The speech of every beat of the requested scenes, made now unless it is cached."""
+def speak_scenes(request: RenderRequest, defer: bool = False) -> SpeechReport:
+    """The speech of every beat of the requested scenes, made now unless it is cached
+    (or, with ``defer``, left for the engine to synthesise: see :func:`pipeline.speech.speak`)."""
     service, notes = make_voice(request.voice, request.takes)
     beats = script([find_scene(name) for name in request.scenes], request.seed)
-    report = speak(beats, service, request.out_root, request.takes)
+    report = speak(beats, service, request.out_root, request.takes, defer)
     report.notes = notes + report.notes
     return report

@@ -25,6 +25,7 @@ import time
 import wave
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Protocol
@@ -99,6 +100,10 @@ class SpeechReport:
     synthesis_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: beats left for a cluster to synthesise (``speak(..., defer=True)``), and where their
+    #: speech is kept when it comes back (:func:`keep`)
+    deferred: list[BeatScript] = field(default_factory=list)
+    store: Path | None = None
 
     def for_scene(self, scene: str) -> dict[str, Speech]:
         return {beat: s for (sc, beat), s in self.speech.items() if sc == scene}
@@ -214,6 +219,10 @@ class PiperVoice:
         return self._voice
 
     def speak(self, beat: BeatScript, store: Path) -> Speech:
+        return stored_speech(*self.synthesise(beat), "piper", store)
+
+    def synthesise(self, beat: BeatScript) -> tuple[np.ndarray, list[tuple[float, float]]]:
+        """``beat``'s audio, normalised, and the span of each sentence in it (no file)."""
         voice = self._load()
         rate = voice.config.sample_rate
         gap = np.zeros(int(SENTENCE_GAP * loudness.RATE), np.float32)
@@ -232,9 +241,8 @@ class PiperVoice:
             t += len(audio)
         samples, lead = trim(np.concatenate(pieces))
         spans = [(max(0.0, round(a - lead, 3)), round(b - lead, 3)) for a, b in spans]
-        seconds = round(len(samples) / loudness.RATE, 3)  # as stored_speech gives it
-        spans[-1] = (spans[-1][0], min(spans[-1][1], seconds))
-        return stored_speech(loudness.normalise(samples), spans, "piper", store)
+        spans[-1] = (spans[-1][0], min(spans[-1][1], audio_seconds(samples)))
+        return loudness.normalise(samples), spans
 
 
 def resample_to_rate(audio: np.ndarray, rate: int) -> np.ndarray:
@@ -252,13 +260,22 @@ def stored_speech(
     samples: np.ndarray, spans: list[tuple[float, float]], source: str, store: Path,
     take: str | None = None,
 ) -> Speech:  # fmt: skip
-    digest = key("speech-audio", data=samples.tobytes(), length=16)
+    digest = audio_digest(samples)
     path = store / "audio" / f"{digest}.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         write_wav(path, samples)
-    seconds = round(len(samples) / loudness.RATE, 3)
-    return Speech(seconds, spans, source, str(path), digest, take)
+    return Speech(audio_seconds(samples), spans, source, str(path), digest, take)
+
+
+def audio_seconds(samples: np.ndarray) -> float:
+    """How long ``samples`` (at loudness.RATE) last, as a beat's speech is timed."""
+    return round(len(samples) / loudness.RATE, 3)
+
+
+def audio_digest(samples: np.ndarray) -> str:
+    """The key of a beat's audio: part of its scene's render key."""
+    return key("speech-audio", data=samples.tobytes(), length=16)
 
 
 def find_take(takes: Path, beat: BeatScript) -> Path | None:
@@ -362,18 +379,28 @@ def cached_speech(beat: BeatScript, service: SpeechService, out_root: Path) -> S
 
 
 def speak(
-    beats: Sequence[BeatScript], service: SpeechService, out_root: Path, takes: Path = TAKES_DIR
-) -> SpeechReport:
+    beats: Sequence[BeatScript], service: SpeechService, out_root: Path, takes: Path = TAKES_DIR,
+    defer: bool = False,
+) -> SpeechReport:  # fmt: skip
     """Every beat's speech: from the cache if the same text was spoken by the same voice,
     else made now. A take that cannot be used is reported and its beat spoken by the
-    fallback, so every beat still renders."""
+    fallback, so every beat still renders.
+
+    With ``defer``, a beat piper would have to synthesise is not: it goes to the report's
+    ``deferred``, for a cluster to synthesise (:func:`synthesise_beats`) and :func:`keep` to
+    store when its audio comes back.
+    """
     store = speech_store(service, out_root)
-    report = SpeechReport()
+    report = SpeechReport(store=store)
     recorded = isinstance(service, RecordedVoice)
+    synthetic = service.fallback if isinstance(service, RecordedVoice) else service
     for beat in beats:
         take = find_take(takes, beat) if recorded else None
         cached = _cache_file(store, beat, take)
         speech = _load(cached)
+        if speech is None and defer and take is None and isinstance(synthetic, PiperVoice):
+            report.deferred.append(beat)
+            continue
         if speech is None:
             start = time.perf_counter()
             try:
@@ -382,17 +409,58 @@ def speak(
                 if not recorded:
                     raise
                 report.errors.append(str(exc))
-                speech = service.fallback.speak(beat, store)  # type: ignore[attr-defined]
+                speech = synthetic.speak(beat, store)
                 cached = _cache_file(store, beat, None)
             else:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                write_text_atomic(cached, json.dumps(asdict(speech), indent=1))
+                _remember(cached, speech)
                 report.synthesised.append((beat.scene, beat.beat))
             report.synthesis_seconds += time.perf_counter() - start
         report.speech[(beat.scene, beat.beat)] = speech
     if recorded:
         record_takes(takes, beats)
     return report
+
+
+def _remember(cached: Path, speech: Speech) -> None:
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(cached, json.dumps(asdict(speech), indent=1))
+
+
+@cache
+def _piper_here() -> PiperVoice:
+    """This process's piper voice, loaded once for every beat it is asked to speak."""
+    return PiperVoice()
+
+
+def synthesise_beats(beats: Sequence[BeatScript]) -> list[Synthesised]:
+    """Piper's speech of ``beats`` (on a cluster worker): audio and sentence spans, no files."""
+    return [Synthesised(beat, *_piper_here().synthesise(beat)) for beat in beats]
+
+
+@dataclass
+class Synthesised:
+    """A deferred beat's speech as a worker made it: normalised audio and sentence spans."""
+
+    beat: BeatScript
+    samples: np.ndarray
+    spans: list[tuple[float, float]]
+
+    def speech(self, audio: str | None = None) -> Speech:
+        """Its :class:`Speech`, with ``audio`` as the WAV it is (or will be) kept in."""
+        s = self.samples
+        return Speech(audio_seconds(s), self.spans, "piper", audio, audio_digest(s))
+
+
+def keep(report: SpeechReport, made: Synthesised) -> Speech:
+    """Store ``made`` as :func:`speak` stores what it synthesises, and add it to ``report``."""
+    assert report.store is not None, "keep() needs the report of a speak() call"
+    speech = stored_speech(made.samples, made.spans, "piper", report.store)
+    _remember(_cache_file(report.store, made.beat, None), speech)
+    where = (made.beat.scene, made.beat.beat)
+    if where not in report.speech:
+        report.synthesised.append(where)
+    report.speech[where] = speech
+    return speech
 
 
 # --- takes' texts: which take was read from which text ---------------------------------

@@ -118,13 +118,19 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
 
     spoken = time.perf_counter()
     try:
-        speech = speak_scenes(request)
+        speech = speak_scenes(request, defer=getattr(executor, "speaks", False))
     except RuntimeError as exc:  # SpeechError: the voice cannot speak
         raise click.ClickException(str(exc)) from None
     if speech.synthesised:
         console.print(
             f"speech: {len(speech.synthesised)} beat(s) spoken in "
             f"{time.perf_counter() - spoken:.1f} s ({request.voice})"
+        )
+    if speech.deferred:
+        scenes = len({b.scene for b in speech.deferred})
+        console.print(
+            f"speech: {len(speech.deferred)} beat(s) of {scenes} scene(s) to be spoken on the "
+            "cluster, each scene before it renders"
         )
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -69,8 +69,17 @@ class TexScene(LectureScene):
             self.wait(0.2)
 
 
+def dask_worker() -> int:
+    """The pid of the Dask worker this render runs under: its parent, or the parent of the
+    warm host (pipeline.warm_host) it was forked from. Linux only (it reads /proc)."""
+    pid = os.getppid()
+    if b"pipeline.warm_host" in Path(f"/proc/{pid}/cmdline").read_bytes():
+        pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return pid
+
+
 class DiesOnceScene(LectureScene):
-    """Kills the process that started its worker (a Dask worker) the first time it renders,
+    """Kills the Dask worker it runs under the first time it renders,
     if $LECTURE_TEST_DIE_ONCE names a file that does not exist yet; renders normally after."""
 
     title = "A scene whose machine dies once"
@@ -79,12 +88,25 @@ class DiesOnceScene(LectureScene):
     def construct(self) -> None:
         marker = os.environ.get("LECTURE_TEST_DIE_ONCE")
         if marker and not Path(marker).exists():
-            Path(marker).write_text(str(os.getppid()))
-            os.kill(os.getppid(), signal.SIGKILL)  # the Dask worker, mid-job
+            worker = dask_worker()
+            Path(marker).write_text(str(worker))
+            os.kill(worker, signal.SIGKILL)  # the Dask worker, mid-job
             time.sleep(30)  # as a worker would, until it is killed in turn
         with self.beat("Still"):
             self.add(Circle(color=BLUE))
             self.wait(0.3)
 
 
-SCENES = [TinyScene, BrokenScene, SlowScene, TexScene, DiesOnceScene]
+class HangsScene(LectureScene):
+    """A render that does not end by itself (a minute of nothing): to be killed."""
+
+    title = "A scene that hangs"
+    narration = {"Waiting": "Nothing happens here."}
+
+    def construct(self) -> None:
+        with self.beat("Waiting"):
+            time.sleep(60)
+            self.wait(0.1)
+
+
+SCENES = [TinyScene, BrokenScene, SlowScene, TexScene, DiesOnceScene, HangsScene]

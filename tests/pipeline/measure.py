@@ -34,3 +34,12 @@ def decoded(path: Path) -> np.ndarray:
         capture_output=True, check=True,
     ).stdout  # fmt: skip
     return np.frombuffer(raw, "<f4")
+
+
+def onset(audio: np.ndarray, after: float, window: float = 0.005) -> float:
+    """First time at or after ``after`` where the decoded audio's energy rises above -40 dBFS."""
+    step = int(window * RATE)
+    start = int(after * RATE)
+    frames = audio[start : start + (len(audio) - start) // step * step].reshape(-1, step)
+    energy = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    return after + int(np.argmax(energy > -40)) * window

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.paths import EXTRA_SCENES_ENV
+from tests.pipeline.measure import decoded, onset
 
 distributed = pytest.importorskip("distributed")
 
@@ -151,3 +152,39 @@ def test_an_unreachable_scheduler_is_named_within_ten_seconds(tmp_path: Path) ->
     assert result.exit_code != 0
     assert "tcp://127.0.0.1:9 did not answer within 10 s" in result.output
     assert took < 20  # 10 s of waiting, and the command's own start
+
+
+def test_speech_is_made_on_the_cluster_and_its_scene_renders_after_it(
+    cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.speech import PiperVoice, piper_missing
+
+    if piper_missing():
+        pytest.skip(piper_missing())
+
+    monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
+
+    def not_here(self: object, beat: object) -> None:
+        raise AssertionError("the client synthesised speech the cluster was to make")
+
+    monkeypatch.setattr(PiperVoice, "synthesise", not_here)  # the workers are other processes
+    args = ["render", "TinyScene", "--output-dir", str(tmp_path), "--voice", "piper",
+            "--format", "mp4", "--executor", "dask", "--scheduler", cluster]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "2 beat(s) of 1 scene(s) to be spoken on the cluster" in result.output
+    info = json.loads((tmp_path / "low" / "scenes" / "TinyScene.json").read_text())
+    square, gone = info["beats"]
+    for beat in (square, gone):  # timed by the cluster's speech, which the client kept
+        speech = info["speech"][beat["beat"]]
+        assert speech["source"] == "piper"
+        assert Path(speech["audio"]).is_file()
+        assert beat["end"] - beat["speech_start"] >= speech["seconds"]
+    audio = decoded(tmp_path / "low" / "clips" / "TinyScene.mp4")
+    for beat in (square, gone):  # heard where the sidecar says, from the decoded energy
+        assert onset(audio, beat["start"]) == pytest.approx(beat["speech_start"], abs=0.05)
+    # The speech is kept by the client: nothing is spoken or rendered again.
+    again = CliRunner().invoke(main, [*args, "--format", "mp4,png"])
+    assert again.exit_code == 0, again.output
+    assert "to be spoken" not in again.output
+    assert "cached  TinyScene" in again.output

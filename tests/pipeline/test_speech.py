@@ -30,7 +30,7 @@ from pipeline.speech import (
     write_wav,
 )
 from pipeline.storyboard import lecture_scenes
-from tests.pipeline.measure import decoded, ebur128
+from tests.pipeline.measure import decoded, ebur128, onset
 
 FIXTURES = "tests.pipeline.fixture_scenes"
 RATE = loudness.RATE
@@ -157,15 +157,6 @@ def test_a_take_whose_text_changed_is_flagged_stale(tmp_path: Path) -> None:
     assert stale_takes(tmp_path, edited) == {("S", "One"): "Read this."}
     take(tmp_path / "S" / "one.wav", bursts(2.5, seed=5))  # recorded again: current
     assert stale_takes(tmp_path, edited) == {}
-
-
-def onset(audio: np.ndarray, after: float, window: float = 0.005) -> float:
-    """First time at or after ``after`` where the decoded audio's energy rises above -40 dBFS."""
-    step = int(window * RATE)
-    start = int(after * RATE)
-    frames = audio[start : start + (len(audio) - start) // step * step].reshape(-1, step)
-    energy = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
-    return after + int(np.argmax(energy > -40)) * window
 
 
 @pytest.mark.slow
