@@ -72,6 +72,18 @@ def _worker_tex_store() -> Path:
     return Path(tempfile.gettempdir()) / f"lecture-tex-{os.getuid()}"
 
 
+def _without_dask_settings(env: dict[str, str]) -> dict[str, str]:
+    """``env`` without what Dask's nanny sets for its own workers' sake (its
+    ``pre-spawn-environ``: a low malloc trim threshold, one BLAS thread). A render started
+    with them is much slower than the same render on this machine's own pool
+    (bench/RESULTS.md), and a render is not a Dask worker: it gets the environment a local
+    render has. A value the user set to something else is kept."""
+    import dask
+
+    preset = dask.config.get("distributed.nanny.pre-spawn-environ", None) or {}
+    return {k: v for k, v in env.items() if not (k in preset and str(preset[k]) == v)}
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -114,7 +126,8 @@ def render_task(
         spec = RenderJob(**{**job, "media_dir": media, "tex_cache": _worker_tex_store()})
         # A fork of this worker's warm host; if the host dies under it (its machine's
         # trouble, not the scene's), HostDiedError makes Dask try the job again.
-        code, stdout, stderr = run_warm(spec.worker_args(), spec.environment(), version)
+        env = _without_dask_settings(spec.environment())
+        code, stdout, stderr = run_warm(spec.worker_args(), env, version)
         result = _result(spec, code, stdout, stderr)
         files: list[dict[str, Any]] = []
         if result.ok:

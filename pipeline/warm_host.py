@@ -55,11 +55,12 @@ def die_with_parent() -> None:
 class WarmHost:
     """One host process, and the pipes to it."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        """Start a host with ``env`` (default: this process's) as its environment."""
+        env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}  # see executor
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline.warm_host"], cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONHASHSEED": "0"},  # as a fresh worker's, see executor
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
         )  # fmt: skip
         hello = self._answer()
         self.version = hello["version"]
@@ -105,8 +106,9 @@ _idle_lock = threading.Lock()
 
 
 def run_warm(argv: list[str], env: dict[str, str], version: str) -> tuple[int, str, str]:
-    """Run a worker in a fork of a warm host of this process that loaded ``version`` of the
-    project (one is started if none is free); its exit code, stdout and stderr.
+    """Run a worker with ``argv`` and ``env`` in a fork of a warm host of this process that
+    loaded ``version`` of the project (one is started, with ``env``, if none is free); its exit
+    code, stdout and stderr.
 
     Raises :class:`HostDiedError` if the host died before the worker answered."""
     with _idle_lock:
@@ -115,7 +117,7 @@ def run_warm(argv: list[str], env: dict[str, str], version: str) -> tuple[int, s
         _idle[:] = hosts[1:]
     for host in stale:
         host.close()
-    host = hosts[0] if hosts else WarmHost()
+    host = hosts[0] if hosts else WarmHost(env)
     if host.version != version:
         host.close()
         raise HostDiedError(

@@ -188,3 +188,17 @@ def test_speech_is_made_on_the_cluster_and_its_scene_renders_after_it(
     assert again.exit_code == 0, again.output
     assert "to be spoken" not in again.output
     assert "cached  TinyScene" in again.output
+
+
+def test_a_render_does_not_inherit_what_dask_sets_for_its_workers() -> None:
+    import dask
+
+    from pipeline.dask_executor import _without_dask_settings
+
+    preset = dask.config.get("distributed.nanny.pre-spawn-environ")
+    assert "MALLOC_TRIM_THRESHOLD_" in preset  # what this test is about exists
+    env = {"HOME": "/root", **{k: str(v) for k, v in preset.items()}, "OMP_NUM_THREADS": "8"}
+    kept = _without_dask_settings(env)
+    assert "MALLOC_TRIM_THRESHOLD_" not in kept
+    assert kept["OMP_NUM_THREADS"] == "8"  # set to something else: the user's, kept
+    assert kept["HOME"] == "/root"
