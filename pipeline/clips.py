@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import sound
 from pipeline.media import atomic_path, run_ffmpeg
 
 FORMATS = ("mp4", "webm", "gif", "png", "mov")
@@ -140,6 +139,8 @@ def make_clips(
         tracks: dict[str, list[str]] = {f: ["-an"] for f in SOUND_CODECS}
         for fmt, codec in SOUND_CODECS.items():
             if audio and fmt in tmp:
+                from pipeline import sound  # numpy/scipy work: not on the unchanged path
+
                 sound_in += ["-i", str(sound.encode_wav(audio, codec, scratch))]
                 tracks[fmt] = ["-map", f"{len(sound_in) // 2}:a", "-c:a", "copy"]
         if "mp4" in tmp:

@@ -115,3 +115,18 @@ def test_the_fingerprint_follows_the_project_sources(tmp_path: Path) -> None:
         now = fingerprint()
         assert now != first, edited
         first = now
+
+
+def test_an_unchanged_render_imports_neither_manim_nor_scipy(tmp_path: Path) -> None:
+    """An unchanged ``lecture render`` answers from the stamp before it imports Manim: the
+    modules it runs through until then must stay light (cf21fa8 put pipeline.clips on that
+    path importing scipy and the scenes, and the answer took 3 s instead of 0.4 s)."""
+    heavy = {"manim", "scenes", "scipy.signal", "scipy"}
+    # What `lecture render` imports before it checks the stamp (pipeline/commands/render.py).
+    code = (
+        "import sys, pipeline.cli, pipeline.commands.render, pipeline.clips, pipeline.stamp;"
+        f"print(sorted(set({sorted(heavy)!r}) & set(sys.modules)))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
