@@ -17,6 +17,7 @@ import ast
 import dataclasses
 import hashlib
 import importlib.util
+import threading
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -120,12 +121,21 @@ def module_file(name: str, root: Path = ROOT) -> Path | None:
     return None
 
 
+#: one ast.parse at a time: CPython 3.11's AST constructor keeps its recursion depth in state
+#: shared between threads, and two parses at once (two scenes' keys, made by two finishing
+#: threads) can fail with "SystemError: AST constructor recursion depth mismatch"
+#: (python/cpython#106905). CI hit it on the first render of a test session.
+_PARSING = threading.Lock()
+
+
 def _imports(path: Path, name: str, root: Path) -> set[str]:
     """The project modules that module ``name`` (file ``path``) imports, at any depth of its
     code: top level, functions (imported when they run) and ``TYPE_CHECKING`` blocks alike."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+    with _PARSING:
+        tree = ast.parse(path.read_bytes(), str(path))
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
