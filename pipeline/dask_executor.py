@@ -44,7 +44,7 @@ from pipeline import keys
 from pipeline.executor import RenderJob, SceneResult, _result
 from pipeline.media import atomic_path
 from pipeline.scene_files import speech_plan
-from pipeline.speech import BeatScript, Speech, Synthesised, synthesise_beats
+from pipeline.speech import BeatScript, Synthesised, synthesise_beats
 from pipeline.warm_host import run_warm
 from scenes import narration
 
@@ -109,18 +109,18 @@ def speech_task(beats: list[BeatScript], version: str) -> list[Synthesised]:
 
 def render_task(
     job: dict[str, Any], version: str, shared_dir: str | None = None,
-    spoken: list[Synthesised] | None = None, known: dict[str, Speech] | None = None,
+    spoken: list[Synthesised] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """On a Dask worker: render ``job`` (a :class:`RenderJob` as a dict, without paths) and
     return its result and files. Raises if this worker's code is not ``version``.
 
     ``spoken`` is the result of the scene's :func:`speech_task` (Dask hands it over when that
-    task is done), ``known`` the speech of its other beats: together they time the render.
+    task is done): with the speech of its other beats, in the job's plan, it times the render.
     """
     _same_version(version)
     if spoken is not None:
-        speech = dict(known or {}) | {s.beat.beat: s.speech() for s in spoken}
-        job = {**job, "speech": speech_plan(speech)}
+        made = json.loads(speech_plan({s.beat.beat: s.speech() for s in spoken}))
+        job = {**job, "speech": json.dumps(json.loads(job["speech"] or "{}") | made)}
     with tempfile.TemporaryDirectory(prefix="lecture-task-") as scratch:
         media = Path(scratch) / "media"
         spec = RenderJob(**{**job, "media_dir": media, "tex_cache": _worker_tex_store()})
@@ -201,8 +201,8 @@ def _portable(job: RenderJob) -> dict[str, Any]:
 @dataclass
 class _Pending:
     job: RenderJob
-    #: the scene's beats to synthesise and the speech of its other beats, if the cluster speaks
-    speak: tuple[list[BeatScript], dict[str, Speech]] | None = None
+    #: the scene's beats to synthesise, if the cluster speaks (the others are in job.speech)
+    speak: list[BeatScript] | None = None
     future: Any = None  #: the render's future, once sent
     speech: Any = None  #: the future of the scene's speech, if the cluster makes it
 
@@ -211,10 +211,8 @@ def _expected_seconds(pending: _Pending) -> float:
     """How long ``pending``'s scene will last, from its speech: its render time follows."""
     plan = json.loads(pending.job.speech) if pending.job.speech else {}
     seconds = sum(float(beat["seconds"]) for beat in plan.values())
-    if pending.speak is not None:
-        beats, known = pending.speak
-        seconds += sum(s.seconds for s in known.values())
-        seconds += sum(narration.estimated_seconds(b.spoken) for b in beats)
+    if pending.speak is not None:  # not spoken yet: as long as its words take to read
+        seconds += sum(narration.estimated_seconds(b.spoken) for b in pending.speak)
     return seconds
 
 
@@ -292,25 +290,23 @@ class DaskExecutor:
     def submit(self, job: RenderJob) -> None:
         self._pending.append(_Pending(job))
 
-    def submit_spoken(
-        self, job: RenderJob, beats: list[BeatScript], known: dict[str, Speech]
-    ) -> None:
+    def submit_spoken(self, job: RenderJob, beats: list[BeatScript]) -> None:
         """Submit ``job`` after a task that synthesises its scene's ``beats``: the graph is
-        speech -> render, and the render is timed by that speech and ``known``."""
-        self._pending.append(_Pending(job, (beats, known)))
+        speech -> render, and the render is timed by that speech and by ``job.speech``."""
+        self._pending.append(_Pending(job, beats))
 
     def _send(self, pending: _Pending) -> None:
         job, shared = pending.job, str(self.shared_dir) if self.shared_dir else None
         key, args = task_key(job, self.version), [_portable(job), self.version, shared]
         if pending.speak is not None:
-            beats, known = pending.speak
+            beats = pending.speak
             spec = [(b.written, b.spoken, [asdict(s) for s in b.sentences]) for b in beats]
             speech_key = keys.key("dask-speech", spec, self.version, length=16)
             pending.speech = self._client.submit(
                 speech_task, beats, self.version, key=f"speech-{job.scene}-{speech_key}",
                 retries=self.retries, pure=False,
             )  # fmt: skip
-            key, args = f"{key}-{speech_key}", [*args, pending.speech, known]
+            key, args = f"{key}-{speech_key}", [*args, pending.speech]
         pending.future = self._client.submit(
             render_task, *args, key=key, retries=self.retries, pure=False
         )
@@ -334,7 +330,8 @@ class DaskExecutor:
         sent: dict[str, _Pending] = {}
 
         def top_up() -> None:
-            while queue and len(sent) < self._slots():
+            slots = self._slots()  # a call to the scheduler: once, not once a job
+            while queue and len(sent) < slots:
                 pending = queue.pop(0)
                 self._send(pending)
                 sent[pending.future.key] = pending

@@ -215,18 +215,36 @@ def _forked_worker(argv: list[str], env: dict[str, str], stdout: str, stderr: st
         os._exit(code)  # no multiprocessing teardown: the worker has said all it has to say
 
 
+class WorkerOutput:
+    """Files a forked worker's stdout and stderr go to (a fork has no pipes to its caller),
+    and what they held once it has ended."""
+
+    def __init__(self, scratch: str) -> None:
+        self.stdout, self.stderr = Path(scratch, "stdout"), Path(scratch, "stderr")
+        self.stdout.touch()
+        self.stderr.touch()
+
+    def read(self) -> tuple[str, str]:
+        read = {"encoding": "utf-8", "errors": "replace"}
+        return self.stdout.read_text(**read), self.stderr.read_text(**read)
+
+
+@contextlib.contextmanager
+def worker_output() -> Iterator[WorkerOutput]:
+    """A :class:`WorkerOutput` in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="lecture-worker-") as scratch:
+        yield WorkerOutput(scratch)
+
+
 def fork_job(job: RenderJob, track: Workers | None = None) -> SceneResult:
     """Render one job in a fork of the preloaded server, which a :class:`LocalExecutor` (its
     owner) runs."""
     if not fork_server.running():
         raise RuntimeError("fork_job needs the fork server: run jobs inside `with LocalExecutor()`")
-    with tempfile.TemporaryDirectory(prefix="lecture-worker-") as scratch:
-        out, err = Path(scratch, "stdout"), Path(scratch, "stderr")
-        out.touch()
-        err.touch()
+    with worker_output() as output:
         proc = FORK_SERVER.Process(
             target=_forked_worker,
-            args=(job.worker_args(), job.environment(), str(out), str(err)),
+            args=(job.worker_args(), job.environment(), str(output.stdout), str(output.stderr)),
         )
         proc.start()
         pid = proc.pid
@@ -238,8 +256,7 @@ def fork_job(job: RenderJob, track: Workers | None = None) -> SceneResult:
         finally:
             if track is not None:
                 track.discard(pid)
-        read = {"encoding": "utf-8", "errors": "replace"}
-        return _result(job, proc.exitcode, out.read_text(**read), err.read_text(**read))
+        return _result(job, proc.exitcode, *output.read())
 
 
 class LocalExecutor:

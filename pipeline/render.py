@@ -133,9 +133,8 @@ def render(
             # kills the workers while the scenes already rendered get their clips.
             with ThreadPoolExecutor(request.jobs) as finishing, engine as runner:
                 for job in pending:
-                    if job.scene in to_speak:  # its plan is made where its speech is
-                        known = spoken.for_scene(job.scene)
-                        runner.submit_spoken(job, to_speak[job.scene], known)  # type: ignore[attr-defined]
+                    if job.scene in to_speak:  # its plan is completed where its speech is made
+                        runner.submit_spoken(job, to_speak[job.scene])  # type: ignore[attr-defined]
                     else:
                         runner.submit(job)
                 made = [finishing.submit(finish, result) for result in runner.collect()]

@@ -445,10 +445,10 @@ class Synthesised:
     samples: np.ndarray
     spans: list[tuple[float, float]]
 
-    def speech(self, audio: str | None = None) -> Speech:
-        """Its :class:`Speech`, with ``audio`` as the WAV it is (or will be) kept in."""
+    def speech(self) -> Speech:
+        """Its :class:`Speech`, not kept anywhere (what times a render on the worker)."""
         s = self.samples
-        return Speech(audio_seconds(s), self.spans, "piper", audio, audio_digest(s))
+        return Speech(audio_seconds(s), self.spans, "piper", None, audio_digest(s))
 
 
 def keep(report: SpeechReport, made: Synthesised) -> Speech:

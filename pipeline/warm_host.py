@@ -28,10 +28,8 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import IO, Any
 
 from pipeline.paths import ROOT
@@ -77,19 +75,18 @@ class WarmHost:
     def run(self, argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
         """Run one worker with ``argv`` and ``env``: its exit code, stdout and stderr."""
         assert self.proc.stdin is not None
-        with tempfile.TemporaryDirectory(prefix="lecture-worker-") as scratch:
-            out, err = Path(scratch, "stdout"), Path(scratch, "stderr")
-            out.touch()
-            err.touch()
-            request = {"argv": argv, "env": env, "stdout": str(out), "stderr": str(err)}
+        from pipeline.executor import worker_output
+
+        with worker_output() as output:
+            request = {"argv": argv, "env": env, "stdout": str(output.stdout),
+                       "stderr": str(output.stderr)}  # fmt: skip
             try:
                 self.proc.stdin.write(json.dumps(request) + "\n")
                 self.proc.stdin.flush()
             except BrokenPipeError:
                 raise HostDiedError("the warm host had ended") from None
             answer = self._answer()
-            read = {"encoding": "utf-8", "errors": "replace"}
-            return int(answer["exit"]), out.read_text(**read), err.read_text(**read)
+            return int(answer["exit"]), *output.read()
 
     def close(self) -> None:
         if self.proc.stdin is not None:
