@@ -1,20 +1,29 @@
 """The lecture on a Dask LocalCluster next to the local process pool, in one run.
 
-``python -m bench.cluster [--quality low] [--workers 2] [--json FILE] [SCENE ...]``
+``python -m bench.cluster [--quality low] [--workers 2] [--rounds 3] [--json FILE] [SCENE ...]``
 
-Both render the same scenes from empty output folders (``--force``, silent pacing so that no
-speech is synthesised), the local pool first with ``-j WORKERS``, then ``--executor dask`` on
-a LocalCluster of WORKERS single-threaded processes; the workers' own TeX store is emptied
-first, so each side typesets everything once. Reported: wall seconds of each command, the
-cluster's overhead over the pool, and each scene's render seconds on the cluster (the input
-of the paper estimate in bench/RESULTS.md).
+Each round renders the same scenes twice from empty output folders (``--force``, silent
+pacing so that no speech is synthesised): with the local pool, ``-j WORKERS``, and with
+``--executor dask`` on a LocalCluster of WORKERS single-threaded processes. The order
+alternates from round to round (pool first, then Dask first), so that neither side always
+runs on a machine the other has just warmed or heated; the workers' own TeX store is
+emptied before every Dask render, so each side typesets everything once.
+
+Reported, for each render: its wall seconds, the machine's busy and idle core-seconds over
+it (``psutil.cpu_times``: work done by every process, and cores left unused), and each
+scene's render seconds. The overhead is the median over rounds of Dask's wall time over the
+pool's, in the same round: the host's speed drifts by a fifth from hour to hour, so only
+ratios within a round are compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,48 +31,103 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from pipeline.dask_executor import _worker_tex_store
 from pipeline.paths import ROOT
 
+SIDES = ("local", "dask")
 
-def run(out: Path, quality: str, workers: int, scenes: list[str], dask: bool) -> dict[str, Any]:
+
+def _core_seconds() -> tuple[float, float]:
+    """Busy and idle seconds summed over the machine's cores, since boot."""
+    times = psutil.cpu_times()
+    idle = times.idle + getattr(times, "iowait", 0.0)
+    return sum(times) - idle, idle
+
+
+def run(out: Path, quality: str, workers: int, scenes: list[str], side: str) -> dict[str, Any]:
+    """Render ``scenes`` into ``out`` on ``side`` ("local" or "dask"): its figures."""
     args = [sys.executable, "-m", "pipeline.cli", "render", *scenes, "-q", quality,
             "-j", str(workers), "--voice", "none", "--force", "--output-dir", str(out)]  # fmt: skip
-    if dask:
+    if side == "dask":
+        shutil.rmtree(_worker_tex_store(), ignore_errors=True)
         args += ["--executor", "dask"]
+    busy0, idle0 = _core_seconds()
     start = time.perf_counter()
     proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    busy1, idle1 = _core_seconds()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
     per_scene = {}
     for sidecar in sorted((out / quality / "scenes").glob("*.json")):
         info = json.loads(sidecar.read_text())
         per_scene[info["scene"]] = round(float(info.get("render_seconds", 0.0)), 2)
-    return {"wall_s": round(wall, 2), "render_seconds": per_scene}
+    return {
+        "wall_s": round(wall, 2), "busy_core_s": round(busy1 - busy0, 1),
+        "idle_core_s": round(idle1 - idle0, 1), "render_seconds": per_scene,
+    }  # fmt: skip
+
+
+def rounds(
+    quality: str, workers: int, scenes: list[str], count: int, echo: Any = None
+) -> list[dict[str, Any]]:
+    """``count`` rounds of both sides, the side that goes first alternating."""
+    echo = echo or functools.partial(print, flush=True)
+    done = []
+    for i in range(count):
+        order = SIDES if i % 2 == 0 else SIDES[::-1]
+        result: dict[str, Any] = {"first": order[0]}
+        with tempfile.TemporaryDirectory(prefix="bench-cluster-") as work:
+            for side in order:
+                result[side] = run(Path(work) / side, quality, workers, scenes, side)
+                figures = result[side]
+                echo(f"round {i + 1} {side:5s}: {figures['wall_s']:6.1f} s wall, "
+                     f"{figures['busy_core_s']:6.1f} busy / {figures['idle_core_s']:5.1f} idle "
+                     "core-s")  # fmt: skip
+        result["overhead"] = round(result["dask"]["wall_s"] / result["local"]["wall_s"] - 1, 4)
+        echo(f"round {i + 1}: dask {result['overhead']:+.1%} against the pool")
+        done.append(result)
+    return done
+
+
+def summary(done: list[dict[str, Any]]) -> dict[str, Any]:
+    """The median overhead over rounds, and each side's median figures."""
+    sides = {
+        side: {
+            key: statistics.median(r[side][key] for r in done)
+            for key in ("wall_s", "busy_core_s", "idle_core_s")
+        }
+        for side in SIDES
+    }
+    overheads = [r["overhead"] for r in done]
+    return {"overhead_median": statistics.median(overheads), "overheads": overheads, **sides}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cluster", description=__doc__)
     parser.add_argument("scenes", nargs="*")
     parser.add_argument("--quality", default="low")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    shutil.rmtree(_worker_tex_store(), ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix="bench-cluster-") as work:
-        local = run(Path(work) / "local", args.quality, args.workers, args.scenes, dask=False)
-        dask = run(Path(work) / "dask", args.quality, args.workers, args.scenes, dask=True)
-    overhead = dask["wall_s"] / local["wall_s"] - 1
-    print(f"local pool -j{args.workers}: {local['wall_s']:.1f} s")
-    print(f"dask LocalCluster, {args.workers} workers: {dask['wall_s']:.1f} s "
-          f"({overhead:+.1%} against the pool)")  # fmt: skip
-    for scene, seconds in dask["render_seconds"].items():
-        here = local["render_seconds"].get(scene, 0.0)
-        print(f"  {scene:34s} {seconds:7.1f} s on a worker (local {here:.1f} s)")
+    for name in ("workers", "rounds"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be a positive integer, got {getattr(args, name)}")
+    done = rounds(args.quality, args.workers, args.scenes, args.rounds)
+    figures = summary(done)
+    print(f"median over {args.rounds} round(s): local pool -j{args.workers} "
+          f"{figures['local']['wall_s']:.1f} s, dask {figures['dask']['wall_s']:.1f} s; "
+          f"overhead {figures['overhead_median']:+.1%} "
+          f"({', '.join(f'{o:+.1%}' for o in figures['overheads'])})")  # fmt: skip
+    for scene, seconds in done[-1]["dask"]["render_seconds"].items():
+        here = done[-1]["local"]["render_seconds"].get(scene, 0.0)
+        print(f"  {scene:34s} {seconds:7.1f} s on a worker (local {here:.1f} s), last round")
     if args.json:
-        result = {"quality": args.quality, "workers": args.workers, "local": local,
-                  "dask": dask, "overhead": round(overhead, 4)}  # fmt: skip
+        result = {"quality": args.quality, "workers": args.workers, "rounds": done,
+                  "summary": figures}  # fmt: skip
         args.json.write_text(json.dumps({"cluster": result}, indent=1) + "\n")
     return 0
 

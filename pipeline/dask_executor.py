@@ -45,8 +45,13 @@ from pipeline.executor import RenderJob, SceneResult, _result
 from pipeline.media import atomic_path
 from pipeline.scene_files import speech_plan
 from pipeline.speech import BeatScript, Synthesised, synthesise_beats
-from pipeline.warm_host import run_warm
+from pipeline.warm_host import close_idle, prestart, run_warm
 from scenes import narration
+
+try:
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:  # DaskExecutor says how to install it; nothing else here needs it
+    WorkerPlugin = object  # type: ignore[assignment,misc]
 
 #: seconds to wait for a scheduler before saying it does not answer
 CONNECT_TIMEOUT_S = 10
@@ -54,6 +59,9 @@ CONNECT_TIMEOUT_S = 10
 RETRIES = 2
 #: what a render writes that the client does not need: caches and Manim's partial movies
 LEFT_ON_WORKER = ("texts", "Tex", "tex", "images", "partial_movie_files")
+#: Dask settings for render clusters (its file says why): the LocalCluster's, and what a
+#: hand-started scheduler and workers read with DASK_CONFIG set to this folder
+DASK_CONFIG_DIR = Path(__file__).parent / "dask-config"
 
 
 class ClusterError(RuntimeError):
@@ -82,6 +90,47 @@ def _without_dask_settings(env: dict[str, str]) -> dict[str, str]:
 
     preset = dask.config.get("distributed.nanny.pre-spawn-environ", None) or {}
     return {k: v for k, v in env.items() if not (k in preset and str(preset[k]) == v)}
+
+
+def cluster_settings() -> dict[str, Any]:
+    """The settings of :data:`DASK_CONFIG_DIR`, as the dotted keys of ``dask.config.set``."""
+    import dask
+
+    def dotted(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+        for name, value in tree.items():
+            if isinstance(value, dict):
+                yield from dotted(value, f"{prefix}{name}.")
+            else:
+                yield f"{prefix}{name}", value
+
+    return dict(dotted(dask.config.collect(paths=[str(DASK_CONFIG_DIR)], env={})))
+
+
+def settings_not_applied() -> list[str]:
+    """On a Dask process: the keys of :func:`cluster_settings` it does not run with."""
+    import dask
+
+    return sorted(k for k, v in cluster_settings().items() if dask.config.get(k, None) != v)
+
+
+def _host_environment() -> dict[str, str]:
+    """The environment of this worker's warm host: a local render's (see above)."""
+    return _without_dask_settings(RenderJob.environment())
+
+
+class WarmHostPlugin(WorkerPlugin):
+    """Starts each Dask worker's warm host as the worker joins (and when a lost worker is
+    replaced), while the client still prepares its jobs, rather than in the first task."""
+
+    #: registered once per cluster: a second client leaves the hosts already warm alone
+    idempotent = True
+    name = "lecture-warm-host"
+
+    def setup(self, worker: Any) -> None:
+        prestart(_host_environment())
+
+    def teardown(self, worker: Any) -> None:
+        close_idle()
 
 
 def _sha256(data: bytes) -> str:
@@ -126,8 +175,7 @@ def render_task(
         spec = RenderJob(**{**job, "media_dir": media, "tex_cache": _worker_tex_store()})
         # A fork of this worker's warm host; if the host dies under it (its machine's
         # trouble, not the scene's), HostDiedError makes Dask try the job again.
-        env = _without_dask_settings(spec.environment())
-        code, stdout, stderr = run_warm(spec.worker_args(), env, version)
+        code, stdout, stderr = run_warm(spec.worker_args(), _host_environment(), version)
         result = _result(spec, code, stdout, stderr)
         files: list[dict[str, Any]] = []
         if result.ok:
@@ -233,6 +281,7 @@ class DaskExecutor:
         self._pending: list[_Pending] = []
         self._client: Any = None
         self._cluster: Any = None
+        self._settings: Any = None  #: the LocalCluster's dask.config.set, undone on close
 
     def __enter__(self) -> DaskExecutor:
         try:
@@ -245,6 +294,11 @@ class DaskExecutor:
         for name in ("distributed", "dask"):  # their INFO lines would bury the progress
             logging.getLogger(name).setLevel(logging.WARNING)
         if self.scheduler is None:
+            import dask
+
+            # For the cluster's life: the scheduler runs in this process, and the nannies
+            # pass the settings on to every worker they start (again, if one is lost).
+            self._settings = dask.config.set(cluster_settings())
             self._cluster = LocalCluster(
                 silence_logs=logging.WARNING,
                 n_workers=self.workers, threads_per_worker=1, processes=True,
@@ -264,6 +318,9 @@ class DaskExecutor:
         if link:
             self.echo(f"dask dashboard: {link}")
         self._check_versions()
+        self._check_settings()
+        # Each worker's host imports Manim while this process imports it for itself.
+        self._client.register_plugin(WarmHostPlugin())
         return self
 
     def _check_versions(self) -> None:
@@ -282,6 +339,18 @@ class DaskExecutor:
             raise ClusterError(
                 f"Dask worker {worker} runs project version {version}, this client "
                 f"{self.version}: install the same version on every worker"
+            )
+
+    def _check_settings(self) -> None:
+        """Say so if the cluster runs with Dask's own settings rather than the renders'."""
+        where = {"the scheduler": self._client.run_on_scheduler(settings_not_applied)}
+        where |= {f"worker {w}": keys for w, keys in self._client.run(settings_not_applied).items()}
+        loud = [name for name, keys in where.items() if keys]
+        if loud:
+            self.echo(
+                f"note: Dask's own upkeep takes CPU from the renders on {', '.join(loud)}: "
+                f"started without this project's Dask settings; start them with "
+                f'DASK_CONFIG={DASK_CONFIG_DIR} (README, "Rendering on a cluster")'
             )
 
     #: the render asks this engine to synthesise the speech it does not have (submit_spoken)
@@ -369,6 +438,9 @@ class DaskExecutor:
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+        if self._settings is not None:
+            self._settings.__exit__(None, None, None)
+            self._settings = None
 
     def __exit__(self, *exc: object) -> None:
         for p in self._pending:

@@ -74,7 +74,9 @@ class RenderJob:
             cmd += ["--speech", self.speech]
         return cmd
 
-    def environment(self) -> dict[str, str]:
+    @staticmethod
+    def environment() -> dict[str, str]:
+        """A worker's environment: this process's, with the hash seed of a fresh worker."""
         return {**os.environ, "PYTHONHASHSEED": "0"}
 
 

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Future
 from typing import IO, Any
 
 from pipeline.paths import ROOT
@@ -99,22 +100,77 @@ class WarmHost:
 
 
 _idle: list[WarmHost] = []
+#: a host being started for the next job (:func:`prestart`), at most one
+_starting: list[Future[WarmHost]] = []
 _idle_lock = threading.Lock()
+
+
+def prestart(env: dict[str, str]) -> None:
+    """Start a host with ``env`` in the background, unless one is idle or starting already,
+    so that this process's next :func:`run_warm` finds it warm (or waits only for the rest of
+    its start). Returns at once: a Dask worker calls it from its event loop as it joins."""
+    with _idle_lock:
+        if _starting or any(h.proc.poll() is None for h in _idle):
+            return
+        future: Future[WarmHost] = Future()
+        _starting.append(future)
+
+    def start() -> None:
+        try:
+            host = WarmHost(env)
+        except BaseException as exc:  # run_warm starts one itself, and that one says why
+            with _idle_lock:
+                _starting.remove(future)
+            future.set_exception(exc)
+            return
+        with _idle_lock:
+            _starting.remove(future)
+            _idle.append(host)
+        future.set_result(host)
+
+    threading.Thread(target=start, name="warm-host-start", daemon=True).start()
+
+
+def close_idle() -> None:
+    """Close the hosts that wait for a job, once any host being started has started."""
+    with _idle_lock:
+        starting = list(_starting)
+    for future in starting:
+        with contextlib.suppress(Exception):
+            future.result()
+    with _idle_lock:
+        hosts = list(_idle)
+        _idle.clear()
+    for host in hosts:
+        host.close()
+
+
+def _take_host(version: str, env: dict[str, str]) -> WarmHost:
+    """An idle host that loaded ``version``; else, once the host being started has started,
+    that one if it did; else a new one."""
+    while True:
+        with _idle_lock:
+            hosts = [h for h in _idle if h.version == version and h.proc.poll() is None]
+            stale = [h for h in _idle if h not in hosts]
+            _idle[:] = hosts[1:]
+            starting = _starting[0] if not hosts and _starting else None
+        for host in stale:
+            host.close()
+        if hosts:
+            return hosts[0]
+        if starting is None:
+            return WarmHost(env)
+        with contextlib.suppress(Exception):  # a start that failed: try once more, here
+            starting.result()
 
 
 def run_warm(argv: list[str], env: dict[str, str], version: str) -> tuple[int, str, str]:
     """Run a worker with ``argv`` and ``env`` in a fork of a warm host of this process that
-    loaded ``version`` of the project (one is started, with ``env``, if none is free); its exit
-    code, stdout and stderr.
+    loaded ``version`` of the project (the one :func:`prestart` began, or one started now
+    with ``env``, if none is free); its exit code, stdout and stderr.
 
     Raises :class:`HostDiedError` if the host died before the worker answered."""
-    with _idle_lock:
-        hosts = [h for h in _idle if h.version == version and h.proc.poll() is None]
-        stale = [h for h in _idle if h not in hosts]
-        _idle[:] = hosts[1:]
-    for host in stale:
-        host.close()
-    host = hosts[0] if hosts else WarmHost(env)
+    host = _take_host(version, env)
     if host.version != version:
         host.close()
         raise HostDiedError(

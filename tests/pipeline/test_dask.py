@@ -25,12 +25,17 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
     """Two single-threaded worker processes; their renders see the fixture scenes."""
+    import dask
+
+    from pipeline.dask_executor import cluster_settings
+
     saved = os.environ.get(EXTRA_SCENES_ENV)
     os.environ[EXTRA_SCENES_ENV] = "tests.pipeline.fixture_scenes"
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=40,
-    )  # fmt: skip
+    with dask.config.set(cluster_settings()):  # as DASK_CONFIG gives them to `dask worker`
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=40,
+        )  # fmt: skip
     try:
         yield cluster.scheduler_address
     finally:
@@ -132,6 +137,44 @@ def test_an_unchanged_scene_is_not_sent(
             report = render_scenes(request, executor=engine)
         assert not any(not o.ok for o in report.outcomes)
     assert sent == ["TinyScene"]  # the second render found it unchanged
+
+
+def _warm_hosts() -> list[int]:
+    """On a Dask worker: the pids of its warm hosts, started or starting."""
+    from pipeline import warm_host
+
+    for future in list(warm_host._starting):
+        future.result(timeout=120)
+    return [h.proc.pid for h in warm_host._idle if h.proc.poll() is None]
+
+
+def test_each_worker_starts_its_warm_host_before_its_first_task() -> None:
+    from pipeline.dask_executor import DaskExecutor
+
+    said: list[str] = []
+    # Dask's own settings, as a `dask worker` started without DASK_CONFIG has.
+    fresh = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+        silence_logs=40,
+    )  # fmt: skip
+    with fresh, DaskExecutor(fresh.scheduler_address, echo=said.append) as engine:
+        hosts = engine._client.run(_warm_hosts)  # no task has been sent
+    ((worker, pids),) = hosts.items()
+    assert len(pids) == 1
+    (note,) = [line for line in said if line.startswith("note:")]
+    assert "the scheduler" in note
+    assert f"worker {worker}" in note
+    assert "DASK_CONFIG=" in note
+
+
+def test_the_cluster_it_starts_runs_with_the_render_settings() -> None:
+    from pipeline.dask_executor import DaskExecutor, settings_not_applied
+
+    said: list[str] = []
+    with DaskExecutor(workers=1, echo=said.append) as engine:
+        assert engine._client.run_on_scheduler(settings_not_applied) == []
+        assert list(engine._client.run(settings_not_applied).values()) == [[]]
+    assert not [line for line in said if line.startswith("note:")]
 
 
 def test_a_worker_with_other_code_is_named(cluster: str) -> None:

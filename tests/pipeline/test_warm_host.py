@@ -71,6 +71,24 @@ def test_a_failing_scene_is_an_exit_code_and_the_host_lives_on(tmp_path: Path) -
     warm_host._idle.clear()
 
 
+def test_a_host_started_ahead_runs_the_first_job(tmp_path: Path) -> None:
+    warm_host.close_idle()
+    warm_host.prestart(RenderJob.environment())
+    warm_host.prestart(RenderJob.environment())  # one is starting: no second one
+    assert len(warm_host._starting) == 1
+    job = RenderJob("TinyScene", "low", tmp_path, size=SIZE, fps=10)
+    code, _, _ = warm_host.run_warm(job.worker_args(), job.environment(), keys.project_digest())
+    assert code == 0
+    (host,) = warm_host._idle  # the host started ahead ran it, and waits for the next job
+    assert warm_host._starting == []
+    warm_host.prestart(RenderJob.environment())  # one is idle: nothing to start
+    assert warm_host._starting == []
+    assert warm_host._idle == [host]
+    warm_host.close_idle()
+    assert host.proc.poll() is not None
+    assert warm_host._idle == []
+
+
 STARTER = textwrap.dedent(
     """
     import json, sys
