@@ -10,15 +10,17 @@ runs on a machine the other has just warmed or heated; the workers' own TeX stor
 emptied before every Dask render, so each side typesets everything once.
 
 Reported, for each render: its wall seconds, the machine's busy and idle core-seconds over
-it (``psutil.cpu_times``: work done by every process, and cores left unused), and each
-scene's render seconds. The overhead is the median over rounds of Dask's wall time over the
-pool's, in the same round: the host's speed drifts by a fifth from hour to hour, so only
-ratios within a round are compared.
+it (``psutil.cpu_times``: work done by every process, and cores left unused), the CPU
+seconds of the command's processes by kind (client, Dask worker, warm host or fork server,
+renders, ffmpeg, TeX), and each scene's render seconds. The overhead is the median over
+rounds of Dask's wall time over the pool's, in the same round: the host's speed drifts by a
+fifth from hour to hour, so only ratios within a round are compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -39,11 +41,59 @@ from pipeline.paths import ROOT
 SIDES = ("local", "dask")
 
 
+#: seconds between two looks at the processes of a render (their CPU time by kind)
+SAMPLE_S = 0.2
+
+
 def _core_seconds() -> tuple[float, float]:
     """Busy and idle seconds summed over the machine's cores, since boot."""
     times = psutil.cpu_times()
     idle = times.idle + getattr(times, "iowait", 0.0)
     return sum(times) - idle, idle
+
+
+def _kind(command: str, name: str, parent: str | None) -> str:
+    """What a process below the render command is, by its command line and its parent's kind."""
+    if "ffmpeg" in name or "ffprobe" in name:
+        return "ffmpeg"
+    if "latex" in name or "dvisvgm" in name:
+        return "tex"
+    if "pipeline.warm_host" in command:  # the host, or a render forked from it
+        return "render" if parent == "warm host" else "warm host"
+    if "forkserver" in command:
+        return "render" if parent == "fork server" else "fork server"
+    if "spawn_main" in command:
+        return "dask worker"
+    if "pipeline.cli" in command:
+        return "client" if parent is None else "client (fork)"
+    return "other"
+
+
+def cpu_by_kind(proc: subprocess.Popen[str]) -> dict[str, float]:
+    """CPU seconds of ``proc`` and every process below it, by :func:`_kind`, sampled every
+    :data:`SAMPLE_S` until it ends (what a process does after the last look is not seen)."""
+    kinds: dict[int, str] = {}
+    cpu: dict[int, float] = {}
+    root = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    # Looked at every time: a child between fork and exec has its parent's
+                    # command line (and one that has ended, none: its kind is kept).
+                    command = " ".join(p.cmdline())
+                    if command:
+                        parent = None if p.pid == proc.pid else kinds.get(p.ppid(), "other")
+                        kinds[p.pid] = _kind(command, p.name(), parent)
+                    if p.pid not in kinds:
+                        continue
+                    times = p.cpu_times()
+                    cpu[p.pid] = times.user + times.system
+        time.sleep(SAMPLE_S)
+    total: dict[str, float] = {}
+    for pid, seconds in cpu.items():
+        total[kinds[pid]] = round(total.get(kinds[pid], 0.0) + seconds, 1)
+    return dict(sorted(total.items()))
 
 
 def run(out: Path, quality: str, workers: int, scenes: list[str], side: str) -> dict[str, Any]:
@@ -55,18 +105,22 @@ def run(out: Path, quality: str, workers: int, scenes: list[str], side: str) -> 
         args += ["--executor", "dask"]
     busy0, idle0 = _core_seconds()
     start = time.perf_counter()
-    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    busy1, idle1 = _core_seconds()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+        by_kind = cpu_by_kind(proc)
+        wall = time.perf_counter() - start
+        busy1, idle1 = _core_seconds()
+        if proc.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"{' '.join(args)} failed:\n{log.read()[-4000:]}")
     per_scene = {}
     for sidecar in sorted((out / quality / "scenes").glob("*.json")):
         info = json.loads(sidecar.read_text())
         per_scene[info["scene"]] = round(float(info.get("render_seconds", 0.0)), 2)
     return {
         "wall_s": round(wall, 2), "busy_core_s": round(busy1 - busy0, 1),
-        "idle_core_s": round(idle1 - idle0, 1), "render_seconds": per_scene,
+        "idle_core_s": round(idle1 - idle0, 1), "cpu_s_by_process": by_kind,
+        "render_seconds": per_scene,
     }  # fmt: skip
 
 
@@ -83,9 +137,10 @@ def rounds(
             for side in order:
                 result[side] = run(Path(work) / side, quality, workers, scenes, side)
                 figures = result[side]
+                kinds = ", ".join(f"{k} {v:.1f}" for k, v in figures["cpu_s_by_process"].items())
                 echo(f"round {i + 1} {side:5s}: {figures['wall_s']:6.1f} s wall, "
                      f"{figures['busy_core_s']:6.1f} busy / {figures['idle_core_s']:5.1f} idle "
-                     "core-s")  # fmt: skip
+                     f"core-s; CPU s: {kinds}")  # fmt: skip
         result["overhead"] = round(result["dask"]["wall_s"] / result["local"]["wall_s"] - 1, 4)
         echo(f"round {i + 1}: dask {result['overhead']:+.1%} against the pool")
         done.append(result)

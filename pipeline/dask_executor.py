@@ -38,15 +38,15 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import keys
 from pipeline.executor import RenderJob, SceneResult, _result
 from pipeline.media import atomic_path
-from pipeline.scene_files import speech_plan
-from pipeline.speech import BeatScript, Synthesised, synthesise_beats
 from pipeline.warm_host import close_idle, prestart, run_warm
-from scenes import narration
+
+if TYPE_CHECKING:
+    from pipeline.speech import BeatScript, Synthesised
 
 try:
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -152,6 +152,8 @@ def _same_version(version: str) -> None:
 
 def speech_task(beats: list[BeatScript], version: str) -> list[Synthesised]:
     """On a Dask worker: piper's speech of a scene's ``beats``, audio and sentence spans."""
+    from pipeline.speech import synthesise_beats
+
     _same_version(version)
     return synthesise_beats(beats)
 
@@ -168,6 +170,8 @@ def render_task(
     """
     _same_version(version)
     if spoken is not None:
+        from pipeline.scene_files import speech_plan
+
         made = json.loads(speech_plan({s.beat.beat: s.speech() for s in spoken}))
         job = {**job, "speech": json.dumps(json.loads(job["speech"] or "{}") | made)}
     with tempfile.TemporaryDirectory(prefix="lecture-task-") as scratch:
@@ -260,7 +264,9 @@ def _expected_seconds(pending: _Pending) -> float:
     plan = json.loads(pending.job.speech) if pending.job.speech else {}
     seconds = sum(float(beat["seconds"]) for beat in plan.values())
     if pending.speak is not None:  # not spoken yet: as long as its words take to read
-        seconds += sum(narration.estimated_seconds(b.spoken) for b in pending.speak)
+        from scenes.narration import estimated_seconds
+
+        seconds += sum(estimated_seconds(b.spoken) for b in pending.speak)
     return seconds
 
 
