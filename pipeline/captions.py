@@ -19,6 +19,11 @@ from typing import Any
 LINE_CHARS = 42
 CUE_LINES = 2
 MIN_CUE, MAX_CUE = 1.0, 7.0
+#: words a second a viewer can read a caption at: the voice's pace keeps to it
+#: (pipeline.speech.CAPTION_WPS), and a test checks every cue of the spoken lecture
+MAX_WPS = 3.0
+#: seconds a cue stays after its last word, while nothing else is said
+LINGER = 0.8
 #: a phrase ends after one of these (the sentence's own end is always a cut)
 _PHRASE = re.compile(r"(?<=[,;:—–])\s+")
 
@@ -91,14 +96,24 @@ def phrases(start: float, end: float, sentence: str) -> list[Cue]:
     return out
 
 
+def fastest_wps(sentence: str, seconds: float) -> float:
+    """Words a second of the fastest of the pieces :func:`phrases` cuts ``sentence`` into,
+    spoken in ``seconds``: the cues made of them go by no faster."""
+    pieces = phrases(0.0, max(seconds, 1e-3), sentence)
+    return max(len(p.text.split()) / max(p.end - p.start, 1e-3) for p in pieces)
+
+
 def speech_cues(
-    sentences: Sequence[tuple[float, float, str]], span: tuple[float, float] | None = None
-) -> list[Cue]:
+    sentences: Sequence[tuple[float, float, str]], span: tuple[float, float] | None = None,
+    until: float | None = None,
+) -> list[Cue]:  # fmt: skip
     """The cues of one beat from its sentences' (start, end, written text).
 
     Phrases are packed greedily while the cue still fits its two lines and 7 seconds; a
     cue shorter than a second joins a neighbour it fits with, or else lasts longer, into
     the quiet after it but never past ``span`` (the beat's speech: first to last word).
+    Then each cue stays up to :data:`LINGER` seconds after its words, in the quiet before
+    the next cue (a sentence's pause), or for the last, before ``until`` (the beat's end).
     """
     if not sentences:
         return []
@@ -138,7 +153,14 @@ def speech_cues(
                 cues[i - 1] = Cue(before.start, before.end - need, before.text)
             cues[i] = Cue(start, end, cue.text)
             i += 1
-    return [Cue(max(lo, round(c.start, 3)), min(hi, round(c.end, 3)), layout(c.text)) for c in cues]
+    bound = hi if until is None else max(hi, until)
+    out = []
+    for i, cue in enumerate(cues):
+        end = min(cue.end, hi)
+        quiet = cues[i + 1].start if i + 1 < len(cues) else bound
+        end = max(end, min(quiet, end + LINGER, cue.start + MAX_CUE))
+        out.append(Cue(max(lo, round(cue.start, 3)), round(end, 3), layout(cue.text)))
+    return out
 
 
 def scene_cues(captions: Iterable[dict[str, Any]], offset: float = 0.0) -> list[Cue]:

@@ -58,6 +58,9 @@ def cached_info(
         return None
     if info.get("hash") != key or not Path(info.get("slides", "")).exists():
         return None
+    # Made by this code from what the render timed, as a new render's are: the captions of a
+    # cached scene follow a change to how captions are cut.
+    info["captions"] = scene_captions(info.get("beats", []), speech or {})
     return info
 
 
@@ -112,7 +115,8 @@ def scene_captions(beats: list[dict[str, Any]], speech: dict[str, Speech]) -> li
         texts = beat["written"]
         spans = spoken.sentences
         sentences = [(at + a, at + b, t) for (a, b), t in zip(spans, texts, strict=True)]
-        for cue in captions.speech_cues(sentences, (at, at + spoken.seconds)):
+        span = (at, at + spoken.seconds)
+        for cue in captions.speech_cues(sentences, span, until=beat.get("end")):
             cues.append({"start": cue.start, "end": cue.end, "text": cue.text})
     return cues
 

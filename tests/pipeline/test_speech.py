@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from pipeline import loudness
-from pipeline.captions import LINE_CHARS, MAX_CUE, MIN_CUE, speech_cues
+from pipeline.captions import LINE_CHARS, LINGER, MAX_CUE, MAX_WPS, MIN_CUE, speech_cues
 from pipeline.media import probe
 from pipeline.paths import EXTRA_SCENES_ENV
 from pipeline.render import RenderRequest
@@ -251,3 +251,81 @@ def test_a_slow_sentence_is_cut_into_cues_of_at_most_seven_seconds() -> None:
     cues = speech_cues([(0.0, 20.0, words)])
     assert " ".join(c.text.replace("\n", " ") for c in cues) == words
     assert all(MIN_CUE <= c.end - c.start <= MAX_CUE for c in cues)
+
+
+def test_a_cue_stays_up_in_the_quiet_after_its_words() -> None:
+    first = "The data came from a mixture of three Gaussians in the plane."
+    second = "We call the distribution it came from p_data."
+    sentences = [(0.0, 2.0, first), (2.5, 4.0, second)]
+    cues = speech_cues(sentences, (0.0, 4.0), until=10.0)
+    assert [c.text.replace("\n", " ") for c in cues] == [first, second]
+    assert cues[0].end == pytest.approx(2.5)  # up to the next sentence's first word
+    assert cues[1].end == pytest.approx(4.0 + LINGER)  # then as long as it may
+    assert speech_cues(sentences, (0.0, 4.0), until=4.3)[1].end == pytest.approx(4.3)
+    assert speech_cues(sentences, (0.0, 4.0))[1].end == pytest.approx(4.0)  # no quiet given
+
+
+@pytest.mark.slow
+def test_every_caption_of_the_spoken_lecture_can_be_read(tmp_path: Path) -> None:
+    """piper speaks the whole script (about 40 s); no cue goes by faster than MAX_WPS."""
+    from pipeline.speech import PiperVoice
+    from scenes import theme
+
+    if piper_missing():
+        pytest.skip(piper_missing())
+    voice = PiperVoice()
+    fastest = []
+    for beat in script(lecture_scenes(), 5):
+        samples, spans = voice.synthesise(beat)
+        seconds = len(samples) / RATE
+        sentences = [(a, b, s.written) for (a, b), s in zip(spans, beat.sentences, strict=True)]
+        for cue in speech_cues(sentences, (0.0, seconds), until=seconds + theme.SPEECH_TAIL):
+            wps = len(cue.text.split()) / (cue.end - cue.start)
+            fastest.append((round(wps, 2), beat.beat, cue.text.replace("\n", " ")))
+    fastest.sort(reverse=True)
+    assert fastest[0][0] <= MAX_WPS, fastest[:5]
+
+
+class MetronomeVoice:
+    """A stand-in for piper's model: a tone of ``seconds_per_char`` x length_scale a
+    character, and a record of the scales it was asked for."""
+
+    def __init__(self, seconds_per_char: float) -> None:
+        from types import SimpleNamespace
+
+        self.config = SimpleNamespace(sample_rate=RATE)
+        self.per_char = seconds_per_char
+        self.scales: list[float] = []
+
+    def synthesize(self, text: str, config: object) -> list[object]:
+        from types import SimpleNamespace
+
+        scale = config.length_scale  # type: ignore[attr-defined]
+        self.scales.append(scale)
+        n = round(len(text) * self.per_char * scale * RATE)
+        tone = 0.3 * np.sin(np.arange(n) * 0.05).astype(np.float32)
+        return [SimpleNamespace(audio_float_array=tone)]
+
+
+@pytest.mark.parametrize(
+    ("per_char", "outcome"), [(0.1, "once"), (0.07, "slower"), (0.02, "capped")]
+)
+def test_a_sentence_too_fast_to_read_is_spoken_again_slower(per_char: float, outcome: str) -> None:
+    from pipeline import speech
+    from pipeline.captions import fastest_wps
+    from scenes.narration import Sentence
+
+    text = "It is a mix of three, and we fit one to it."  # short words: many a second
+    voice = MetronomeVoice(per_char)
+    audio = speech.PiperVoice._paced(None, voice, Sentence(text, text))  # type: ignore[arg-type]
+    wps = fastest_wps(text, len(audio) / RATE)
+    assert voice.scales[0] == speech.LENGTH_SCALE
+    if outcome == "once":
+        assert voice.scales == [speech.LENGTH_SCALE]
+    elif outcome == "slower":
+        assert speech.LENGTH_SCALE < voice.scales[-1] < speech.MAX_LENGTH_SCALE
+    else:  # no slower than the voice may go, readable or not
+        assert voice.scales[-1] == speech.MAX_LENGTH_SCALE
+        assert wps > speech.CAPTION_WPS
+        return
+    assert wps <= speech.CAPTION_WPS * 1.02
