@@ -25,7 +25,9 @@ class TitleScene(LectureScene):
         "learns, why we fit it by maximum likelihood, and how sampling and latent "
         "variables fit in.",
     }
-    goal_lag = 0.25
+    #: the goals come in one by one along the sentence that names them
+    goal_lag = 0.6
+    goal_time = 4.0
     goal_spacing = 0.8
 
     def construct(self) -> None:
@@ -40,9 +42,10 @@ class TitleScene(LectureScene):
             self.play(heading.animate.scale(0.6).to_edge(UP, buff=theme.TITLE_EDGE_BUFF))
             goals = self.get_goal_list().move_to(0.4 * DOWN)
             self.play(
-                LaggedStart(*(FadeIn(g, shift=0.2 * UP) for g in goals), lag_ratio=self.goal_lag)
+                LaggedStart(*(FadeIn(g, shift=0.2 * UP) for g in goals), lag_ratio=self.goal_lag),
+                run_time=self.goal_time,
             )
-            self.wait(theme.BEAT_PAUSE * 3)
+            self.wait(theme.BEAT_PAUSE * 2)
             self.play(FadeOut(goals), FadeOut(heading))
 
     def get_title_card(self) -> VGroup:

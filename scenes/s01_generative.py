@@ -90,6 +90,7 @@ class GenerativeVsDiscriminativeScene(LectureScene):
                 FadeIn(surface),
                 cloud.animate.fade(0.7),
                 ReplacementTransform(label, new_label),
+                run_time=2,
             )
             label = new_label
             self.at_sentence(1)

@@ -69,7 +69,11 @@ class MixtureSamplingScene(LectureScene):
             self.play(
                 GrowCloud(cloud), run_time=self.grow_time, rate_func=rate_functions.ease_in_quad
             )
-            self.play(FadeIn(recipe[1], shift=0.2 * UP))
+            self.at_sentence(2)  # the recipe as a program
+            self.play(FadeIn(recipe[1][0], shift=0.2 * UP), run_time=1.5)
+            self.play(Write(recipe[1][1]), run_time=2.5)
+            self.at_sentence(3)  # its latent is k
+            self.play(Indicate(recipe[0], color=theme.ACCENT, scale_factor=1.05), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
         # 3. The likelihood: product, then sum of logs, then the average.
         with self.beat("Likelihood"):

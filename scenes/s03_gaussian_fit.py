@@ -79,14 +79,14 @@ class SingleGaussianFitScene(LectureScene):
             note = self.get_mode_note().next_to(score, DOWN, buff=0.6)
             marker = self.get_mean_marker(axes)
             clusters = self.get_cluster_marks(axes)
-            self.play(FadeIn(note[0]))
-            self.play(LaggedStart(*(Create(c) for c in clusters), lag_ratio=0.4), run_time=2)
+            self.play(FadeIn(note[0]), run_time=1.5)
+            self.play(LaggedStart(*(Create(c) for c in clusters), lag_ratio=0.6), run_time=3)
             self.at_sentence(1)
             self.play(FadeIn(note[1]), FadeOut(clusters))
             self.play(Create(marker), FadeIn(note[2]), run_time=1.5)
             self.play(Indicate(marker, color=theme.ACCENT, scale_factor=1.6), run_time=1.5)
             self.at_sentence(2)
-            self.play(FadeIn(note[3], shift=0.2 * UP))
+            self.play(FadeIn(note[3], shift=0.2 * UP), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
         # 4. Cross-entropy = entropy + KL, derived in one line.
         with self.beat("The KL view"):

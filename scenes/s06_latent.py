@@ -45,6 +45,8 @@ class LatentDeformationScene(LectureScene):
         "deformation only. In a real model, z is far smaller than x.",
     }
     stage_time = 3.0
+    #: stage -> the sentence of its beat at which the points move (else as the beat starts)
+    move_at_sentence = {0: 1}
 
     def construct(self) -> None:
         lat = self.lecture.latent
@@ -61,8 +63,9 @@ class LatentDeformationScene(LectureScene):
         equations = self.get_equations().move_to([theme.PANEL_X, 0.2, 0])
         # 1. z ~ N(0, I) with its grid.
         with self.beat("Latent codes"):
-            self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud), Create(grid))
-            self.play(Write(equations[0]))
+            self.play(FadeIn(plane), FadeIn(heading))
+            self.play(FadeIn(cloud), Create(grid), run_time=2)
+            self.play(Write(equations[0]), run_time=1.5)
             # The points and the grid never reach the equations: draw those first, so they
             # are not redrawn at every frame of the moves below (the frames are the same).
             self.draw_before(equations[0], cloud)
@@ -74,6 +77,8 @@ class LatentDeformationScene(LectureScene):
             with self.beat(name):
                 self.play(Write(equations[j + 1]), run_time=1.0)
                 self.draw_before(equations[j + 1], cloud)
+                if j in self.move_at_sentence:  # the sentence that names the stage
+                    self.at_sentence(self.move_at_sentence[j])
                 grid.add_updater(bend)  # only while it moves: an updater makes it redrawn
                 self.play(
                     MoveCloud(cloud, self.get_path(axes, j)),
@@ -87,7 +92,8 @@ class LatentDeformationScene(LectureScene):
         with self.beat("The latent integral"):
             meaning = self.get_integral().move_to([theme.PANEL_X, 0.0, 0])
             self.play(FadeOut(equations))
-            self.play(Write(meaning[0]), run_time=2)
+            self.play(Write(meaning[0]), run_time=3)
+            self.play(Circumscribe(meaning[0], color=theme.ACCENT), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
             # The prior, with the codes back where they started; the decoder, carrying them
             # to the data again.
@@ -96,9 +102,10 @@ class LatentDeformationScene(LectureScene):
             self.sweep_codes(axes, cloud, grid, t, 1.0, 0.0)
             self.play(FadeIn(meaning[1][1], shift=0.2 * UP), run_time=0.8)
             self.sweep_codes(axes, cloud, grid, t, 0.0, 1.0)
-            self.at_sentence(2)
+            self.at_sentence(2)  # nothing compressed: the same points, only moved
             self.play(FadeIn(meaning[2][0], shift=0.2 * UP), run_time=1.2)
-            self.wait(theme.BEAT_PAUSE)
+            self.sweep_codes(axes, cloud, grid, t, 1.0, 0.0)
+            self.sweep_codes(axes, cloud, grid, t, 0.0, 1.0)
             self.at_sentence(3)
             self.play(FadeIn(meaning[2][1], shift=0.2 * UP), run_time=1.2)
             self.wait(theme.BEAT_PAUSE)

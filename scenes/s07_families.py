@@ -54,8 +54,10 @@ class ModelFamiliesScene(LectureScene):
             slice_line, slice_curve = self.get_slice(axes)
             self.play(FadeIn(plane), FadeIn(heading), Write(chain))
             self.add(samples)  # after the plane, so the points are drawn over its axes
-            self.play(Create(slice_line), Create(slice_curve))
             self.play(GrowCloud(samples), run_time=2.5)
+            self.at_sentence(1)  # the slice, and its two bumps
+            self.play(Create(slice_line), Create(slice_curve), run_time=2)
+            self.play(Indicate(slice_curve, color=theme.ACCENT, scale_factor=1.08), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
         # 2. Encoder, latent space, decoder.
         with self.beat("Variational autoencoder"):
@@ -82,8 +84,9 @@ class ModelFamiliesScene(LectureScene):
             self.play(LaggedStart(*(FadeIn(m) for m in parts), lag_ratio=0.25), run_time=4)
             self.wait(theme.BEAT_PAUSE)
             self.at_sentence(1)
-            self.play(Write(integral), run_time=1.5)
-            self.play(FadeIn(bound, shift=0.2 * UP), run_time=1.5)
+            self.play(Write(integral), run_time=2)
+            self.play(Write(bound[0]), run_time=2.5)
+            self.play(FadeIn(bound[1], shift=0.2 * UP))
             self.wait(theme.BEAT_PAUSE)
             self.at_sentence(2)
             self.play(Circumscribe(bound[0], color=theme.ACCENT), run_time=1.5)
@@ -131,8 +134,9 @@ class ModelFamiliesScene(LectureScene):
         with self.beat("One target"):
             self.play(FadeOut(walkers), FadeOut(back), FadeOut(wide))
             summary = self.get_one_target().move_to(0.2 * DOWN)
-            self.play(LaggedStart(*(FadeIn(m) for m in summary), lag_ratio=0.3), run_time=2)
-            self.wait(theme.BEAT_PAUSE * 3)
+            # One sentence: the three names, the arrows and the target come in along it.
+            self.play(LaggedStart(*(FadeIn(m) for m in summary), lag_ratio=0.6), run_time=4)
+            self.wait(theme.BEAT_PAUSE * 2)
 
     # ---- pieces -------------------------------------------------------------------------
     def along(self, axes: Axes, frames: np.ndarray):

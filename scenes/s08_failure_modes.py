@@ -66,10 +66,10 @@ class FailureModesScene(LectureScene):
             self.play(FadeOut(good))
             self.play(GrowCloud(polluted), run_time=3)
             self.at_sentence(2)
-            self.play(FadeIn(scores[2], shift=0.2 * UP), run_time=1.5)
-            self.play(FadeIn(scores[3], shift=0.2 * UP), run_time=1.5)
-            self.play(FadeIn(scores[4], shift=0.2 * UP), run_time=1.5)
-            self.wait(theme.BEAT_PAUSE)
+            # The three scores as the sentence reaches each one.
+            for row in scores[2:]:
+                self.play(FadeIn(row, shift=0.2 * UP), run_time=2)
+                self.wait(theme.BEAT_PAUSE)
         # 3. A straight latent segment and its bent image.
         with self.beat("Latent paths"):
             self.play(FadeOut(polluted), FadeOut(scores))
@@ -84,6 +84,9 @@ class FailureModesScene(LectureScene):
             self.play(FadeIn(lengths[1]))
             self.at_sentence(2)
             self.play(FadeIn(lengths[2], shift=0.2 * UP), run_time=1.5)
+            # Once more, the straight codes and the bent path they decode to.
+            self.play(Indicate(z_line, color=theme.ACCENT, scale_factor=1.05), run_time=1.5)
+            self.play(Indicate(x_line, color=theme.ACCENT, scale_factor=1.05), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
 
     # ---- pieces -------------------------------------------------------------------------
