@@ -159,7 +159,7 @@ def speech_cues(
         end = min(cue.end, hi)
         quiet = cues[i + 1].start if i + 1 < len(cues) else bound
         end = max(end, min(quiet, end + LINGER, cue.start + MAX_CUE))
-        out.append(Cue(max(lo, round(cue.start, 3)), round(end, 3), layout(cue.text)))
+        out.append(Cue(max(lo, round(cue.start, 3)), min(round(end, 3), bound), layout(cue.text)))
     return out
 
 
