@@ -350,8 +350,8 @@ class DaskExecutor:
     def _check_settings(self) -> None:
         """Say so if the cluster runs with Dask's own settings rather than the renders'."""
         where = {"the scheduler": self._client.run_on_scheduler(settings_not_applied)}
-        where |= {f"worker {w}": keys for w, keys in self._client.run(settings_not_applied).items()}
-        loud = [name for name, keys in where.items() if keys]
+        where |= {f"worker {w}": m for w, m in self._client.run(settings_not_applied).items()}
+        loud = [name for name, missing in where.items() if missing]
         if loud:
             self.echo(
                 f"note: Dask's own upkeep takes CPU from the renders on {', '.join(loud)}: "
