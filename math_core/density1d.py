@@ -52,7 +52,15 @@ def estimate_density(x: ArrayLike, n_grid: int = 600, padding: float = 1.0) -> D
         raise ValueError(f"n_grid must be at least 2, got {n_grid}")
     if not padding >= 0:
         raise ValueError(f"padding must be non-negative, got {padding!r}")
-    kde = gaussian_kde(data)
+    try:
+        kde = gaussian_kde(data)
+    except np.linalg.LinAlgError:
+        # Equal values, or a spread so small that its variance underflows: no kernel width.
+        raise ValueError(
+            f"x has no spread a KDE can use: its values run from {data.min():.17g} to "
+            f"{data.max():.17g} (standard deviation {np.std(data, ddof=1):.3g}); "
+            "expected at least two values that differ measurably"
+        ) from None
     grid = np.linspace(data.min() - padding, data.max() + padding, n_grid)
     density = kde(grid)
     area = float(np.trapezoid(density, grid))

@@ -35,6 +35,8 @@ def test_density_is_scipys_kde_and_integrates_to_one(lecture) -> None:
 )
 def test_cdf_is_monotone_and_ends_at_one(data: list[float], n_grid: int) -> None:
     x = np.array(data)
+    # A spread whose variance underflows is refused (tested below), not estimated.
+    assume(np.var(x) > 1e-300)
     kde = gaussian_kde(x)
     spacing = (x.max() - x.min() + 2) / (n_grid - 1)
     # A grid far coarser than the kernel sees no density at all (tested below).
@@ -51,6 +53,19 @@ def test_a_grid_too_coarse_for_the_kernel_is_refused() -> None:
     # Hypothesis found this: bandwidth ~0.03, grid spacing ~1, the density underflows to 0.
     with pytest.raises(ValueError, match=r"n_grid=2 is too coarse for this sample"):
         estimate_density(np.array([0.0, 0.0625, 0.03125]), n_grid=2)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [1.0, 1.0, 1.0],
+        # Hypothesis found this: distinct values, but a variance that underflows to 0.
+        [0.0, 3.260774036528191e-217, 5e-324],
+    ],
+)
+def test_a_sample_without_spread_is_refused_by_name(data: list[float]) -> None:
+    with pytest.raises(ValueError, match=r"x has no spread a KDE can use: .*expected at least"):
+        estimate_density(np.array(data))
 
 
 def test_inverse_cdf_of_a_known_distribution_passes_a_ks_test(rng: np.random.Generator) -> None:
