@@ -114,6 +114,8 @@ class LectureScene(Slide):
         self.beat_times: list[dict[str, Any]] = []
         #: each at_sentence() met: beat, sentence, when the voice starts it, when the scene went on
         self.cues_met: list[dict[str, Any]] = []
+        #: a still's copy of the screen before the plays that close the beat by removing things
+        self._before_closing: list[Mobject] | None = None
 
     def draw_before(self, mobject: Mobject, other: Mobject) -> None:
         """Draw ``mobject`` before ``other``, that is under it where they overlap.
@@ -145,11 +147,32 @@ class LectureScene(Slide):
                 segment.still += seconds
             else:
                 segment.animation += seconds
+        if not still and config.save_last_frame and not self.timing_only:
+            self._note_closing(animations)
         factor = self._stretch[1] if still else self._stretch[0]
         if factor != 1.0:
             for animation in animations:
                 animation.run_time *= factor
         return animations
+
+    def _note_closing(self, animations: list[Animation]) -> None:
+        """Keep what is on screen before a run of plays that only remove (fade-outs).
+
+        A still shows the end of a beat, and most beats end by clearing the screen for the
+        next: its last frame would show nothing of the beat. The copy lets the still show
+        the screen as the beat closes instead (see :meth:`tear_down`).
+        """
+        if not all(a.remover for a in animations):
+            self._before_closing = None
+        elif self._before_closing is None and self.mobjects:
+            self._before_closing = [m.copy() for m in self.mobjects]
+
+    def tear_down(self) -> None:
+        """A still (``save_last_frame``) shows the screen before the closing fade-outs."""
+        super().tear_down()
+        if config.save_last_frame and self._before_closing is not None:
+            self.clear()
+            self.add(*self._before_closing)
 
     def beat_speech(self, name: str) -> BeatSpeech:
         """Beat ``name``'s speech: synthesised or recorded (the pipeline's), else estimated."""

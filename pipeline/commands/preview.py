@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,10 +79,23 @@ def preview(
         raise
     if not result.ok:
         raise click.ClickException(f"{scene} failed: {result.error}")
-    path = result.info["image"] if last_frame else result.info["movie"]
+    path = result.info["movie"]
+    if last_frame:
+        path = str(_keep_still(Path(result.info["image"]), output_dir, scene, section))
     click.echo(path)
     if open_it or (open_it is None and has_display()):
         open_file(path)
+
+
+def _keep_still(image: Path, output_dir: Path, scene: str, section: str | None) -> Path:
+    """Copy a still to ``renders/preview/SCENE[--BEAT].png``, one file per beat."""
+    from pipeline.media import atomic_path
+
+    name = scene + (f"--{re.sub(r'[^A-Za-z0-9]+', '_', section)}" if section else "")
+    final = output_dir / "preview" / f"{name}.png"
+    with atomic_path(final) as tmp:
+        shutil.copyfile(image, tmp)
+    return final
 
 
 def _check_names(scene: str, section: str | None) -> None:

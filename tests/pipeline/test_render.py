@@ -51,7 +51,7 @@ def test_preview_last_frame_writes_a_png(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     path = Path(result.output.strip().splitlines()[-1])
-    assert path.suffix == ".png"
+    assert path == tmp_path / "preview" / "TitleScene.png"
     with Image.open(path) as im:
         assert im.size == (854, 480)
 

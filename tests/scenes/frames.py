@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from pipeline.executor import RenderJob, run_job
 from pipeline.paths import ROOT
@@ -37,7 +38,7 @@ every = int(sys.argv[6])
 write_frame = SceneFileWriter.write_frame
 def record(self, frame, num_frames=1):
     for _ in range(num_frames):
-        if every and len(digests) % every == 0:
+        if every < 0 or (every and len(digests) % every == 0):
             kept[len(digests)] = np.ascontiguousarray(frame[..., :3])
         digests.append(hashlib.sha256(frame.tobytes()).hexdigest())
     return write_frame(self, frame, num_frames)
@@ -45,7 +46,9 @@ SceneFileWriter.write_frame = record
 from pipeline.worker import render_scene
 info = render_scene(sys.argv[1], "low", Path(sys.argv[2]), size=(int(sys.argv[3]),
                     int(sys.argv[4])), fps=int(sys.argv[5]))
-if every:  # the frames in the middle and at the end of each beat (fractions in argv[7])
+if every < 0:  # every frame (one beat's render is short)
+    np.savez(Path(sys.argv[2]) / "frames.npz", frames=np.stack(list(kept.values())))
+elif every:  # the frames in the middle and at the end of each beat (fractions in argv[7])
     fps, fractions = int(sys.argv[5]), [float(f) for f in sys.argv[7].split(",")]
     chosen = [min(int((b["start"] + f * (b["end"] - b["start"])) * fps), len(digests) - 1)
               for b in info["beats"] for f in fractions]
@@ -61,7 +64,8 @@ def _capture(
 ) -> dict[str, Any]:  # fmt: skip
     job = RenderJob(scene, "low", media_dir, seed=5, size=size, fps=fps)
     run_env = {**job.environment(), SEED_ENV: str(job.seed), **(env or {})}
-    run_env.pop(SECTION_ENV, None)  # render_scene, not the worker's main, reads these
+    if SECTION_ENV not in (env or {}):
+        run_env.pop(SECTION_ENV, None)  # render_scene, not the worker's main, reads these
     media_dir.mkdir(parents=True, exist_ok=True)
     fractions = ",".join(map(str, BEAT_FRACTIONS))
     argv = [scene, str(media_dir), *map(str, size), str(fps), str(every), fractions]
@@ -110,3 +114,17 @@ def mismatched(frames: np.ndarray, reference: np.ndarray) -> list[tuple[int, int
     off = (np.abs(frames.astype(np.int16) - reference.astype(np.int16)) > DIFF_LEVEL).any(axis=-1)
     counts = off.reshape(len(frames), -1).sum(axis=1)
     return [(i, int(c)) for i, c in enumerate(counts) if c > MAX_PIXELS]
+
+
+def one_beat(scene: str, beat: str, media_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Every frame Manim hands its encoder when ``beat`` alone is rendered (as ``lecture
+    preview --section`` plays it), and the still that ``--last-frame`` makes of it (RGB)."""
+    _capture(scene, media_dir / "movie", CHECK_SIZE, CHECK_FPS, every=-1, env={SECTION_ENV: beat})
+    frames: np.ndarray = np.load(media_dir / "movie" / "frames.npz")["frames"]
+    job = RenderJob(scene, "low", media_dir / "still", seed=5, section=beat, last_frame=True,
+                    size=CHECK_SIZE)  # fmt: skip
+    result = run_job(job)
+    assert result.ok, result.error
+    with Image.open(result.info["image"]) as im:
+        still = np.asarray(im.convert("RGB"))
+    return frames, still

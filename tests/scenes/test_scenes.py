@@ -19,7 +19,7 @@ from scenes import SCENES_IN_ORDER, theme
 from scenes.base import LectureScene
 from scenes.kit.patches import PATCHES, PATCHES_ENV
 from scenes.s00_title import TitleScene
-from tests.scenes.frames import beat_frames, frame_digests, mismatched
+from tests.scenes.frames import DIFF_LEVEL, beat_frames, frame_digests, mismatched, one_beat
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 IDS = [cls.__name__ for cls in SCENES_IN_ORDER]
@@ -202,6 +202,28 @@ def test_a_missing_short_label_fails_the_frame_check() -> None:
     y, x = ink[len(ink) // 2]
     last[max(0, y - 3) : y + 3, max(0, x - 6) : x + 6] = background
     assert [i for i, _ in mismatched(mutated, frames)] == [len(frames) - 1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "beat"), [("TitleScene", "Learning goals"), ("SummaryScene", "Further reading")]
+)
+def test_a_beats_still_shows_the_beat_not_the_cleared_screen_after_it(
+    name: str, beat: str, tmp_path: Path
+) -> None:
+    """Both beats end by fading out what they built; their still (``lecture preview
+    --section BEAT --last-frame``, and each frame of ``--watch``) is the beat's last held
+    frame before it clears, as Manim plays it, not the nearly empty screen it ends on."""
+    frames, still = one_beat(name, beat, tmp_path)
+    background = frames[0, 0, 0].astype(np.int16)
+    ink = (np.abs(frames.astype(np.int16) - background) > DIFF_LEVEL).any(axis=-1).sum(axis=(1, 2))
+    assert ink[-1] < ink.max() / 4, "the beat no longer ends cleared: pick another"
+    # held: the same as the frame before (no animation), with nearly all the beat's ink
+    held = [
+        i for i in range(1, len(frames))
+        if ink[i] >= 0.9 * ink.max() and np.array_equal(frames[i], frames[i - 1])
+    ]  # fmt: skip
+    assert mismatched(still[None], frames[held[-1]][None]) == []
 
 
 @pytest.mark.slow
