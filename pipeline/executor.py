@@ -50,6 +50,9 @@ class RenderJob:
     tex_cache: Path | None = None
     #: JSON of each beat's speech (see scenes.kit.env.SPEECH_ENV); "" paces by words
     speech: str = ""
+    #: instead: a file the caller writes that JSON to once it has made the speech; the
+    #: worker does its imports meanwhile, then waits for it (``lecture preview``)
+    speech_file: Path | None = None
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "pipeline.worker", *self.worker_args()]
@@ -72,6 +75,8 @@ class RenderJob:
             cmd += ["--tex-cache", str(self.tex_cache)]
         if self.speech:
             cmd += ["--speech", self.speech]
+        if self.speech_file:
+            cmd += ["--speech-file", str(self.speech_file)]
         return cmd
 
     @staticmethod

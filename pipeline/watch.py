@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.paths import ROOT
+from pipeline.paths import ROOT, TAKES_DIR
 
 #: seconds between two looks at the files
 POLL_S = 0.1
@@ -215,7 +215,9 @@ class Outcome:
 class Child:
     """A worker in a fork of this process, in this process group (Ctrl-C reaches it too)."""
 
-    def __init__(self, argv: list[str], scene: str, beat: str | None) -> None:
+    def __init__(
+        self, argv: list[str], scene: str, beat: str | None, spoken: Spoken | None = None
+    ) -> None:
         self.start = time.perf_counter()
         self.scratch = tempfile.TemporaryDirectory(prefix="lecture-watch-")
         self.out = Path(self.scratch.name, "stdout")
@@ -229,7 +231,7 @@ class Child:
                     target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
                     os.dup2(target, fd)
                     os.close(target)
-                code = _child(argv, scene, beat)
+                code = _child(argv, scene, beat, spoken)
             except BaseException:
                 traceback.print_exc()
             finally:
@@ -271,8 +273,23 @@ class Child:
             self.scratch.cleanup()
 
 
-def _child(argv: list[str], scene: str, beat: str | None) -> int:
-    """In the fork: check the names against the scenes as saved now, then render."""
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """What a movie child needs to speak its beat as ``lecture render`` would."""
+
+    seed: int
+    voice: str
+    takes: Path
+    output_dir: Path
+
+
+def _child(argv: list[str], scene: str, beat: str | None, spoken: Spoken | None) -> int:
+    """In the fork: check the names against the scenes as saved now, then render (a movie
+    paced by, and carrying, the beat's speech as the scene file now words it)."""
     from pipeline import worker
     from pipeline.storyboard import find_scene
 
@@ -282,11 +299,26 @@ def _child(argv: list[str], scene: str, beat: str | None) -> int:
             raise LookupError(
                 f"unknown section {beat!r} of {scene}; its sections are: {', '.join(cls.narration)}"
             )
+        speech = {}
+        if spoken is not None and spoken.voice != "none":
+            from pipeline.preview import beat_speech
+            from pipeline.scene_files import speech_plan
+
+            speech = beat_speech(
+                scene, beat, spoken.seed, spoken.voice, spoken.takes, spoken.output_dir,
+                echo=_to_stderr,
+            )  # fmt: skip
+            argv = [*argv, "--speech", speech_plan(speech)]
+        result = worker.run(argv)
+        if result["ok"] and spoken is not None:
+            from pipeline.preview import keep_movie
+
+            movie = keep_movie(result, speech, spoken.output_dir, scene, beat)
+            result["movie"] = str(movie)
     except Exception as exc:
         result = {"ok": False, "error": str(exc), "traceback": traceback.format_exc()}
-        sys.stdout.write("\n" + json.dumps(result) + "\n")
-        return 1
-    return worker.main(argv)
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+    return 0 if result["ok"] else 1
 
 
 @dataclass
@@ -299,6 +331,9 @@ class Watch:
     output_dir: Path
     roots: list[Path]
     restart_roots: list[Path]
+    #: who speaks the movie ("none": silent, paced by the words), and the recorded takes
+    voice: str = "none"
+    takes: Path = TAKES_DIR
     echo: Callable[[str], None] = print
 
     def argv(self, beat: str | None, kind: str) -> list[str]:
@@ -312,6 +347,10 @@ class Watch:
         if kind == "frame":
             args += ["--last-frame", "--frame", str(self.frame_path())]
         return args + (["--section", beat] if beat else [])
+
+    def spoken(self) -> Spoken:
+        """How the movie child finds the beat's speech and keeps the movie."""
+        return Spoken(self.seed, self.voice, self.takes, self.output_dir.resolve())
 
     def frame_path(self) -> Path:
         return (self.output_dir / "preview" / f"{self.scene}.png").resolve()
@@ -376,7 +415,7 @@ class Watch:
         what = f"{self.scene} / {beat}" if beat else self.scene
         still, movie = Child(self.argv(beat, "frame"), self.scene, beat), None
         try:
-            movie = Child(self.argv(beat, "movie"), self.scene, beat)
+            movie = Child(self.argv(beat, "movie"), self.scene, beat, self.spoken())
             done = still.poll(block=True)
             assert done is not None
             took = time.perf_counter() - since

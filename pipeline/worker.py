@@ -129,7 +129,33 @@ def render_scene(
     }
 
 
+#: how long a worker waits for its speech file: piper speaks a whole scene in well under this
+SPEECH_WAIT_S = 600.0
+
+
+def await_file(path: Path, timeout: float = SPEECH_WAIT_S) -> str:
+    """The text of ``path`` once it exists; an error if it does not come within ``timeout``
+    seconds, or if the process that was to write it has gone."""
+    parent, end = os.getppid(), time.monotonic() + timeout
+    while not path.exists():
+        if os.getppid() != parent:
+            raise RuntimeError(f"the process making the speech for {path} has gone")
+        if time.monotonic() > end:
+            raise TimeoutError(f"the speech file {path} did not come within {timeout:.0f} s")
+        time.sleep(0.02)
+    return path.read_text()
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Render as the arguments say; print the result as the last line of JSON."""
+    result = run(argv)
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+    sys.stdout.flush()
+    return 0 if result["ok"] else 1
+
+
+def run(argv: list[str] | None = None) -> dict[str, Any]:
+    """Render as the arguments say; the result, or what went wrong, as a dict."""
     parser = argparse.ArgumentParser(prog="python -m pipeline.worker")
     parser.add_argument("scene")
     parser.add_argument("--quality", default="low")
@@ -145,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--speech", help="JSON: beat name -> its speech (scenes.kit.env.SPEECH_ENV)"
     )
+    parser.add_argument(
+        "--speech-file", type=Path,
+        help="wait for this file, then read --speech from it (written once the speech is made)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     # the scenes read these from the environment
     from scenes.kit.env import SECTION_ENV, SEED_ENV, SPEECH_ENV
@@ -158,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.section:
         os.environ[SECTION_ENV] = args.section
     try:
+        if args.speech_file:
+            from pipeline.storyboard import find_scene
+
+            find_scene(args.scene)  # Manim and the scenes imported while the speech is made
+            os.environ[SPEECH_ENV] = await_file(args.speech_file)
         size = tuple(args.size) if args.size else None
         result = render_scene(
             args.scene, args.quality, args.media_dir, args.last_frame, args.transparent,
@@ -170,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             "error": f"{type(exc).__name__}: {exc}",
             "traceback": traceback.format_exc(),
         }
-    sys.stdout.write("\n" + json.dumps(result) + "\n")
-    sys.stdout.flush()
-    return 0 if result["ok"] else 1
+    return result
 
 
 if __name__ == "__main__":

@@ -8,16 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.options import output_dir_option, seed_option
-from pipeline.paths import TAKES_DIR
+from pipeline.options import output_dir_option, seed_option, takes_option
 
 if TYPE_CHECKING:
     from pipeline.speech import BeatScript
-
-takes_option = click.option(
-    "--takes", type=click.Path(path_type=Path, file_okay=False), default=TAKES_DIR,
-    show_default=True, help="Folder of recorded takes, <Scene>/<beat id>.wav or .flac.",
-)  # fmt: skip
 
 
 @click.group()

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.options import output_dir_option, seed_option
+from pipeline.options import output_dir_option, seed_option, takes_option, voice_option
+from pipeline.preview import beat_speech
+
+if TYPE_CHECKING:
+    from pipeline.speech import Speech
 
 
 def has_display() -> bool:
@@ -44,6 +49,8 @@ def open_file(path: str) -> None:
     help="With --watch: serve the latest frame on http://127.0.0.1:PORT/ (0: any free port) "
     "[default: when there is no display, any free port].",
 )  # fmt: skip
+@voice_option
+@takes_option
 @seed_option
 @output_dir_option
 def preview(
@@ -53,49 +60,74 @@ def preview(
     open_it: bool | None,
     watch: bool,
     port: int | None,
+    voice: str,
+    takes: Path,
     seed: int,
     output_dir: Path,
 ) -> None:
-    """Render SCENE (or one --section of it) at low quality; print the file's path."""
+    """Render SCENE (or one --section of it) at low quality; print the file's path.
+
+    The movie is paced by the beat's speech and carries it, with its captions, as the
+    lecture will (speech made before is reused: renders/speech/). A still needs neither.
+    """
     if watch:
-        _watch(scene, section, open_it, port, seed, output_dir)
+        _watch(scene, section, open_it, port, seed, output_dir, voice, takes)
         return
     from pipeline.executor import RenderJob, launch, run_job, stop
     from pipeline.paths import tex_store
+    from pipeline.preview import keep_movie, keep_still
 
     media = (output_dir / "media" / "preview" / scene).resolve()
+    spoken = not last_frame and voice != "none"
+    scratch = tempfile.TemporaryDirectory(prefix="lecture-preview-")
+    plan = Path(scratch.name) / "speech.json"
     job = RenderJob(
         scene, "low", media, seed, section=section, last_frame=last_frame,
-        tex_cache=tex_store(output_dir),
+        tex_cache=tex_store(output_dir), speech_file=plan if spoken else None,
     )  # fmt: skip
     # The worker starts first: it imports Manim and the scenes on one core while this
-    # command imports them on the other to check the names (bench/RESULTS.md has the gain).
+    # command imports them on the other to check the names and make the speech, which the
+    # worker then waits for (bench/RESULTS.md has the gain).
     worker = launch(job)
+    speech: dict[str, Speech] = {}
     try:
         _check_names(scene, section)
+        if spoken:
+            from pipeline.media import write_text_atomic
+            from pipeline.scene_files import speech_plan
+
+            speech = _speech(scene, section, seed, voice, takes, output_dir)
+            write_text_atomic(plan, speech_plan(speech))
         result = run_job(job, proc=worker)
     except BaseException:
         stop(worker)  # a bad name, or Ctrl-C: the worker must not go on without us
         raise
+    finally:
+        scratch.cleanup()
     if not result.ok:
         raise click.ClickException(f"{scene} failed: {result.error}")
-    path = result.info["movie"]
     if last_frame:
-        path = str(_keep_still(Path(result.info["image"]), output_dir, scene, section))
-    click.echo(path)
+        path = keep_still(Path(result.info["image"]), output_dir, scene, section)
+    else:
+        path = keep_movie(result.info, speech, output_dir, scene, section)
+    click.echo(str(path))
     if open_it or (open_it is None and has_display()):
-        open_file(path)
+        open_file(str(path))
 
 
-def _keep_still(image: Path, output_dir: Path, scene: str, section: str | None) -> Path:
-    """Copy a still to ``renders/preview/SCENE[--BEAT].png``, one file per beat."""
-    from pipeline.media import atomic_path
+def _speech(
+    scene: str, section: str | None, seed: int, voice: str, takes: Path, output_dir: Path
+) -> dict[str, Speech]:
+    from pipeline.speech import SpeechError
 
-    name = scene + (f"--{re.sub(r'[^A-Za-z0-9]+', '_', section)}" if section else "")
-    final = output_dir / "preview" / f"{name}.png"
-    with atomic_path(final) as tmp:
-        shutil.copyfile(image, tmp)
-    return final
+    try:
+        return beat_speech(scene, section, seed, voice, takes, output_dir, _note)
+    except SpeechError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _note(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _check_names(scene: str, section: str | None) -> None:
@@ -117,7 +149,7 @@ def _check_names(scene: str, section: str | None) -> None:
 
 def _watch(
     scene: str, section: str | None, open_it: bool | None, port: int | None, seed: int,
-    output_dir: Path,
+    output_dir: Path, voice: str, takes: Path,
 ) -> None:  # fmt: skip
     from pipeline.watch import Watch, roots_of
 
@@ -125,7 +157,9 @@ def _watch(
     if port is None and not display:
         port = 0  # no window to show the frame in: a page in the browser instead
     forked, restart = roots_of()
-    watcher = Watch(scene, section, seed, output_dir, forked, restart, echo=click.echo)
+    watcher = Watch(
+        scene, section, seed, output_dir, forked, restart, voice, takes, echo=click.echo
+    )
     try:
         watcher.run(open_frame=(lambda p: open_file(str(p))) if display else None, port=port)
     except KeyboardInterrupt:

@@ -10,8 +10,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pipeline import stamp
-from pipeline.options import output_dir_option, quality_option, seed_option
-from pipeline.paths import TAKES_DIR
+from pipeline.options import (
+    output_dir_option,
+    quality_option,
+    seed_option,
+    takes_option,
+    voice_option,
+)
 
 if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` need not wait for
     from pipeline.executor import Executor
@@ -21,16 +26,6 @@ jobs_option = click.option(
     "--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
     help="Scenes worked on at once: a job renders one scene in its own worker process, "
     "then makes its clips. 1 means one process at a time.",
-)  # fmt: skip
-voice_option = click.option(
-    "--voice", type=click.Choice(["piper", "recorded", "none"]), default="piper",
-    show_default=True, envvar="LECTURE_VOICE", show_envvar=True,
-    help="Who speaks: piper (offline neural voice), recorded (your takes in narration/, piper "
-    "for the beats without one) or none (silent, each beat paced by its words).",
-)  # fmt: skip
-takes_option = click.option(
-    "--takes", type=click.Path(path_type=Path, file_okay=False), default=None,
-    help="Folder of recorded takes, <Scene>/<beat id>.wav or .flac  [default: narration/]",
 )  # fmt: skip
 force_option = click.option(
     "--force", is_flag=True, help="Render even the scenes that did not change."
@@ -220,7 +215,7 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
 @output_dir_option
 def render(
     scenes: tuple[str, ...], quality: str, jobs: int, formats: str, force: bool, slides: bool,
-    voice: str, takes: Path | None, audio: bool, executor: str, scheduler: str | None,
+    voice: str, takes: Path, audio: bool, executor: str, scheduler: str | None,
     shared_dir: Path | None, seed: int, output_dir: Path,
 ) -> None:  # fmt: skip
     """Render SCENES (default: the whole lecture) and everything made from them.
@@ -241,9 +236,8 @@ def render(
     # What decides the outputs (not --jobs); the stamp is looked at before Manim is imported.
     options = {"scenes": sorted(set(scenes)), "quality": quality, "formats": list(chosen)}
     options |= {"seed": seed, "slides": slides, "voice": voice, "audio": audio}
-    takes_dir = takes if takes is not None else TAKES_DIR
     if voice == "recorded":  # a new or re-recorded take is a change
-        options["takes"] = stamp.folder_state(takes_dir)
+        options["takes"] = stamp.folder_state(takes)
     key = stamp.fingerprint(options)
     if not force and report_unchanged(out_dir, key):
         return
@@ -263,7 +257,7 @@ def render(
             raise click.BadParameter(str(exc), param_hint="SCENES") from None
         request = RenderRequest(
             names, quality, chosen, jobs, seed, output_dir, force, assemble=not scenes,
-            slides=slides, voice=voice, takes=takes_dir, audio=audio,
+            slides=slides, voice=voice, takes=takes, audio=audio,
         )  # fmt: skip
         # Written again only by a complete run. `lecture slides` leaves it: what it remakes
         # changes the files the stamp watches, and an unchanged deck keeps it valid.

@@ -13,11 +13,14 @@ from pipeline.commands.render import (
     force_option,
     jobs_option,
     run_render,
+)
+from pipeline.options import (
+    output_dir_option,
+    quality_option,
+    seed_option,
     takes_option,
     voice_option,
 )
-from pipeline.options import output_dir_option, quality_option, seed_option
-from pipeline.paths import TAKES_DIR
 
 
 @click.command()
@@ -29,7 +32,7 @@ from pipeline.paths import TAKES_DIR
 @seed_option
 @output_dir_option
 def slides(
-    quality: str, jobs: int, force: bool, voice: str, takes: Path | None, seed: int,
+    quality: str, jobs: int, force: bool, voice: str, takes: Path, seed: int,
     output_dir: Path,
 ) -> None:  # fmt: skip
     """Build renders/<quality>/slides/lecture.html and lecture.pptx.
@@ -44,7 +47,7 @@ def slides(
     check_output_dir(output_dir / quality)
     request = RenderRequest(
         resolve_scenes([]), quality, (), jobs, seed, output_dir, force, voice=voice,
-        takes=takes if takes is not None else TAKES_DIR,
+        takes=takes,
     )  # fmt: skip
     report = run_render(request)
     assert report.deck is not None, "every scene rendered, so the deck was built"

@@ -1,4 +1,5 @@
-"""Audio measured as a player hears it: ffmpeg's own decoders and its ebur128 meter."""
+"""Audio measured as a player hears it (ffmpeg's own decoders and its ebur128 meter), and
+speech-like test audio to measure."""
 
 from __future__ import annotations
 
@@ -43,3 +44,30 @@ def onset(audio: np.ndarray, after: float, window: float = 0.005) -> float:
     frames = audio[start : start + (len(audio) - start) // step * step].reshape(-1, step)
     energy = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
     return after + int(np.argmax(energy > -40)) * window
+
+
+def caption_text(movie: Path) -> str:
+    """The text of ``movie``'s subtitle track, its cues joined by spaces."""
+    srt = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(movie), "-map", "0:s", "-f", "srt", "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return " ".join(ln for ln in srt.splitlines() if ln and not ln.isdigit() and "-->" not in ln)
+
+
+def bursts(seconds: float = 6.0, level: float = 0.3, seed: int = 3) -> np.ndarray:
+    """Speech-like test audio: noise shaped into syllables, with pauses."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    envelope = np.clip(np.sin(2 * np.pi * 3.1 * t), 0, None) * (np.sin(2 * np.pi * 0.4 * t) > -0.3)
+    tone = np.sin(2 * np.pi * 220 * t) + 0.5 * rng.standard_normal(len(t))
+    return (level * envelope * tone).astype(np.float32)
+
+
+def take(path: Path, samples: np.ndarray) -> Path:
+    """A recorded take at ``path`` (a WAV at the pipeline's rate)."""
+    from pipeline.speech import write_wav
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(path, samples)
+    return path

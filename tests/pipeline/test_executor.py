@@ -250,3 +250,14 @@ def test_the_render_command_stops_the_server_it_started(
     assert forkserver._forkserver._forkserver_pid is None  # type: ignore[attr-defined]
     with pytest.raises(ProcessLookupError):
         os.kill(started[0], 0)
+
+
+def test_a_worker_waits_for_its_speech_file_and_gives_up_by_name(tmp_path: Path) -> None:
+    from pipeline.worker import await_file
+
+    plan = tmp_path / "speech.json"
+    threading.Timer(0.3, lambda: plan.write_text('{"Beat": {}}')).start()
+    assert await_file(plan, timeout=10) == '{"Beat": {}}'
+    never = tmp_path / "never.json"
+    with pytest.raises(TimeoutError, match=f"the speech file {never} did not come within 0 s"):
+        await_file(never, timeout=0.1)

@@ -20,10 +20,15 @@ from pptx import Presentation
 from pipeline.assembly import chapter_metadata
 from pipeline.cli import main
 from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
+from pipeline.loudness import RATE
 from pipeline.media import probe, video_stream
+from pipeline.paths import EXTRA_SCENES_ENV
+from pipeline.speech import PiperVoice, cached_speech, script
 from pipeline.stamp import STAMP
-from scenes import SCENES_IN_ORDER
-from tests.pipeline.measure import ebur128
+from scenes import SCENES_IN_ORDER, theme
+from scenes.s09_summary import SummaryScene
+from tests.pipeline.fixture_scenes import TinyScene
+from tests.pipeline.measure import bursts, caption_text, decoded, ebur128, onset, take
 
 BEATS = sum(len(cls.narration) for cls in SCENES_IN_ORDER)
 
@@ -54,6 +59,61 @@ def test_preview_last_frame_writes_a_png(tmp_path: Path) -> None:
     assert path == tmp_path / "preview" / "TitleScene.png"
     with Image.open(path) as im:
         assert im.size == (854, 480)
+
+
+@pytest.mark.slow
+def test_preview_of_a_later_beat_follows_its_take_and_carries_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second beat alone, with a 6 s take: it lasts as long as the take (its animation
+    is 0.5 s), the take is heard from the beat's lead on, and its captions are its words."""
+    monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
+    takes = tmp_path / "takes"
+    take(takes / "TinyScene" / "gone.wav", bursts(6.0, level=0.05))
+    args = ["preview", "TinyScene", "--section", "Gone", "--no-open", "--voice", "recorded"]
+    args += ["--takes", str(takes), "--output-dir", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip().splitlines()[-1])
+    assert path == tmp_path / "out" / "preview" / "TinyScene--Gone.mp4"
+    assert [s["codec_type"] for s in probe(path)["streams"]] == ["video", "audio", "subtitle"]
+    seconds = float(probe(path)["format"]["duration"])
+    # the take's 6 s (its soft edges trimmed, 5.5-6.1 s), with the lead and the tail
+    assert seconds >= theme.SPEECH_LEAD + 5.5 + theme.SPEECH_TAIL
+    assert seconds <= theme.SPEECH_LEAD + 6.1 + theme.SPEECH_TAIL + 0.2
+    audio = decoded(path)
+    assert onset(audio, 0.0) == pytest.approx(theme.SPEECH_LEAD, abs=0.05)
+    assert caption_text(path) == TinyScene.narration["Gone"]
+
+
+@pytest.mark.slow
+def test_preview_of_a_beat_is_spoken_by_piper_and_captioned(tmp_path: Path) -> None:
+    args = ["preview", "SummaryScene", "--section", "Next", "--no-open", "--voice", "piper"]
+    result = CliRunner().invoke(main, [*args, "--output-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip().splitlines()[-1])
+    (beat,) = [b for b in script([SummaryScene], 5) if b.beat == "Next"]
+    speech = cached_speech(beat, PiperVoice(), tmp_path)  # what the preview had spoken
+    assert speech is not None
+    assert speech.source == "piper"
+    assert [s["codec_type"] for s in probe(path)["streams"]] == ["video", "audio", "subtitle"]
+    audio = decoded(path)
+    assert onset(audio, 0.0) == pytest.approx(theme.SPEECH_LEAD, abs=0.05)
+    loud = np.flatnonzero(np.abs(audio) > 10 ** (-40 / 20))
+    assert loud[-1] / RATE == pytest.approx(theme.SPEECH_LEAD + speech.seconds, abs=0.15)
+    seconds = float(probe(path)["format"]["duration"])
+    assert seconds >= theme.SPEECH_LEAD + speech.seconds + theme.SPEECH_TAIL - 1 / 15
+    assert caption_text(path) == beat.written
+
+
+@pytest.mark.slow
+def test_preview_without_a_voice_is_silent(tmp_path: Path) -> None:
+    args = ["preview", "SummaryScene", "--section", "Next", "--no-open", "--voice", "none"]
+    result = CliRunner().invoke(main, [*args, "--output-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip().splitlines()[-1])
+    assert [s["codec_type"] for s in probe(path)["streams"]] == ["video"]
+    assert not (tmp_path / "speech").exists()
 
 
 @pytest.fixture(autouse=True)

@@ -30,19 +30,10 @@ from pipeline.speech import (
     write_wav,
 )
 from pipeline.storyboard import lecture_scenes
-from tests.pipeline.measure import decoded, ebur128, onset
+from tests.pipeline.measure import bursts, decoded, ebur128, onset, take
 
 FIXTURES = "tests.pipeline.fixture_scenes"
 RATE = loudness.RATE
-
-
-def bursts(seconds: float = 6.0, level: float = 0.3, seed: int = 3) -> np.ndarray:
-    """Speech-like test audio: noise shaped into syllables, with pauses."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * RATE)) / RATE
-    envelope = np.clip(np.sin(2 * np.pi * 3.1 * t), 0, None) * (np.sin(2 * np.pi * 0.4 * t) > -0.3)
-    tone = np.sin(2 * np.pi * 220 * t) + 0.5 * rng.standard_normal(len(t))
-    return (level * envelope * tone).astype(np.float32)
 
 
 def test_loudness_and_true_peak_agree_with_ffmpeg(tmp_path: Path) -> None:
@@ -127,12 +118,6 @@ def test_the_speech_cache_speaks_each_text_once_per_voice(tmp_path: Path) -> Non
     other = CountingVoice("another voice")
     speak(_beats(texts), other, tmp_path)
     assert other.spoken == ["One", "Two", "Three"]  # a new voice speaks everything again
-
-
-def take(path: Path, samples: np.ndarray) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_wav(path, samples)
-    return path
 
 
 def test_unusable_takes_are_errors_that_name_the_file(tmp_path: Path) -> None:

@@ -19,8 +19,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pipeline.media import probe
 from pipeline.paths import ROOT
 from pipeline.watch import beat_blocks, touched_beat
+from scenes import theme
+from tests.pipeline.measure import caption_text, decoded, onset
 
 SCENE = textwrap.dedent(
     """
@@ -76,7 +79,7 @@ class Watcher:
         env["PYTHONUNBUFFERED"] = "1"
         args = [sys.executable, "-m", "pipeline.cli", "preview", "WatchDemo",
                 "--section", "Label", "--watch", "--no-open", "--port", "0",
-                "--output-dir", str(out)]  # fmt: skip
+                "--voice", "piper", "--output-dir", str(out)]  # fmt: skip
         self.proc = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
@@ -162,6 +165,16 @@ def test_edits_render_again_errors_keep_it_alive_and_ctrl_c_stops_all(tmp_path: 
             assert square == 0, f"{new}: {square} pixels changed away from the label"
             before = after
         assert json.loads(_get(url + "version"))["version"] == version + 3
+
+        # The movie is spoken, and captioned, as the beat's narration now reads.
+        _edit(scene, '"A label and a square."', '"A red label, and a square."')
+        watcher.wait_for("rendered WatchDemo / Label")
+        movie = Path(watcher.wait_for("movie:").split()[1])
+        assert movie == out / "preview" / "WatchDemo--Label.mp4"
+        streams = [s["codec_type"] for s in probe(movie)["streams"]]
+        assert streams == ["video", "audio", "subtitle"]
+        assert caption_text(movie) == "A red label, and a square."
+        assert onset(decoded(movie), 0.0) == pytest.approx(theme.SPEECH_LEAD, abs=0.05)
 
         # A syntax error: reported with its file and line, and the watcher goes on.
         _edit(scene, "def construct(self) -> None:", "def construct(self -> None:")
