@@ -49,13 +49,16 @@ def test_contact_sheet_before_rendering_says_what_to_do(tmp_path: Path) -> None:
     assert "run `lecture render -q low` first" in result.output
 
 
+def _preview(*args: str) -> Path:
+    """``lecture preview *args --no-open``; the path it printed."""
+    result = CliRunner().invoke(main, ["preview", *args, "--no-open"])
+    assert result.exit_code == 0, result.output
+    return Path(result.output.strip().splitlines()[-1])
+
+
 @pytest.mark.slow
 def test_preview_last_frame_writes_a_png(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["preview", "TitleScene", "--last-frame", "--no-open", "--output-dir", str(tmp_path)]
-    )
-    assert result.exit_code == 0, result.output
-    path = Path(result.output.strip().splitlines()[-1])
+    path = _preview("TitleScene", "--last-frame", "--output-dir", str(tmp_path))
     assert path == tmp_path / "preview" / "TitleScene.png"
     with Image.open(path) as im:
         assert im.size == (854, 480)
@@ -70,11 +73,10 @@ def test_preview_of_a_later_beat_follows_its_take_and_carries_it(
     monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
     takes = tmp_path / "takes"
     take(takes / "TinyScene" / "gone.wav", bursts(6.0, level=0.05))
-    args = ["preview", "TinyScene", "--section", "Gone", "--no-open", "--voice", "recorded"]
-    args += ["--takes", str(takes), "--output-dir", str(tmp_path / "out")]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    path = Path(result.output.strip().splitlines()[-1])
+    path = _preview(
+        "TinyScene", "--section", "Gone", "--voice", "recorded", "--takes", str(takes),
+        "--output-dir", str(tmp_path / "out"),
+    )  # fmt: skip
     assert path == tmp_path / "out" / "preview" / "TinyScene--Gone.mp4"
     assert [s["codec_type"] for s in probe(path)["streams"]] == ["video", "audio", "subtitle"]
     seconds = float(probe(path)["format"]["duration"])
@@ -88,10 +90,8 @@ def test_preview_of_a_later_beat_follows_its_take_and_carries_it(
 
 @pytest.mark.slow
 def test_preview_of_a_beat_is_spoken_by_piper_and_captioned(tmp_path: Path) -> None:
-    args = ["preview", "SummaryScene", "--section", "Next", "--no-open", "--voice", "piper"]
-    result = CliRunner().invoke(main, [*args, "--output-dir", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    path = Path(result.output.strip().splitlines()[-1])
+    path = _preview("SummaryScene", "--section", "Next", "--voice", "piper", "--output-dir",
+                    str(tmp_path))  # fmt: skip
     (beat,) = [b for b in script([SummaryScene], 5) if b.beat == "Next"]
     speech = cached_speech(beat, PiperVoice(), tmp_path)  # what the preview had spoken
     assert speech is not None
@@ -108,10 +108,8 @@ def test_preview_of_a_beat_is_spoken_by_piper_and_captioned(tmp_path: Path) -> N
 
 @pytest.mark.slow
 def test_preview_without_a_voice_is_silent(tmp_path: Path) -> None:
-    args = ["preview", "SummaryScene", "--section", "Next", "--no-open", "--voice", "none"]
-    result = CliRunner().invoke(main, [*args, "--output-dir", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    path = Path(result.output.strip().splitlines()[-1])
+    path = _preview("SummaryScene", "--section", "Next", "--voice", "none", "--output-dir",
+                    str(tmp_path))  # fmt: skip
     assert [s["codec_type"] for s in probe(path)["streams"]] == ["video"]
     assert not (tmp_path / "speech").exists()
 
