@@ -10,9 +10,9 @@ imported) restarts the watcher itself.
 The files are polled (standard library only, the same on Linux and macOS, on any file
 system): every :data:`POLL_S` their sizes and modification times are compared.
 
-Which beat renders: the one given with ``--section``; else the beat whose ``with
-self.beat(...)`` block holds the lines the edit changed; else the one rendered last (the
-first beat at the start).
+Which beat renders: the one given with ``--section``; else the beat whose narration the
+edit reworded; else the beat whose ``with self.beat(...)`` block holds the lines the edit
+changed; else the one rendered last (the first beat at the start).
 """
 
 from __future__ import annotations
@@ -77,17 +77,20 @@ def changed(before: dict[Path, Any], after: dict[Path, Any]) -> list[Path]:
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
-def beat_blocks(source: str, scene: str) -> list[tuple[str, int, int]]:
-    """Each ``with self.beat("name"):`` block of class ``scene`` in ``source``: (name, first
-    line, last line). A syntax error gives none."""
+def _classes(source: str, scene: str) -> list[ast.ClassDef]:
+    """The definitions of class ``scene`` in ``source`` (none if it does not parse)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
+    return [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and c.name == scene]
+
+
+def beat_blocks(source: str, scene: str) -> list[tuple[str, int, int]]:
+    """Each ``with self.beat("name"):`` block of class ``scene`` in ``source``: (name, first
+    line, last line). A syntax error gives none."""
     blocks: list[tuple[str, int, int]] = []
-    for cls in ast.walk(tree):
-        if not (isinstance(cls, ast.ClassDef) and cls.name == scene):
-            continue
+    for cls in _classes(source, scene):
         for node in ast.walk(cls):
             if not isinstance(node, ast.With | ast.AsyncWith):
                 continue
@@ -105,14 +108,40 @@ def beat_blocks(source: str, scene: str) -> list[tuple[str, int, int]]:
     return blocks
 
 
+def narration_sources(source: str, scene: str) -> dict[str, str]:
+    """The source of each entry of class ``scene``'s ``narration = {"beat": ...}``, by beat."""
+    entries: dict[str, str] = {}
+    for cls in _classes(source, scene):
+        for node in cls.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+            elif isinstance(node, ast.AnnAssign):
+                target = node.target
+            else:
+                continue
+            if not (isinstance(target, ast.Name) and target.id == "narration"):
+                continue
+            if not isinstance(node.value, ast.Dict):
+                continue
+            for key, text in zip(node.value.keys, node.value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    entries[key.value] = ast.get_source_segment(source, text) or ""
+    return entries
+
+
 def touched_beat(old: str, new: str, scene: str) -> str | None:
-    """The beat of ``scene`` whose block holds the first line that ``new`` changed from
-    ``old``; None if no changed line lies in a beat (a helper, an attribute, a new import)."""
+    """The beat of ``scene`` whose block, or narration, holds the first line that ``new``
+    changed from ``old``; None if no changed line lies in either (a helper, an attribute, a
+    new import)."""
     lines: list[int] = []
     matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
     for tag, _, _, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             lines += list(range(j1 + 1, max(j2, j1 + 1) + 1))
+    before, after = narration_sources(old, scene), narration_sources(new, scene)
+    for name, text in after.items():  # a beat's words: it is spoken, and paced, anew
+        if name in before and before[name] != text:
+            return name
     blocks = beat_blocks(new, scene)
     for line in lines:
         for name, first, last in blocks:

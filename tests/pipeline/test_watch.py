@@ -59,6 +59,8 @@ SCENE = textwrap.dedent(
 def test_the_touched_beat_is_the_block_the_edit_lies_in() -> None:
     blocks = beat_blocks(SCENE, "WatchDemo")
     assert [name for name, _, _ in blocks] == ["Label", "Other"]
+    reworded = SCENE.replace('"Nothing else."', '"Nothing more."')
+    assert touched_beat(SCENE, reworded, "WatchDemo") == "Other"  # its narration
     inside = SCENE.replace("run_time=0.3", "run_time=0.4")
     assert touched_beat(SCENE, inside, "WatchDemo") == "Label"
     later = SCENE.replace("self.wait(0.2)", "self.wait(0.3)")
