@@ -9,14 +9,13 @@ spoken again, and a beat previewed first is already spoken when the lecture rend
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.media import atomic_path, run_ffmpeg
+from pipeline.media import atomic_path, copy_atomic, run_ffmpeg
 
 if TYPE_CHECKING:
     from pipeline.speech import Speech
@@ -31,8 +30,7 @@ def preview_path(output_dir: Path, scene: str, section: str | None, suffix: str)
 def keep_still(image: Path, output_dir: Path, scene: str, section: str | None) -> Path:
     """Copy a worker's still to its preview path."""
     final = preview_path(output_dir, scene, section, ".png")
-    with atomic_path(final) as tmp:
-        shutil.copyfile(image, tmp)
+    copy_atomic(image, final)
     return final
 
 
@@ -71,8 +69,7 @@ def keep_movie(
     # the worker's times are the scene's, skipped beats included.
     beats = [b for b in info["beats"] if section in (None, b["beat"])]
     if not beats or not any(s.audio for s in speech.values()):
-        with atomic_path(final) as tmp:
-            shutil.copyfile(movie, tmp)
+        copy_atomic(movie, final)
         return final
     from pipeline import captions, sound
     from pipeline.scene_files import scene_audio, scene_captions
