@@ -7,7 +7,7 @@ QUALITY ?= low
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system system-test render test lint doctor clean bench
+.PHONY: setup system system-test render test test-explore lint doctor clean bench
 
 setup: system $(STAMP)
 
@@ -31,6 +31,10 @@ lint: setup
 
 test: system-test lint
 	$(BIN)/pytest
+
+# The property tests with fresh random examples, 40 times as many (`make test` draws a fixed set).
+test-explore: setup
+	HYPOTHESIS_PROFILE=explore $(BIN)/pytest -m hypothesis tests/math_core
 
 doctor: setup
 	$(BIN)/lecture doctor

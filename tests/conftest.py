@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from math_core.lecture import Lecture, build_lecture
+from tests import profiles  # noqa: F401  (loads the Hypothesis profile: ci unless asked)
 
 
 @pytest.fixture(autouse=True)

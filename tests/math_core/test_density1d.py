@@ -14,6 +14,7 @@ from math_core.density1d import (
     estimate_density,
     inverse_cdf_sample,
 )
+from tests.profiles import examples
 
 
 def test_density_is_scipys_kde_and_integrates_to_one(lecture) -> None:
@@ -28,7 +29,7 @@ def test_density_is_scipys_kde_and_integrates_to_one(lecture) -> None:
     assert est.grid[-1] == pytest.approx(x1.max() + 1)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40))
 @given(
     data=st.lists(st.floats(-50, 50, allow_nan=False), min_size=3, max_size=60, unique=True),
     n_grid=st.integers(2, 300),

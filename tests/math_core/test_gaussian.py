@@ -16,6 +16,7 @@ from math_core.gaussian import (
 )
 from math_core.lecture import FIT_START_COV, FIT_START_MEAN
 from math_core.mixture import LECTURE_MIXTURE
+from tests.profiles import examples
 
 
 def test_mle_matches_numpy_moments_and_scipy_loglik(rng: np.random.Generator) -> None:
@@ -48,7 +49,7 @@ def test_fit_path_rises_monotonically_to_the_mle(lecture) -> None:
         assert path.avg_log_likelihoods[k] == pytest.approx(expected, rel=1e-10)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30))
 @given(seed=st.integers(0, 2**31 - 1), scale=st.floats(1.0, 5.0))
 def test_fit_path_is_monotone_from_any_broad_start(seed: int, scale: float) -> None:
     gen = np.random.default_rng(seed)

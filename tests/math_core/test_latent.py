@@ -16,6 +16,7 @@ from math_core.latent import (
     latent_path,
     stage_weights,
 )
+from tests.profiles import examples
 
 G = LECTURE_GENERATOR
 
@@ -40,7 +41,7 @@ def test_homotopy_ends_are_z_and_exactly_g_of_z(lecture) -> None:
     np.testing.assert_array_equal(homotopy(G, lat.z, lat.noise, 1.0), lat.x)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50))
 @given(t=st.floats(0.0, 1.0), seed=st.integers(0, 2**32 - 1))
 def test_homotopy_moves_through_the_stages_in_order(t: float, seed: int) -> None:
     gen = np.random.default_rng(seed)
@@ -59,7 +60,7 @@ def test_homotopy_rejects_times_outside_zero_one() -> None:
         homotopy(G, np.zeros((1, 2)), None, 1.5)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40))
 @given(extent=st.floats(0.5, 10.0), n_lines=st.integers(2, 15), n_points=st.integers(2, 80))
 def test_grid_lines_are_an_even_grid_over_the_square(
     extent: float, n_lines: int, n_points: int

@@ -20,6 +20,7 @@ from math_core.mixture import (
     responsibilities,
     sample_mixture,
 )
+from tests.profiles import examples
 
 MIX = LECTURE_MIXTURE
 
@@ -141,7 +142,7 @@ def test_em_recovers_the_lecture_mixture(lecture) -> None:
     assert em.avg_log_likelihoods[-1] >= lecture.data.true_avg_log_likelihood
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25))
 @given(seed=st.integers(0, 2**31 - 1), k=st.integers(1, 4))
 def test_em_never_decreases_the_likelihood(seed: int, k: int) -> None:
     gen = np.random.default_rng(seed)
