@@ -26,6 +26,8 @@ def summary(seed: int) -> dict[str, Any]:
         "mle_mean": fit.mle.mean.tolist(),
         "mle_cov": fit.mle.cov.tolist(),
         "mle_avg_loglik": fit.mle.avg_log_likelihood,
+        "np_cov": fit.unbiased.cov.tolist(),
+        "np_cov_avg_loglik": fit.unbiased.avg_log_likelihood,
         "true_avg_loglik": lec.data.true_avg_log_likelihood,
         "kl_data_to_gaussian": fit.data_split_gaussian.kl,
         "kl_mc": fit.mc_split_gaussian.kl,
@@ -42,6 +44,8 @@ def summary(seed: int) -> dict[str, Any]:
         "decoded_first": lec.latent.x[0].tolist(),
         "em_avg_loglik": float(lec.families.em.avg_log_likelihoods[-1]),
         "em_iterations": lec.families.em.n_iter,
+        "held_out_true_avg_loglik": lec.data.held_out.true_avg_log_likelihood,
+        "held_out_em_avg_loglik": lec.data.held_out.model_avg_log_likelihood,
         "reverse_kl_mean": lec.families.reverse_kl.mean.tolist(),
     }
 

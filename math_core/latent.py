@@ -165,10 +165,21 @@ class LatentPath:
     z_length: float
     x_length: float
     x_chord: float  #: straight distance between the image's endpoints
+    #: the segment cut into equal steps in z, and where those points land in x
+    ticks_z: FloatArray
+    ticks_x: FloatArray
+    z_step: float  #: the length of each step in z (all equal)
+    x_steps: FloatArray  #: the lengths of the same steps in x
+    x_step_min: float
+    x_step_max: float
 
 
 def latent_path(
-    generator: LatentGenerator, start: ArrayLike, end: ArrayLike, n_points: int = 100
+    generator: LatentGenerator,
+    start: ArrayLike,
+    end: ArrayLike,
+    n_points: int = 100,
+    n_steps: int = 10,
 ) -> LatentPath:
     """Map the segment from ``start`` to ``end`` through g: straight in z, bent in x.
 
@@ -180,22 +191,36 @@ def latent_path(
         Latent points, shape (2,).
     n_points
         Points along the segment, ends included.
+    n_steps
+        Equal steps the segment is cut into, to show how unequal they become in x.
 
     Returns
     -------
     LatentPath
-        The segment and its image, their lengths and the image's chord.
+        The segment and its image, their lengths, the image's chord, and the equal steps
+        in z with their lengths in x.
     """
     a, b = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     if a.shape != (2,) or b.shape != (2,):
         raise ValueError(f"start and end must have shape (2,), got {a.shape} and {b.shape}")
     n_points = check_positive_int("n_points", n_points)
-    s = np.linspace(0.0, 1.0, n_points)[:, None]
-    z = (1 - s) * a + s * b
-    x = generator.linear(z) + generator.bend(z)
+    n_steps = check_positive_int("n_steps", n_steps)
+
+    def along(n: int) -> tuple[FloatArray, FloatArray]:
+        s = np.linspace(0.0, 1.0, n)[:, None]
+        z = (1 - s) * a + s * b
+        return z, generator.linear(z) + generator.bend(z)
+
+    def steps(p: FloatArray) -> FloatArray:
+        lengths: FloatArray = np.linalg.norm(np.diff(p, axis=0), axis=1)
+        return lengths
 
     def length(p: FloatArray) -> float:
-        return float(np.sum(np.linalg.norm(np.diff(p, axis=0), axis=1)))
+        return float(np.sum(steps(p)))
+
+    z, x = along(n_points)
+    ticks_z, ticks_x = along(n_steps + 1)
+    x_steps = steps(ticks_x)
 
     return LatentPath(
         z=frozen(z),
@@ -203,4 +228,10 @@ def latent_path(
         z_length=length(z),
         x_length=length(x),
         x_chord=float(np.linalg.norm(x[-1] - x[0])),
+        ticks_z=frozen(ticks_z),
+        ticks_x=frozen(ticks_x),
+        z_step=float(np.linalg.norm(b - a)) / n_steps,
+        x_steps=frozen(x_steps),
+        x_step_min=float(x_steps.min()),
+        x_step_max=float(x_steps.max()),
     )

@@ -38,6 +38,7 @@ from math_core.gaussian import (
     ReverseKLFit,
     ellipse_geometry,
     fit_gaussian_mle,
+    fit_gaussian_moments,
     fit_gaussian_reverse_kl,
     fit_path,
     inside_fractions,
@@ -135,6 +136,8 @@ class DataSection:
     model_density: DensityGrid
     model_class_grid: DensityGrid  #: log_density holds argmax_k p_theta(k | x) as a float label
     true_avg_log_likelihood: float
+    #: the same comparison on fresh draws from p_data, which the fit never saw
+    held_out: HeldOutLikelihood
     #: running_counts[i, k]: how many of the first i + 1 points came from component k
     running_counts: IntArray
     component_ellipses: tuple[EllipseGeometry, ...]
@@ -144,6 +147,50 @@ class DataSection:
     model_ellipses: tuple[EllipseGeometry, ...]
     #: a point walked through the plane, and the group the model assigns it at each step
     probe: ProbePath
+
+
+@dataclass(frozen=True)
+class HeldOutLikelihood:
+    """Average log-likelihoods of p_data and of the fitted model on fresh draws from p_data.
+
+    On average over such draws the truth wins: the gap is a Monte-Carlo estimate of
+    KL(p_data || model) >= 0, with its standard error.
+    """
+
+    n_points: int
+    true_avg_log_likelihood: float
+    model_avg_log_likelihood: float
+    gap: float
+    gap_se: float
+
+
+def held_out_likelihood(
+    truth: GaussianMixture, model: GaussianMixture, fresh: FloatArray
+) -> HeldOutLikelihood:
+    """Score ``truth`` and ``model`` on ``fresh`` points drawn from ``truth``.
+
+    Parameters
+    ----------
+    truth, model
+        Two mixtures of the same dimension.
+    fresh
+        Points drawn from ``truth`` that ``model`` was not fitted to, shape (n, d).
+
+    Returns
+    -------
+    HeldOutLikelihood
+        Both averages, and their difference with its standard error.
+    """
+    split = cross_entropy_split(
+        mixture_log_density(truth, fresh), mixture_log_density(model, fresh)
+    )
+    return HeldOutLikelihood(
+        n_points=split.n_samples,
+        true_avg_log_likelihood=-split.entropy,
+        model_avg_log_likelihood=-split.cross_entropy,
+        gap=split.kl,
+        gap_se=split.kl_se,
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +237,10 @@ def probe_path(model: GaussianMixture, n: int = N_PROBE_STEPS) -> ProbePath:
 class FitSection:
     """Section 3: the single-Gaussian MLE, the path to it, and the KL view."""
 
+    #: the maximum-likelihood Gaussian (covariance divided by N)
     mle: GaussianFit
+    #: the source's fit: ``np.cov`` divides by N - 1 (unbiased, not the maximiser)
+    unbiased: GaussianFit
     path: FitPath
     #: (steps, levels, points, 2): the 1, 2, 3 sigma ellipses at every step of ``path``
     path_ellipses: FloatArray
@@ -310,7 +360,7 @@ class Lecture:
     families: FamiliesSection
 
 
-def _build_data(sample: MixtureSample, em: EMResult, seed: int) -> DataSection:
+def _build_data(sample: MixtureSample, em: EMResult, fresh: FloatArray, seed: int) -> DataSection:
     mix = LECTURE_MIXTURE
     model = align_components(em.mixture, mix)
     lo, hi = PLANE_LIMITS
@@ -327,6 +377,7 @@ def _build_data(sample: MixtureSample, em: EMResult, seed: int) -> DataSection:
         model_density=density_grid(lambda p: mixture_log_density(model, p), lo, hi, 220),
         model_class_grid=density_grid(labels, lo, hi, 220),
         true_avg_log_likelihood=float(np.mean(mixture_log_density(mix, sample.points))),
+        held_out=held_out_likelihood(mix, model, fresh),
         component_ellipses=tuple(
             ellipse_geometry(m, c) for m, c in zip(mix.means, mix.covs, strict=True)
         ),
@@ -339,16 +390,16 @@ def _build_data(sample: MixtureSample, em: EMResult, seed: int) -> DataSection:
     )
 
 
-def _build_fit(points: FloatArray, seed: int) -> FitSection:
+def _build_fit(points: FloatArray, mc: FloatArray) -> FitSection:
     mix = LECTURE_MIXTURE
     mle = fit_gaussian_mle(points)
     lo, hi = PLANE_LIMITS
     log_p_data = mixture_log_density(mix, points)
-    mc = sample_mixture(mix, N_MONTE_CARLO, derived_rng(seed, "monte-carlo")).points
     log_p_mc = mixture_log_density(mix, mc)
     path = fit_path(points, mle, FIT_START_MEAN, FIT_START_COV)
     return FitSection(
         mle=mle,
+        unbiased=fit_gaussian_moments(points, ddof=1),
         path=path,
         path_ellipses=frozen(
             [ellipse_geometry(m, c).ellipses for m, c in zip(path.means, path.covs, strict=True)]
@@ -424,10 +475,12 @@ def build_lecture(seed: int = 5) -> Lecture:
     sweep_covs, sweep_ellipses, sweep_eigs = _covariance_sweep(cov, mean)
     em = fit_em(points, 3, derived_rng(seed, "em"))
     geometry = ellipse_geometry(mean, cov)
-    fit = _build_fit(points, seed)
+    # fresh draws from p_data, for the Monte-Carlo KL and the held-out likelihoods
+    fresh = sample_mixture(LECTURE_MIXTURE, N_MONTE_CARLO, derived_rng(seed, "monte-carlo"))
+    fit = _build_fit(points, fresh.points)
     return Lecture(
         seed=seed,
-        data=_build_data(sample, em, seed),
+        data=_build_data(sample, em, fresh.points, seed),
         fit=fit,
         sampling=_build_sampling(points[:, 0], estimate, uniforms),
         geometry=GeometrySection(

@@ -43,6 +43,10 @@ from scenes.writer import lecture_renderer
 __all__ = ["LectureScene", "fit_to_panel", "fit_to_panel_width", "text"]
 
 
+def _cue_name(index: int, phrase: str | None) -> str:
+    return f"sentence {index}" + (f" at {phrase!r}" if phrase else "")
+
+
 class _ReadLog:
     """The lecture result, remembering which of its sections a scene reads.
 
@@ -215,7 +219,9 @@ class LectureScene(Slide):
         self._playing = {
             "beat": name,
             "cues": [speech_start + t for t in speech.starts],
+            "speech_end": speech_start + speech.seconds,
             "end": speech_start + speech.seconds + theme.SPEECH_TAIL,
+            "written": [s.written for s in narration.sentences(self.narration_filled(name))],
             "segment": 0,
         }
         if self.timing_only:
@@ -249,42 +255,76 @@ class LectureScene(Slide):
             # InverseCDF, 1.2 s of the timing pass and as much of the render).
             raise EndSceneEarlyException()
 
-    def at_sentence(self, index: int) -> None:
-        """Go on when the voice starts sentence ``index`` of the beat (0 is its first).
+    def at_sentence(self, index: int, phrase: str | None = None) -> None:
+        """Go on when the voice starts sentence ``index`` of the beat (0 is its first), or,
+        with ``phrase``, when it reaches those words of that sentence.
 
         Between two cues the beat's animations and waits stretch (as a whole beat's do) to
         fill the time the voice takes to get there, so a scene can show each thing as it is
-        said instead of showing everything at once and holding still.
+        said instead of showing everything at once and holding still. A phrase is placed
+        within its sentence in proportion to the characters before it, as the captions are
+        cut (``pipeline.captions``): a long sentence can carry several reveals.
         """
         playing = self._playing
         if playing is None:
             raise RuntimeError("at_sentence() is for use inside a `with self.beat(...)` block")
-        cues = playing["cues"]
-        if not 0 < index < len(cues):
-            raise ValueError(
-                f"beat {playing['beat']!r} of {type(self).__name__}: at_sentence({index}) "
-                f"needs a sentence after the first, and the beat has {len(cues)} "
-                f"(0-{len(cues) - 1})"
-            )
+        position = self._cue_position(index, phrase)
         if self.timing_only:
             assert self._measuring is not None
-            if index <= self._measuring.segments[-1].cue:
+            if position <= self._measuring.segments[-1].cue:
                 raise ValueError(
                     f"beat {playing['beat']!r} of {type(self).__name__}: sentence cues must "
-                    f"increase, got {index} after {self._measuring.segments[-1].cue}"
+                    f"increase, got {_cue_name(index, phrase)} after sentence position "
+                    f"{self._measuring.segments[-1].cue:.3f}"
                 )
-            self._measuring.segments.append(Segment(index))
+            self._measuring.segments.append(Segment(position))
             return
         self._stretch = (1.0, 1.0)
-        late = cues[index] - self.renderer.time
+        planned = self._cue_time(position)
+        late = planned - self.renderer.time
         if late > 1e-6:
             self.wait(late)
         self.cues_met.append(
-            {"beat": playing["beat"], "sentence": index, "planned": cues[index],
+            {"beat": playing["beat"], "sentence": index, "phrase": phrase, "planned": planned,
              "at": self.renderer.time}
         )  # fmt: skip
         playing["segment"] += 1
         self._stretch = self._segment_stretch()
+
+    def _cue_position(self, index: int, phrase: str | None) -> float:
+        """Where a cue lies in the beat's speech: its sentence, plus the share of that
+        sentence's characters before ``phrase``."""
+        playing = self._playing
+        assert playing is not None
+        cues, written = playing["cues"], playing["written"]
+        where = f"beat {playing['beat']!r} of {type(self).__name__}"
+        first = 0 if phrase is not None else 1  # sentence 0 starts with the beat itself
+        if not first <= index < len(cues):
+            raise ValueError(
+                f"{where}: at_sentence({index}) needs a sentence after the first, and the beat "
+                f"has {len(cues)} (0-{len(cues) - 1})"
+            )
+        if phrase is None:
+            return float(index)
+        sentence = written[index]
+        at = sentence.find(phrase)
+        if at < 0:
+            raise ValueError(
+                f"{where}: sentence {index} has no phrase {phrase!r}; it reads {sentence!r}"
+            )
+        if index == 0 and at == 0:
+            raise ValueError(f"{where}: {phrase!r} opens the beat; it needs no cue")
+        return index + at / len(sentence)
+
+    def _cue_time(self, position: float) -> float:
+        """When the voice reaches ``position`` (see :meth:`_cue_position`), in scene time."""
+        playing = self._playing
+        assert playing is not None
+        cues = playing["cues"]
+        index = int(position)
+        start = cues[index]
+        end = cues[index + 1] if index + 1 < len(cues) else playing["speech_end"]
+        return start + (position - index) * (end - start)
 
     def _segment_stretch(self) -> tuple[float, float]:
         """The stretch of the playing beat's current segment: it ends where the next begins."""
@@ -295,7 +335,7 @@ class LectureScene(Slide):
         if natural is None or k >= len(natural.segments):
             return 1.0, 1.0
         ahead = natural.segments[k + 1 :]
-        until = playing["cues"][ahead[0].cue] if ahead else playing["end"]
+        until = self._cue_time(ahead[0].cue) if ahead else playing["end"]
         return natural.segments[k].stretches(until - self.renderer.time)
 
     def play_title_card(self) -> None:

@@ -33,14 +33,18 @@ class GenerativeVsDiscriminativeScene(LectureScene):
     section = "Section 1"
     narration = {
         "The data": "Here are {lec.data.sample.points.shape[0]} points in the plane, "
-        "in three groups. They are draws from a distribution we do not know, [[p_data|p data]]. "
-        "Two kinds of model answer two different questions about them.",
+        "in three groups. In practice the distribution behind data, [[p_data|p data]], is "
+        "unknown. In this lecture we chose it ourselves, so every claim about it can be "
+        "checked. Two kinds of model answer two different questions about these points.",
         "Discriminative": "A discriminative model learns [[p_θ(y | x)|p theta of y given x]]: "
         "which group "
-        "a point belongs to. It only needs the boundaries between the groups.",
+        "a point belongs to. It only needs the boundaries between the groups. Here the "
+        "regions are read off the density model of the next step, by Bayes' rule: each "
+        "point joins the group most likely to have produced it.",
         "Generative": "A generative model learns [[p_θ(x)|p theta of x]], a density over the data "
-        "itself. Here it is a mixture of three Gaussians fitted to the points, bright where "
-        "the data is dense. That is harder, and it is what lets us generate.",
+        "itself. Here it is a mixture of three Gaussians, fitted to the points by the EM "
+        "algorithm, expectation maximisation; it is bright where the data is dense. That is "
+        "harder, and it is what lets us generate.",
         "Draw a new point": "Generating means sampling: x drawn from [[p_θ(x)|p theta of x]] "
         "is a new "
         "point that resembles the data without being one of them.",
@@ -57,12 +61,16 @@ class GenerativeVsDiscriminativeScene(LectureScene):
         )
         # 1. The data, then the two questions one can ask of it.
         with self.beat("The data"):
-            source = self.get_caption(r"x_i \sim p_{\text{data}}", "a distribution we do not know")
+            source = self.get_caption(
+                r"x_i \sim p_{\text{data}}", "unknown in practice, known here"
+            )
             questions = self.get_questions().next_to(source, DOWN, buff=0.7)
             self.play(FadeIn(plane), FadeIn(heading), FadeIn(cloud))
             self.at_sentence(1)
             self.play(FadeIn(source))
             self.at_sentence(2)
+            self.play(Indicate(source[1], color=theme.ACCENT, scale_factor=1.05), run_time=1.5)
+            self.at_sentence(3)
             self.play(LaggedStart(*(FadeIn(q, shift=0.2 * UP) for q in questions), lag_ratio=0.5))
             self.wait(theme.BEAT_PAUSE)
         # 2. p(y | x): class regions from the fitted model's responsibilities, a probe point
@@ -79,6 +87,15 @@ class GenerativeVsDiscriminativeScene(LectureScene):
             self.at_sentence(1)
             boundaries = self.get_boundaries(axes)
             self.play(FadeOut(probe), FadeIn(boundaries), regions.animate.set_opacity(0.35))
+            self.at_sentence(2)  # the regions come from the density model
+            bayes = self.get_bayes_rule().next_to(label, DOWN, buff=0.6)
+            self.play(regions.animate.set_opacity(self.region_opacity), run_time=1.5)
+            self.at_sentence(2, "by Bayes' rule")
+            self.play(Write(bayes[0]), run_time=1.5)
+            self.play(FadeIn(bayes[1], shift=0.2 * UP))
+            self.at_sentence(2, "each point joins")
+            self.play(Circumscribe(bayes[0], color=theme.ACCENT), run_time=1.5)
+            self.play(regions.animate.set_opacity(0.35), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
         # 3. p(x): the density surface, and the three Gaussians it is made of.
         with self.beat("Generative"):
@@ -87,6 +104,7 @@ class GenerativeVsDiscriminativeScene(LectureScene):
             self.play(
                 FadeOut(regions),
                 FadeOut(boundaries),
+                FadeOut(bayes),
                 FadeIn(surface),
                 cloud.animate.fade(0.7),
                 ReplacementTransform(label, new_label),
@@ -96,11 +114,16 @@ class GenerativeVsDiscriminativeScene(LectureScene):
             self.at_sentence(1)
             rings = self.get_model_rings(axes)
             self.play(LaggedStart(*(Create(r) for r in rings), lag_ratio=0.4), run_time=2.5)
+            self.at_sentence(1, "by the EM algorithm")
+            em = self.get_em_note().next_to(label, DOWN, buff=0.7)
+            self.play(FadeIn(em, shift=0.2 * UP), run_time=1.5)
+            self.at_sentence(1, "it is bright")
+            self.play(rings.animate.set_stroke(opacity=0.35), cloud.animate.fade(0.5), run_time=2)
             self.wait(theme.BEAT_PAUSE)
             self.at_sentence(2)
             harder = text("harder to learn, and it can generate", theme.BODY_SIZE, theme.ACCENT)
             harder = fit_to_panel(harder).next_to(label, DOWN, buff=0.7)
-            self.play(FadeOut(rings), FadeIn(harder, shift=0.2 * UP), run_time=1.5)
+            self.play(FadeOut(rings), FadeOut(em), FadeIn(harder, shift=0.2 * UP), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
         # 4. Sampling: new points appear where the density is high.
         with self.beat("Draw a new point"):
@@ -120,6 +143,23 @@ class GenerativeVsDiscriminativeScene(LectureScene):
             text(words, theme.BODY_SIZE, theme.MUTED),
         ).arrange(DOWN, buff=0.3)
         return fit_to_panel(group).move_to([theme.PANEL_X, 1.2, 0])
+
+    def get_bayes_rule(self) -> VGroup:
+        """How the regions come from the density model: p(y | x) by Bayes' rule."""
+        rule = MathTex(
+            r"p_\theta(y \mid x) \propto p_\theta(y)\, p_\theta(x \mid y)",
+            font_size=theme.NUMBER_SIZE * 1.2,
+        )
+        note = text("Bayes' rule, from the fitted density", theme.SMALL_SIZE, theme.MUTED)
+        return fit_to_panel(VGroup(rule, note).arrange(DOWN, buff=0.2))
+
+    def get_em_note(self) -> VGroup:
+        return fit_to_panel(
+            VGroup(
+                text("three Gaussians, fitted by EM", theme.BODY_SIZE),
+                text("(expectation maximisation)", theme.SMALL_SIZE, theme.MUTED),
+            ).arrange(DOWN, buff=0.12)
+        )
 
     def get_questions(self) -> VGroup:
         lines = VGroup(

@@ -21,8 +21,8 @@ class MixtureSamplingScene(LectureScene):
     title = "Sampling a mixture, and its likelihood"
     section = "Section 2"
     narration = {
-        "Pick a component": "The data came from a mixture of three Gaussians: that is p "
-        "data. To draw from it, first roll for a component k: a uniform number lands in one "
+        "Pick a component": "Here we know [[p_data|p data]]: it is a mixture of three "
+        "Gaussians. To draw from it, first pick a component k: a uniform number lands in one "
         "of three intervals sized by the weights. Then draw x from that component's "
         "Gaussian.",
         "All the points": "Repeat that {lec.data.sample.points.shape[0]} times, "
@@ -33,9 +33,12 @@ class MixtureSamplingScene(LectureScene):
         "Likelihood": "Because the points are independent draws, the probability of the "
         "dataset is a product over points, and its log is a sum. On these points "
         "[[p_data|p data]] "
-        "itself averages {lec.data.true_avg_log_likelihood:.3f}. That is a reference, not a "
-        "ceiling: the three-Gaussian fit reaches "
-        "{lec.families.objective.good_avg_log_likelihood:.3f} on the same points.",
+        "itself averages {lec.data.true_avg_log_likelihood:.3f}. The three-Gaussian fit does "
+        "a little better, {lec.families.objective.good_avg_log_likelihood:.3f}, because it "
+        "was fitted to these very points. On {lec.data.held_out.n_points:.0f} fresh points "
+        "the truth wins, as it does on average: "
+        "{lec.data.held_out.true_avg_log_likelihood:.3f} against "
+        "{lec.data.held_out.model_avg_log_likelihood:.3f}.",
     }
     n_steps_shown = 4
     stick_width = 5.2
@@ -81,10 +84,22 @@ class MixtureSamplingScene(LectureScene):
             equations = self.get_likelihood_equations()
             # Below the heading with room to spare: the N over the product sign reaches up.
             equations.next_to(heading, DOWN, buff=0.3).set_x(theme.PANEL_X)
-            for row in equations:
+            for row in equations[:3]:
                 self.play(Write(row))
-            # The finished equations (and the number to beat) stay up while they are read.
-            self.wait(theme.BEAT_PAUSE * 4)
+            self.at_sentence(1)  # p_data's own average
+            self.play(Write(equations[3]))
+            # The fit's figure, then the fresh points' verdict, each as it is said.
+            fitted, fresh = equations[4]
+            self.at_sentence(2)
+            self.play(FadeIn(fitted, shift=0.2 * UP))
+            self.at_sentence(2, "because it was fitted")
+            self.play(Circumscribe(fitted, color=theme.ACCENT), run_time=1.5)
+            self.at_sentence(3)
+            self.play(FadeIn(fresh, shift=0.2 * UP))
+            self.at_sentence(3, "as it does on average")
+            self.play(Indicate(fresh[1][0], color=theme.ACCENT), run_time=1.5)
+            self.play(Indicate(fresh[1][2], color=theme.ACCENT), run_time=1.5)
+            self.wait(theme.BEAT_PAUSE * 2)
 
     # ---- pieces -------------------------------------------------------------------------
     def get_component_ellipses(self, axes: Axes) -> VGroup:
@@ -202,15 +217,34 @@ class MixtureSamplingScene(LectureScene):
             MathTex(r"\frac{1}{N}\sum_{i=1}^{N} \log p_{\text{data}}(x_i) =", font_size=size),
             value,
         ).arrange(RIGHT, buff=0.2)
+        objective, held_out = self.lecture.families.objective, self.lecture.data.held_out
         fitted = self.fmt(
-            "families.objective.good_avg_log_likelihood",
-            self.lecture.families.objective.good_avg_log_likelihood,
+            "families.objective.good_avg_log_likelihood", objective.good_avg_log_likelihood
         )
+        n_fresh = self.fmt("data.held_out.n_points", held_out.n_points, 0)
+        fresh_true = self.fmt(
+            "data.held_out.true_avg_log_likelihood", held_out.true_avg_log_likelihood
+        )
+        fresh_model = self.fmt(
+            "data.held_out.model_avg_log_likelihood", held_out.model_avg_log_likelihood
+        )
+        small_tex = theme.SMALL_TEX_SIZE
         note = VGroup(
-            text("a reference, not a ceiling:", theme.SMALL_SIZE, theme.MUTED),
             VGroup(
-                text("the three-Gaussian fit scores", theme.SMALL_SIZE, theme.MUTED),
-                MathTex(fitted, font_size=theme.SMALL_SIZE * 1.25, color=theme.MUTED),
+                text("three-Gaussian fit, on these points:", theme.SMALL_SIZE, theme.MUTED),
+                MathTex(fitted, font_size=small_tex, color=theme.MUTED),
             ).arrange(RIGHT, buff=0.15),
-        ).arrange(DOWN, buff=0.1)
+            VGroup(
+                text(f"on {n_fresh} fresh points:", theme.SMALL_SIZE, theme.MUTED),
+                MathTex(
+                    fresh_true,
+                    r"\ \text{truth},\ \ ",
+                    fresh_model,
+                    r"\ \text{fit}",
+                    font_size=small_tex,
+                    color=theme.MUTED,
+                ),
+            ).arrange(RIGHT, buff=0.15),
+        ).arrange(DOWN, buff=0.12)
+        note = fit_to_panel(note)
         return VGroup(iid, product, logsum, average, note).arrange(DOWN, buff=0.3)

@@ -18,12 +18,14 @@ class InverseCDFScene(LectureScene):
         "bump on every one of its points and averages them: a smooth density we can "
         "evaluate anywhere.",
         "The cumulative distribution": "Adding up the density from the left gives the "
-        "cumulative distribution F. It climbs from zero to one, steepest where data is "
-        "dense. We compute it on a grid of {lec.sampling.estimate.grid.shape[0]} points.",
-        "Uniforms through the inverse": "To sample, draw u uniformly between zero and one "
-        "and solve [[F(x) = u|F of x equals u]]: x is [[F⁻¹(u)|F inverse of u]]. "
-        "On the grid, that means finding where the CDF reaches u and interpolating "
-        "between neighbours. Dense regions catch more uniforms.",
+        "cumulative distribution[[ F|, capital F]]. It climbs from zero to one, steepest where "
+        "data is dense. We compute it on a grid of {lec.sampling.estimate.grid.shape[0]} "
+        "points.",
+        "Uniforms through the inverse": "To sample, draw [[a uniform number u|a uniform "
+        "number]] between zero and one, and solve [[F(x) = u|capital F of x equals that "
+        "number]]: x is [[F⁻¹(u)|capital F inverse of it]]. "
+        "On the grid, that means finding where the CDF reaches [[u|that number]] and "
+        "interpolating between neighbours. Dense regions catch more uniforms.",
         "Samples fill the density": "Repeat that {lec.sampling.samples.shape[0]} times and "
         "the histogram of the samples settles onto the density we estimated: randomness in, "
         "structured samples out.",
@@ -31,17 +33,19 @@ class InverseCDFScene(LectureScene):
     n_uniforms_shown = 4
     x_range = (-5.0, 6.0, 1.0)
     pdf_range = (0.0, 0.3, 0.1)
-    axes_width = 8.6
-    #: the column right of the plots, for the formulas: its centre x and width
-    column_x = 5.05
-    column_width = 3.9
+    axes_width = 7.7
+    #: the column right of the plots, for the formulas: its centre x and width (its right
+    #: edge on the title-safe line)
+    column_width = 3.2
+    column_x = config.frame_width / 2 - theme.SAFE_X - column_width / 2
 
     def construct(self) -> None:
         samp = self.lecture.sampling
         heading = text(self.title, theme.HEADING_SIZE).to_edge(UP, buff=theme.TITLE_EDGE_BUFF)
-        top = self.get_axes(self.pdf_range, 2.4, "p(x_1)").move_to(1.0 * UP).to_edge(LEFT)
-        bottom = self.get_axes((0.0, 1.0, 0.5), 2.2, "F(x_1)").move_to(2.45 * DOWN)
-        bottom.to_edge(LEFT)
+        top = self.get_axes(self.pdf_range, 2.4, "p(x_1)").move_to(1.0 * UP)
+        bottom = self.get_axes((0.0, 1.0, 0.5), 2.2, "F(x_1)").move_to(2.25 * DOWN)
+        for plot in (top, bottom):
+            plot.to_edge(LEFT, buff=theme.SAFE_X)
         pdf_axes, cdf_axes = top[0], bottom[0]
         pdf_curve = self.get_curve(pdf_axes, samp.estimate.pdf, theme.MODEL_COLOR)
         # 1. Histogram of x1 and the KDE.

@@ -33,7 +33,8 @@ class GaussianGeometryScene(LectureScene):
         "Along each one, the spread is the square root of its eigenvalue.",
         "Changing the covariance": "Change the off-diagonal entry and the ellipse turns and "
         "changes shape, because the eigenvalues move too. Positive correlation tilts it up; "
-        "at zero it is axis aligned and its axes are the variances; negative tilts it down.",
+        "at zero it is axis aligned, and its semi-axes are the two standard deviations, the "
+        "square roots of the diagonal entries; negative correlation tilts it down.",
     }
     sweep_time = 6.0
 
@@ -96,7 +97,19 @@ class GaussianGeometryScene(LectureScene):
             self.play(FadeTransform(cov_tex, swept_tex), FadeIn(entry), FadeIn(eigen))
             self.draw_before(swept_tex, rings)  # beside the plane: not redrawn while rings move
             last = len(geo.sweep_covariances) - 1
-            self.play(step.animate.set_value(last), run_time=self.sweep_time, rate_func=linear)
+            zero, lowest = last // 4, last // 2  # the entry runs +c, 0, -c, 0, +c
+            self.at_sentence(0, "because the eigenvalues")
+            self.play(Indicate(eigen, color=theme.ACCENT, scale_factor=1.05), run_time=1.5)
+            self.at_sentence(1)  # tilted up, then straightened to zero correlation
+            sweep = self.sweep_time / 4
+            self.play(step.animate.set_value(zero), run_time=sweep, rate_func=linear)
+            self.at_sentence(1, "and its semi-axes")
+            self.play(Indicate(eigen, color=theme.ACCENT, scale_factor=1.05), run_time=1.5)
+            self.at_sentence(1, "the square roots")
+            self.play(Circumscribe(swept_tex, color=theme.ACCENT), run_time=1.5)
+            self.at_sentence(1, "negative correlation")
+            self.play(step.animate.set_value(lowest), run_time=sweep, rate_func=linear)
+            self.play(step.animate.set_value(last), run_time=2 * sweep, rate_func=linear)
             rings.clear_updaters()
             for row in (entry, *eigen):
                 row[1].clear_updaters()

@@ -29,14 +29,13 @@ class LatentDeformationScene(LectureScene):
         "each "
         "code sits.",
         "Linear map": "A hand-made decoder, not a learned one, turns codes into data. First "
-        "a linear map A stretches and shears the plane. Grid lines stay straight and "
-        "parallel.",
+        "[[the matrix A|the matrix, capital A,]] stretches and shears the plane. Grid lines "
+        "stay straight and parallel.",
         "Bend": "Then a smooth nonlinearity bends it: a sine of the first coordinate and a "
         "cosine of the second. Now the grid curves.",
-        "Noise": "Finally a little Gaussian noise, so the decoder is a density: "
-        "[[p_θ(x | z)|p theta of x given z]] "
-        " is a Gaussian centred on [[g(z)|g of z]]. Each x keeps the colour of the z it came "
-        "from.",
+        "Noise": "Finally, a little Gaussian noise. Now the decoder is a density: "
+        "[[p_θ(x | z)|p theta of x given z]] is a Gaussian centred on [[g(z)|g of z]]. Each "
+        "x keeps the colour of the z it came from.",
         "The latent integral": "The model's density of x averages the decoder over all "
         "codes: [[p_θ(x)|p theta of x]] is the integral of "
         "[[p_θ(x | z)|p theta of x given z]], times [[p(z)|p of z]]. The "
@@ -47,6 +46,16 @@ class LatentDeformationScene(LectureScene):
     stage_time = 3.0
     #: stage -> the sentence of its beat at which the points move (else as the beat starts)
     move_at_sentence = {0: 1}
+    #: stage -> (sentence, phrase): where its new term is pointed at before the points move
+    stage_marks = {0: ((0, "turns codes into data"),)}
+    #: (stage, sentence) -> phrases of that sentence at which its term is pointed at again
+    note_marks = {(2, 1): ("is a Gaussian centred",)}
+    #: stage -> (sentence, note): what each later sentence of a stage's beat adds, in words
+    stage_notes = {
+        0: ((2, "grid lines stay straight and parallel"),),
+        1: ((1, "now the grid lines curve"),),
+        2: ((1, "x given z: a Gaussian around g(z)"), (2, "each x keeps the colour of its z")),
+    }
 
     def construct(self) -> None:
         lat = self.lecture.latent
@@ -73,10 +82,14 @@ class LatentDeformationScene(LectureScene):
             self.play(RecolorCloud(cloud, angle_colors(lat.z)), run_time=3)
             self.wait(theme.BEAT_PAUSE)
         # 2-4. The three stages of g, each a third of the homotopy.
+        note = VMobject()  # the stage's current note, under the equations
         for j, name in enumerate(("Linear map", "Bend", "Noise")):
             with self.beat(name):
-                self.play(Write(equations[j + 1]), run_time=1.0)
+                self.play(Write(equations[j + 1]), FadeOut(note), run_time=1.5)
                 self.draw_before(equations[j + 1], cloud)
+                for sentence, phrase in self.stage_marks.get(j, ()):
+                    self.at_sentence(sentence, phrase)
+                    self.play(Circumscribe(equations[j + 1], color=theme.ACCENT), run_time=1.5)
                 if j in self.move_at_sentence:  # the sentence that names the stage
                     self.at_sentence(self.move_at_sentence[j])
                 grid.add_updater(bend)  # only while it moves: an updater makes it redrawn
@@ -87,11 +100,19 @@ class LatentDeformationScene(LectureScene):
                     rate_func=smooth,
                 )
                 grid.clear_updaters()
+                for sentence, words in self.stage_notes[j]:
+                    self.at_sentence(sentence)
+                    new = self.get_note(words, equations)
+                    self.play(FadeOut(note), FadeIn(new, shift=0.2 * UP))
+                    note = new
+                    for phrase in self.note_marks.get((j, sentence), ()):
+                        self.at_sentence(sentence, phrase)
+                        self.play(Indicate(equations[j + 1], color=theme.ACCENT), run_time=1.5)
                 self.wait(theme.BEAT_PAUSE)
         # 5. What the pieces mean together: the marginal over codes.
         with self.beat("The latent integral"):
             meaning = self.get_integral().move_to([theme.PANEL_X, 0.0, 0])
-            self.play(FadeOut(equations))
+            self.play(FadeOut(equations), FadeOut(note))
             self.play(Write(meaning[0]), run_time=3)
             self.play(Circumscribe(meaning[0], color=theme.ACCENT), run_time=1.5)
             self.wait(theme.BEAT_PAUSE)
@@ -175,6 +196,11 @@ class LatentDeformationScene(LectureScene):
             text("in a real model, z is far smaller than x", theme.SMALL_SIZE, theme.MUTED),
         ).arrange(DOWN, buff=0.25)
         return fit_to_panel(VGroup(integral, parts, honesty).arrange(DOWN, buff=0.5))
+
+    def get_note(self, words: str, equations: VGroup) -> Mobject:
+        """A stage's note in words, under the decoder's equations."""
+        note = fit_to_panel(text(words, theme.BODY_SIZE, theme.ACCENT))
+        return note.next_to(equations, DOWN, buff=0.6).set_x(theme.PANEL_X)
 
     def get_equations(self) -> VGroup:
         gen = self.lecture.latent.generator

@@ -26,10 +26,15 @@ class ModelFamiliesScene(LectureScene):
         "so both are trained together by maximising a lower bound on it, the ELBO. "
         "That is the subject of Lecture 2.",
         "Diffusion": "A diffusion model adds noise step by step, then learns to walk back. "
-        "Here the noise stops at [[σ|sigma]] {lec.families.diffusion.forward_sigmas[3]:.0f}: the "
-        "three clusters have merged into one broad blob, though it is not yet pure noise. "
-        "Starting from noise and following the exact score of our noised mixture, samples "
-        "return to the three clusters. Lecture 3.",
+        "Here the noise stops at [[σ|sigma]] {lec.families.diffusion.forward_sigmas[3]:.0f}: "
+        "the three clusters have merged into one broad blob, though it is not yet pure noise. "
+        "To walk back, each step moves a point a little way along the score, the gradient of "
+        "the log-density with respect to x, which points toward denser data. "
+        "[[α|Alpha]] sets the size of the step, and a little fresh Gaussian noise, "
+        "[[ε|epsilon]], keeps the samples spread. Our score is exact: that of the mixture "
+        "blurred by noise of size [[σ|sigma]], and [[σ|sigma]] shrinks as the walk goes on. "
+        "Starting from noise, the samples return to the three clusters. Lecture 3 builds "
+        "this.",
         "One target": "Three computational strategies, one target: each family "
         "approximates the same data distribution, so that it can draw realistic samples "
         "from it.",
@@ -109,21 +114,32 @@ class ModelFamiliesScene(LectureScene):
             ).arrange(DOWN, buff=0.15)
             label = fit_to_panel(label).move_to([theme.PANEL_X, 1.6, 0])
             self.play(FadeIn(cloud), FadeIn(label))
+            self.at_sentence(1)  # where the noise stops
             self.play(MoveCloud(cloud, self.along(axes, forward)), run_time=self.forward_time)
+            self.at_sentence(1, "though it is not yet")
+            self.play(Indicate(label[1], color=theme.ACCENT, scale_factor=1.05), run_time=1.5)
             reverse = fam.diffusion.reverse
             walkers = cloud_on(axes, reverse[0], theme.ACCENT, opacity=0.8)
-            score = MathTex(
-                r"x \leftarrow x + \tfrac{\alpha}{2}\nabla_x \log p_\sigma(x)"
-                r" + \sqrt{\alpha}\,\varepsilon",
-                font_size=theme.NUMBER_SIZE * 1.2,
-            )
-            back = fit_to_panel(
-                VGroup(text("denoise with the score", theme.BODY_SIZE, theme.MUTED), score).arrange(
-                    DOWN, buff=0.3
-                )
-            )
-            back.move_to([theme.PANEL_X, 1.3, 0])
-            self.play(FadeOut(cloud), FadeIn(walkers), ReplacementTransform(label, back))
+            back = self.get_update_rule().move_to([theme.PANEL_X, 1.0, 0])
+            rule, terms = back[1], back[2]
+            self.at_sentence(2)  # the update, read term by term
+            self.play(FadeOut(cloud), FadeIn(walkers), ReplacementTransform(label, back[0]))
+            self.play(Write(rule), run_time=2)
+            self.at_sentence(2, "the gradient of")
+            self.play(FadeIn(terms[0], shift=0.2 * UP), run_time=1.5)
+            self.at_sentence(2, "which points toward")
+            self.play(Circumscribe(terms[0], color=theme.ACCENT), run_time=1.5)
+            self.at_sentence(3)  # alpha, then epsilon
+            self.play(FadeIn(terms[1][:2], shift=0.2 * UP), run_time=1.5)
+            self.at_sentence(3, "and a little fresh")
+            self.play(FadeIn(terms[1][2:], shift=0.2 * UP), run_time=1.5)
+            self.at_sentence(3, "keeps the samples spread")
+            self.play(Indicate(terms[1][2], color=theme.ACCENT), run_time=1.5)
+            self.at_sentence(4)  # exact score, shrinking sigma
+            self.play(FadeIn(terms[2], shift=0.2 * UP), run_time=1.5)
+            self.at_sentence(4, "blurred by noise")
+            self.play(Indicate(terms[2], color=theme.ACCENT), run_time=1.5)
+            self.at_sentence(4, "shrinks as the walk")
             self.play(
                 MoveCloud(walkers, self.along(axes, reverse)),
                 run_time=self.reverse_time,
@@ -150,6 +166,26 @@ class ModelFamiliesScene(LectureScene):
             return to_scene(axes, (1 - f) * frames[i] + f * frames[i + 1])
 
         return path
+
+    def get_update_rule(self) -> VGroup:
+        """One reverse step, and what each of its terms is."""
+        rule = MathTex(
+            r"x \leftarrow x + \tfrac{\alpha}{2}\nabla_x \log p_\sigma(x)"
+            r" + \sqrt{\alpha}\,\varepsilon",
+            font_size=theme.NUMBER_SIZE * 1.2,
+        )
+        size = theme.SMALL_TEX_SIZE
+        terms = VGroup(
+            MathTex(r"\nabla_x \log p_\sigma(x)", r"\text{: the score, toward denser data}",
+                    font_size=size),
+            MathTex(r"\alpha", r"\text{: step size,}\ \ ", r"\varepsilon \sim \mathcal N(0, I)",
+                    r"\text{: fresh noise}", font_size=size),
+            MathTex(r"p_\sigma", r"\text{: the data blurred by noise } \sigma", font_size=size),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)  # fmt: skip
+        for term in terms:
+            term[1::2].set_color(theme.MUTED)
+        heading = text("denoise along the score", theme.BODY_SIZE, theme.MUTED)
+        return fit_to_panel(VGroup(heading, rule, terms).arrange(DOWN, buff=0.35))
 
     def get_slice(self, axes: Axes) -> tuple[VMobject, VMobject]:
         fam = self.lecture.families

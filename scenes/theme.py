@@ -25,19 +25,25 @@ PANEL_HEADING_SIZE = 32
 BODY_SIZE = 28
 SMALL_SIZE = 22
 NUMBER_SIZE = 30
+#: a formula or number inline with SMALL_SIZE text (TeX draws smaller than Pango at one size)
+SMALL_TEX_SIZE = SMALL_SIZE * 1.4
 EQUATION_SCALE = 0.9
 
 # Geometry (Manim units; the frame is 14.22 x 8)
+#: text keeps this far in from the left/right and top/bottom edges: the title-safe area,
+#: 5% of the frame on each side
+SAFE_X = 0.72
+SAFE_Y = 0.4
 TITLE_EDGE_BUFF = 0.45
 #: the data plane every 2D scene shares, matching math_core.lecture.PLANE_LIMITS
 PLANE_RANGE = (-5.0, 5.0, 1.0)
 PLANE_SIDE = 6.2
 #: the plane sits at the left edge, a little low, leaving the right for the text panel
-PLANE_EDGE_BUFF = 0.5
+PLANE_EDGE_BUFF = SAFE_X
 PLANE_DROP = 0.1
 #: the text panel to the right of a data plane: its centre x and usable width
-PANEL_X = 3.7
-PANEL_WIDTH = 6.4
+PANEL_X = 3.3
+PANEL_WIDTH = 6.1
 DOT_RADIUS = 0.032
 DOT_OPACITY = 0.75
 

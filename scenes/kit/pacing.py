@@ -8,8 +8,10 @@ from scenes import theme
 class Segment:
     """A stretch of a beat between two sentence cues: its animations and waits as written."""
 
-    def __init__(self, cue: int = 0) -> None:
-        self.cue = cue  #: the sentence whose start opens it (0: the beat's own start)
+    def __init__(self, cue: float = 0.0) -> None:
+        #: where the voice is when it opens: a sentence, plus the share of it already said
+        #: for a phrase cue (0: the beat's own start)
+        self.cue = cue
         self.animation = 0.0
         self.still = 0.0  # waits without updaters: the frames that hold still
 

@@ -11,6 +11,7 @@ from scipy.stats import chi2, multivariate_normal
 from math_core.gaussian import (
     SIGMA_MASS_LEVELS,
     fit_gaussian_mle,
+    fit_gaussian_moments,
     fit_gaussian_reverse_kl,
     fit_path,
 )
@@ -19,21 +20,44 @@ from math_core.mixture import LECTURE_MIXTURE
 from tests.profiles import examples
 
 
-def test_mle_matches_numpy_moments_and_scipy_loglik(rng: np.random.Generator) -> None:
+def test_mle_matches_scipys_fit_and_loglik(rng: np.random.Generator) -> None:
     x = rng.normal(size=(400, 2)) @ np.array([[1.0, 0.5], [0.0, 0.7]]) + [1.0, -2.0]
     fit = fit_gaussian_mle(x)
-    np.testing.assert_allclose(fit.mean, x.mean(axis=0), rtol=1e-14)
+    mean, cov = multivariate_normal.fit(x)  # scipy's maximum-likelihood estimate
+    np.testing.assert_allclose(fit.mean, mean, rtol=1e-12)
+    np.testing.assert_allclose(fit.cov, cov, rtol=1e-12)
+    expected = multivariate_normal(mean, cov).logpdf(x).mean()
+    assert fit.avg_log_likelihood == pytest.approx(expected, rel=1e-12)
+    assert fit.ddof == 0
+
+
+def test_unbiased_fit_is_np_cov(rng: np.random.Generator) -> None:
+    x = rng.normal(size=(50, 3))
+    fit = fit_gaussian_moments(x, ddof=1)
     np.testing.assert_allclose(fit.cov, np.cov(x, rowvar=False, ddof=1), rtol=1e-14)
     expected = multivariate_normal(x.mean(axis=0), np.cov(x.T)).logpdf(x).mean()
     assert fit.avg_log_likelihood == pytest.approx(expected, rel=1e-12)
 
 
-def test_ddof_one_is_within_a_hair_of_the_true_maximiser(lecture) -> None:
-    x = lecture.data.sample.points
-    biased = np.cov(x.T, ddof=0)
-    best = multivariate_normal(x.mean(axis=0), biased).logpdf(x).mean()
-    assert best >= lecture.fit.mle.avg_log_likelihood
-    assert best - lecture.fit.mle.avg_log_likelihood < 1e-6
+@pytest.mark.parametrize("ddof", [2, -1, 0.5])
+def test_moments_refuse_another_divisor(ddof) -> None:
+    with pytest.raises(ValueError, match=rf"ddof must be 0 \(maximum likelihood\) or 1.*{ddof}"):
+        fit_gaussian_moments(np.zeros((5, 2)) + np.arange(5)[:, None], ddof=ddof)
+
+
+def test_the_lectures_fit_is_the_maximiser(lecture) -> None:
+    """No nearby Gaussian does better on the data: scaling the covariance either way, moving
+    the mean, or taking np.cov's N - 1 (the source's) all lower the average log-likelihood."""
+    x, mle = lecture.data.sample.points, lecture.fit.mle
+    best = mle.avg_log_likelihood
+    for scale in (1 - 1e-3, 1 + 1e-3, (len(x) - 1) / len(x), len(x) / (len(x) - 1)):
+        assert multivariate_normal(mle.mean, mle.cov * scale).logpdf(x).mean() < best
+    for shift in ([1e-3, 0], [0, -1e-3]):
+        assert multivariate_normal(mle.mean + shift, mle.cov).logpdf(x).mean() < best
+    assert lecture.fit.unbiased.avg_log_likelihood < best
+    # ... by a hair: both print as the source's -3.959
+    assert best - lecture.fit.unbiased.avg_log_likelihood < 1e-6
+    np.testing.assert_allclose(lecture.fit.unbiased.cov * (len(x) - 1) / len(x), mle.cov)
 
 
 def test_fit_path_rises_monotonically_to_the_mle(lecture) -> None:

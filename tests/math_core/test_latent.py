@@ -89,6 +89,24 @@ def test_latent_path_is_straight_in_z_and_bent_in_x(lecture) -> None:
     assert path.x_length > path.x_chord * 1.01
 
 
+def test_equal_steps_in_z_land_unequal_in_x(lecture) -> None:
+    """The ticks cut the segment into equal steps in z; in x their lengths are those of the
+    source's formula (no noise) applied to the ticks, shortest at an end, longest inside."""
+    path = lecture.latent.path
+    n = len(path.ticks_z) - 1
+    np.testing.assert_allclose(path.ticks_z[[0, -1]], path.z[[0, -1]])
+    np.testing.assert_allclose(np.linalg.norm(np.diff(path.ticks_z, axis=0), axis=1), path.z_step)
+    assert path.z_step == pytest.approx(path.z_length / n, rel=1e-12)
+    steps = np.linalg.norm(np.diff(closed_form(path.ticks_z, np.zeros_like(path.ticks_z)), axis=0),
+                           axis=1)  # fmt: skip
+    np.testing.assert_allclose(path.x_steps, steps, rtol=1e-12)
+    assert path.x_step_min == pytest.approx(steps.min(), rel=1e-12)
+    assert path.x_step_max == pytest.approx(steps.max(), rel=1e-12)
+    assert np.argmin(steps) in (0, n - 1)
+    assert n // 3 <= np.argmax(steps) < n - n // 3  # fast in the middle, as narrated
+    assert path.x_step_max > 2 * path.x_step_min
+
+
 def test_generator_and_decode_validate_shapes() -> None:
     with pytest.raises(ValueError, match=r"A must have shape \(2, 2\), got \(3,\)"):
         LatentGenerator(A=np.zeros(3))

@@ -14,6 +14,7 @@ from tests.math_core.test_source_reproduction import replay_source
 
 REQUIRED = {
     "component_counts", "data_first", "data_sum", "mle_mean", "mle_cov", "mle_avg_loglik",
+    "np_cov", "np_cov_avg_loglik",
     "true_avg_loglik", "kde_factor", "grid_range", "inverse_cdf_mean", "inverse_cdf_std",
     "gaussian_samples_mean", "latent_mean", "decoded_mean", "decoded_first",
 }  # fmt: skip
@@ -34,8 +35,12 @@ def test_json_summary_agrees_with_an_independent_replay() -> None:
     assert out["component_counts"] == np.bincount(src["comp"]).tolist()
     assert out["data_first"] == src["X"][0].tolist()
     np.testing.assert_allclose(out["data_sum"], src["X"].sum(axis=0), rtol=1e-15)
-    np.testing.assert_allclose(out["mle_cov"], src["cov_hat"], rtol=1e-15)
-    assert out["mle_avg_loglik"] == pytest.approx(float(src["ll"]), abs=1e-12)
+    # the source's np.cov (N - 1), and the maximiser (N) beside it
+    np.testing.assert_allclose(out["np_cov"], src["cov_hat"], rtol=1e-15)
+    assert out["np_cov_avg_loglik"] == pytest.approx(float(src["ll"]), abs=1e-12)
+    n = len(src["X"])
+    np.testing.assert_allclose(out["mle_cov"], src["cov_hat"] * (n - 1) / n, rtol=1e-14)
+    assert out["mle_avg_loglik"] > out["np_cov_avg_loglik"]
     assert out["grid_range"] == [src["grid"][0], src["grid"][-1]]
     assert out["inverse_cdf_std"] == pytest.approx(np.std(src["x_samp"]), rel=1e-14)
     assert out["decoded_first"] == src["Xg"][0].tolist()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from manim import config, tempconfig
+from manim import Circle, FadeIn, Square, Triangle, config, tempconfig
 
 from pipeline.paths import MANIM_CFG
 from scenes import theme
@@ -32,18 +32,18 @@ def takeaways_plan(starts: list[float], seconds: float) -> dict:
 
 
 def test_each_cue_is_met_when_its_sentence_starts(tmp_path: Path, monkeypatch) -> None:
-    starts = [0.0, 4.0, 9.5, 13.0, 18.0]  # Takeaways has five sentences
-    scene = run(SummaryScene, tmp_path, takeaways_plan(starts, 22.0), monkeypatch)
+    starts = [0.0, 4.0, 9.5, 13.0, 18.0, 25.0]  # Takeaways has six sentences
+    scene = run(SummaryScene, tmp_path, takeaways_plan(starts, 31.0), monkeypatch)
     beat = next(b for b in scene.beat_times if b["beat"] == "Takeaways")
     cues = [c for c in scene.cues_met if c["beat"] == "Takeaways"]
-    assert [c["sentence"] for c in cues] == [1, 2, 3, 4]
+    assert [c["sentence"] for c in cues] == [1, 2, 3, 4, 5]
     for cue, start in zip(cues, starts[1:], strict=True):
         assert cue["planned"] == pytest.approx(beat["speech_start"] + start)
         # the segment before stretched to reach the cue: met to the frame (time is counted
         # in whole frames, so a cue can fall one frame either side)
         assert cue["at"] == pytest.approx(cue["planned"], abs=1.01 / FPS)
     # and the beat still ends after its speech and the tail
-    end = beat["speech_start"] + 22.0 + theme.SPEECH_TAIL
+    end = beat["speech_start"] + 31.0 + theme.SPEECH_TAIL
     assert beat["end"] == pytest.approx(end, abs=1.5 / FPS)
 
 
@@ -51,7 +51,9 @@ def test_a_sentence_that_comes_too_soon_delays_the_cue_not_the_order(
     tmp_path: Path, monkeypatch
 ) -> None:
     # Sentences 0.1 s apart: the animations before each cue cannot finish in time.
-    scene = run(SummaryScene, tmp_path, takeaways_plan([0, 0.1, 0.2, 0.3, 0.4], 6.0), monkeypatch)
+    scene = run(
+        SummaryScene, tmp_path, takeaways_plan([0, 0.1, 0.2, 0.3, 0.4, 0.5], 6.0), monkeypatch
+    )
     cues = [c for c in scene.cues_met if c["beat"] == "Takeaways"]
     times = [c["at"] for c in cues]
     assert times == sorted(times)
@@ -81,3 +83,57 @@ def test_a_plan_that_is_not_json_of_beats_is_named(monkeypatch) -> None:
     monkeypatch.setenv(SPEECH_ENV, json.dumps({"Takeaways": 3.0}))
     with pytest.raises(ValueError, match=f"{SPEECH_ENV} must be a JSON object"):
         speech_plan()
+
+
+class PhraseCue(LectureScene):
+    narration: ClassVar[dict[str, str]] = {
+        "Only": "A short first sentence. Then a second one that carries the phrase here."
+    }
+
+    def construct(self) -> None:
+        with self.beat("Only"):
+            self.play(FadeIn(Square()), run_time=0.5)
+            self.at_sentence(1)
+            self.play(FadeIn(Circle()), run_time=0.5)
+            self.at_sentence(1, "the phrase here")
+            self.play(FadeIn(Triangle()), run_time=0.5)
+
+
+def test_a_phrase_cue_is_met_where_the_voice_reaches_its_words(tmp_path: Path, monkeypatch) -> None:
+    """The phrase lies in its sentence in proportion to the characters before it: the second
+    sentence runs from 4 s to the end of the speech at 10 s."""
+    plan = {"Only": {"seconds": 10.0, "starts": [0.0, 4.0]}}
+    scene = run(PhraseCue, tmp_path, plan, monkeypatch)
+    sentence = "Then a second one that carries the phrase here."
+    share = sentence.index("the phrase here") / len(sentence)
+    beat = scene.beat_times[0]
+    cue = scene.cues_met[-1]
+    assert cue["phrase"] == "the phrase here"
+    assert cue["planned"] == pytest.approx(beat["speech_start"] + 4.0 + share * 6.0)
+    assert cue["at"] == pytest.approx(cue["planned"], abs=1.01 / FPS)
+
+
+@pytest.mark.parametrize(
+    ("index", "phrase", "message"),
+    [
+        (1, "no such words", r"sentence 1 has no phrase 'no such words'; it reads 'And a"),
+        (0, "One", r"'One' opens the beat; it needs no cue"),
+    ],
+)
+def test_a_phrase_cue_that_cannot_be_placed_is_named(
+    index: int, phrase: str, message: str, tmp_path: Path
+) -> None:
+    class BadPhrase(LectureScene):
+        narration: ClassVar[dict[str, str]] = {"Only": "One sentence. And a second."}
+
+        def construct(self) -> None:
+            with self.beat("Only"):
+                self.at_sentence(index, phrase)
+
+    config.digest_file(str(MANIM_CFG))
+    options = {"dry_run": True, "media_dir": str(tmp_path), "frame_rate": FPS}
+    with (
+        tempconfig(options),
+        pytest.raises(ValueError, match=f"beat 'Only' of BadPhrase: {message}"),
+    ):
+        BadPhrase().render()
