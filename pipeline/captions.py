@@ -4,7 +4,9 @@ The voice speaks each beat sentence by sentence, so each sentence's span is know
 :mod:`pipeline.speech`). A sentence is cut at its phrases (after a comma, colon, semicolon or
 dash) and each phrase gets a share of the sentence's time in proportion to its length. The
 phrases are then packed into cues of at most two lines of 42 characters, shown for 1 to 7
-seconds, never outside the beat's speech.
+seconds. A cue never starts before the beat's first word; it stays up to LINGER seconds after
+its last word, into the quiet before the next cue or, for a beat's last cue, before the beat
+ends (the ``until`` the pipeline always passes), never past it.
 """
 
 from __future__ import annotations

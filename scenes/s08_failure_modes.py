@@ -6,14 +6,7 @@ from manim import *
 
 from scenes import theme
 from scenes.base import LectureScene, fit_to_panel, text
-from scenes.mobjects import (
-    GrowCloud,
-    cloud_on,
-    component_colors,
-    curve_on,
-    get_plane,
-    to_scene,
-)
+from scenes.mobjects import GrowCloud, cloud_on, component_colors, curve_on, get_plane, to_scene
 
 
 class FailureModesScene(LectureScene):

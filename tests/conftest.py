@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import numpy as np
+import psutil
 import pytest
 
 from math_core.lecture import Lecture, build_lecture
 from tests import profiles  # noqa: F401  (loads the Hypothesis profile: ci unless asked)
+
+#: multiprocessing's own helpers live as long as the test process that started them, by design
+SESSION_HELPERS = ("multiprocessing.forkserver", "multiprocessing.resource_tracker")
+#: seconds a module's processes get to finish ending after its last test
+SETTLE_S = 10.0
+
+
+def _descendants() -> dict[int, str]:
+    """This process's children and theirs, by pid: their command lines (zombies left out)."""
+    found = {}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+            command = " ".join(child.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        if not any(helper in command for helper in SESSION_HELPERS):
+            found[child.pid] = command
+    return found
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_process_outlives_its_module() -> Iterator[None]:
+    """After each test module, none of the processes it started is still running: a Dask
+    cluster, a warm host, a watcher or a render left behind fails the module that left it."""
+    before = set(_descendants())
+    yield
+    deadline = time.monotonic() + SETTLE_S
+    while (left := {p: c for p, c in _descendants().items() if p not in before}) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    assert not left, f"processes left running by this module: {left}"
 
 
 @pytest.fixture(autouse=True)

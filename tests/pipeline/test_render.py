@@ -9,8 +9,11 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
+import html5lib
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
@@ -22,7 +25,7 @@ from pipeline.cli import main
 from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
 from pipeline.loudness import RATE
 from pipeline.media import probe, video_stream
-from pipeline.paths import EXTRA_SCENES_ENV
+from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 from pipeline.speech import PiperVoice, cached_speech, script
 from pipeline.stamp import STAMP
 from scenes import SCENES_IN_ORDER, theme
@@ -297,6 +300,103 @@ def test_a_second_render_changes_nothing(rendered: tuple[Path, Result]) -> None:
     assert "wrote" not in result.output
     after = _mtimes(out / "low")
     assert after == before
+
+
+@pytest.mark.slow
+def test_an_unchanged_render_imports_neither_manim_the_scenes_nor_scipy(
+    rendered: tuple[Path, Result],
+) -> None:
+    """The real command, as a user runs it, with nothing changed: it answers from the stamp,
+    and Python's own import log (-X importtime) shows no Manim, no scene and no scipy."""
+    out, _ = rendered
+    env = {**os.environ, "LECTURE_VOICE": "piper"}
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pipeline.cli", "render",
+         "--output-dir", str(out)],
+        capture_output=True, text=True, cwd=ROOT, env=env, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "nothing changed since the last render" in proc.stdout
+    imported = [
+        line.split("|")[-1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    ]
+    assert "pipeline.cli" in imported  # the log is there and complete
+    heavy = [m for m in imported if m.split(".")[0] in ("manim", "scenes", "scipy")]
+    assert heavy == []
+
+
+class _Refs(HTMLParser):
+    """Every tag, and every local file a page points at (href, src, poster)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def files(self) -> list[str]:
+        return [
+            value
+            for _, attrs in self.tags
+            for key, value in attrs.items()
+            if key in ("href", "src", "poster") and value and not value.startswith(("#", "http"))
+        ]
+
+
+def _page(path: Path) -> _Refs:
+    """``path`` checked as HTML5 (a parse error fails), and what it holds."""
+    source = path.read_text()
+    html5lib.HTMLParser(strict=True).parse(source)
+    page = _Refs()
+    page.feed(source)
+    return page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["index.html", "low/transcript.html", "low/slides/lecture.html"])
+def test_each_page_is_valid_html_and_every_link_resolves(
+    rendered: tuple[Path, Result], name: str
+) -> None:
+    out, _ = rendered
+    page = _page(out / name)
+    files = page.files()
+    assert files or name.endswith("transcript.html")
+    missing = [f for f in files if not (out / name).parent.joinpath(f.split("?")[0]).is_file()]
+    assert missing == []
+
+
+@pytest.mark.slow
+def test_the_pages_hold_every_scene_and_beat(rendered: tuple[Path, Result]) -> None:
+    out, _ = rendered
+    titles = [cls.title for cls in SCENES_IN_ORDER]
+    gallery = _page(out / "index.html")
+    videos = [a for tag, a in gallery.tags if tag == "video"]
+    assert len(videos) == len(SCENES_IN_ORDER) + 1  # the lecture and each clip
+    tracks = [a for tag, a in gallery.tags if tag == "track"]
+    assert all(t.get("srclang") and t.get("kind") in ("captions", "subtitles", "chapters")
+               for t in tracks)  # fmt: skip
+    words = " ".join(gallery.text)
+    assert all(title in words for title in titles)
+    links = gallery.files()
+    for output in ("low/lecture.mp4", "low/lecture.srt", "low/lecture.vtt",
+                   "low/transcript.html", "low/slides/lecture.pptx"):  # fmt: skip
+        assert output in links
+    transcript = _page(out / "low" / "transcript.html")
+    said = " ".join(" ".join(transcript.text).split())
+    assert [t for t in titles if t.upper() not in said.upper()] == []
+    for cls in SCENES_IN_ORDER:  # every beat's first written words
+        for beat in cls.narration:
+            first = " ".join(cls.narration[beat].split("[[")[0].split("{")[0].split()[:4])
+            assert first in said, (cls.__name__, beat)
+    deck = _page(out / "low" / "slides" / "lecture.html")
+    assert sum(tag == "video" for tag, _ in deck.tags) == BEATS
 
 
 @pytest.mark.slow

@@ -30,6 +30,7 @@ from pipeline.speech import (
     write_wav,
 )
 from pipeline.storyboard import lecture_scenes
+from scenes import theme
 from tests.pipeline.measure import bursts, decoded, ebur128, onset, take
 
 FIXTURES = "tests.pipeline.fixture_scenes"
@@ -63,22 +64,31 @@ def test_normalising_silence_is_an_error() -> None:
 
 
 def test_caption_cues_of_every_beat_respect_the_limits() -> None:
+    """In the product's mode (scene_files.scene_captions): each beat's cues may linger into
+    the quiet after its last word, up to the beat's end."""
     beats = script(lecture_scenes(), 5)
     voice = SilentVoice()
+    lingered = 0
     for beat in beats:
         speech = voice.speak(beat, Path("."))
         sentences = [
             (a, b, s.written) for (a, b), s in zip(speech.sentences, beat.sentences, strict=True)
         ]
-        cues = speech_cues(sentences, (0.0, speech.seconds))
+        end = speech.seconds + theme.SPEECH_TAIL  # where the beat ends, at the earliest
+        cues = speech_cues(sentences, (0.0, speech.seconds), until=end)
         assert " ".join(c.text.replace("\n", " ") for c in cues) == " ".join(beat.written.split())
         for cue in cues:
             lines = cue.text.splitlines()
             assert len(lines) <= 2, cue
             assert all(len(line) <= LINE_CHARS for line in lines), cue
-            assert 0.0 <= cue.start < cue.end <= speech.seconds + 1e-9, cue
+            assert 0.0 <= cue.start < cue.end <= end + 1e-9, cue
             # A beat shorter than a second cannot give a 1 s cue; none of the lecture's is.
             assert MIN_CUE - 1e-6 <= cue.end - cue.start <= MAX_CUE, (beat.beat, cue)
+        last = cues[-1]
+        expected = max(speech.seconds, min(speech.seconds + LINGER, end, last.start + MAX_CUE))
+        assert last.end == pytest.approx(expected, abs=1e-3)
+        lingered += last.end > speech.seconds + 1e-6
+    assert lingered == len(beats)  # every beat's last cue stays on after its last word
 
 
 class CountingVoice:
@@ -255,7 +265,6 @@ def test_a_cue_stays_up_in_the_quiet_after_its_words() -> None:
 def test_every_caption_of_the_spoken_lecture_can_be_read(tmp_path: Path) -> None:
     """piper speaks the whole script (about 40 s); no cue goes by faster than MAX_WPS."""
     from pipeline.speech import PiperVoice
-    from scenes import theme
 
     if piper_missing():
         pytest.skip(piper_missing())

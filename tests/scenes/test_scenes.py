@@ -20,6 +20,7 @@ from scenes.base import LectureScene
 from scenes.kit.patches import PATCHES, PATCHES_ENV
 from scenes.s00_title import TitleScene
 from tests.scenes.frames import DIFF_LEVEL, beat_frames, frame_digests, mismatched, one_beat
+from tests.scenes.safe_area import EXCEPTIONS, checked
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 IDS = [cls.__name__ for cls in SCENES_IN_ORDER]
@@ -54,7 +55,7 @@ def dry_run(
         "frame_rate": fps,
     }
     with tempconfig(options):
-        scene = cls(natural_beats=measure_beats(cls) if paced else None)
+        scene = checked(cls)(natural_beats=measure_beats(cls) if paced else None)
         scene.render()
     return scene
 
@@ -71,6 +72,16 @@ def test_scene_runs_every_beat_with_its_narration(constructed: LectureScene) -> 
     assert constructed.beats_done == list(constructed.narration)
     assert constructed.renderer.time > 5
     assert all(len(text.split()) >= 8 for text in constructed.narration.values())
+
+
+@pytest.mark.slow
+def test_every_text_stays_inside_the_title_safe_area(constructed: LectureScene) -> None:
+    """After every play, every text and formula lies 5% of the frame in from each edge
+    (tests/scenes/safe_area.py); no scene has an exception."""
+    found = getattr(constructed, "safe_area_offenders", {})
+    unexplained = {k: v for k, v in found.items() if k not in EXCEPTIONS}
+    lines = "\n".join(f"  {k}: {v}" for k, v in unexplained.items())
+    assert not unexplained, f"text outside the safe area:\n{lines}"
 
 
 @pytest.mark.slow
