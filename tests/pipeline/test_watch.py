@@ -71,6 +71,34 @@ def test_the_touched_beat_is_the_block_the_edit_lies_in() -> None:
     assert touched_beat(SCENE, broken, "WatchDemo") is None
 
 
+@pytest.mark.parametrize("early", [False, True])
+def test_a_child_ended_by_ctrl_c_stops_the_watcher(
+    early: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C reaches the whole group; a child that it ends tells the watcher, which may have
+    missed the signal itself while it forked (2 of 47 timed Ctrl-C's did: it went on idling).
+    ``early``: the child's Ctrl-C came before it set SIGINT's default, as a KeyboardInterrupt."""
+    from pipeline import watch
+
+    def child(*_: object) -> int:
+        if early:
+            raise KeyboardInterrupt
+        time.sleep(30)
+        return 0
+
+    monkeypatch.setattr(watch, "_child", child)
+    forked = watch.Child(["Scene"], "Scene", None)
+    if not early:
+        time.sleep(0.3)  # past its SIG_DFL
+        os.kill(forked.pid, signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        forked.poll(block=True)
+    assert forked.outcome is not None
+    assert forked.outcome.error == "stopped"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked.pid, os.WNOHANG)  # reaped: nothing left behind
+
+
 class Watcher:
     """``lecture preview --watch`` in its own process group, its output read line by line."""
 
