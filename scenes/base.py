@@ -216,12 +216,14 @@ class LectureScene(Slide):
         # The voice starts once the card is gone, and the beat lasts until it has finished.
         speech_start = self.renderer.time + theme.SPEECH_LEAD
         speech = self.beat_speech(name)
+        # the caption's sentences, which the voice speaks one by one (phrase cues search them)
+        written = [s.written for s in narration.sentences(self.narration_filled(name))]
         self._playing = {
             "beat": name,
             "cues": [speech_start + t for t in speech.starts],
             "speech_end": speech_start + speech.seconds,
             "end": speech_start + speech.seconds + theme.SPEECH_TAIL,
-            "written": [s.written for s in narration.sentences(self.narration_filled(name))],
+            "written": written,
             "segment": 0,
         }
         if self.timing_only:
@@ -245,8 +247,7 @@ class LectureScene(Slide):
                 "end": self.renderer.time,
                 "speech_start": speech_start,
                 "speech_seconds": speech.seconds,
-                # the caption's sentences, which the voice speaks one by one
-                "written": [s.written for s in narration.sentences(self.narration_filled(name))],
+                "written": written,
             }
         )
         self.beats_done.append(name)
