@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -33,7 +34,7 @@ from math_core.lecture import Lecture, build_lecture
 from scenes import narration, theme
 from scenes.format import ShownNumber, shown
 from scenes.kit.camera import LectureCamera
-from scenes.kit.env import SECTION_ENV, BeatSpeech, lecture_seed, speech_plan
+from scenes.kit.env import SECTION_ENV, STATES_ENV, BeatSpeech, lecture_seed, speech_plan
 from scenes.kit.pacing import BeatTime, Segment
 from scenes.kit.stored import text
 from scenes.layout import fit_to_panel, fit_to_panel_width, two_lines
@@ -120,6 +121,9 @@ class LectureScene(Slide):
         self.cues_met: list[dict[str, Any]] = []
         #: a still's copy of the screen before the plays that close the beat by removing things
         self._before_closing: list[Mobject] | None = None
+        #: screens kept for the frame tests ($LECTURE_KEEP_STATES): (label, RGB pixels)
+        self.kept_states: list[tuple[str, np.ndarray]] = []
+        self._cue_states: list[tuple[str, np.ndarray]] = []
 
     def draw_before(self, mobject: Mobject, other: Mobject) -> None:
         """Draw ``mobject`` before ``other``, that is under it where they overlap.
@@ -171,9 +175,38 @@ class LectureScene(Slide):
         elif self._before_closing is None and self.mobjects:
             self._before_closing = [m.copy() for m in self.mobjects]
 
+    def keep_state(self, label: str, at_cue: bool = False) -> None:
+        """Draw the screen as it stands and keep it as ``label``, if $LECTURE_KEEP_STATES asks
+        (``at_cue``: as a candidate for the beat's middle cue, chosen when the beat ends).
+
+        The screen is drawn afresh from the scene's mobjects (the frames written so far are
+        untouched: every frame Manim writes starts from a blank or its own static image), so
+        it is the state the plays reached, however long they ran.
+        """
+        if not os.environ.get(STATES_ENV) or self.timing_only or os.environ.get(SECTION_ENV):
+            return
+        renderer = self.renderer
+        static, renderer.static_image = renderer.static_image, None
+        try:
+            renderer.update_frame(self)
+            state = (label, np.array(renderer.get_frame()[..., :3]))
+        finally:
+            renderer.static_image = static
+        (self._cue_states if at_cue else self.kept_states).append(state)
+
     def tear_down(self) -> None:
-        """A still (``save_last_frame``) shows the screen before the closing fade-outs."""
+        """A still (``save_last_frame``) shows the screen before the closing fade-outs; the
+        kept states go to $LECTURE_KEEP_STATES/<Scene>.npz."""
         super().tear_down()
+        folder = os.environ.get(STATES_ENV)
+        if folder and self.kept_states:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            labels, frames = zip(*self.kept_states, strict=True)
+            np.savez_compressed(
+                Path(folder) / f"{type(self).__name__}.npz",
+                frames=np.stack(frames),
+                labels=np.array(labels),
+            )
         if config.save_last_frame and self._before_closing is not None:
             self.clear()
             self.add(*self._before_closing)
@@ -226,6 +259,7 @@ class LectureScene(Slide):
             "written": written,
             "segment": 0,
         }
+        self._cue_states = []
         if self.timing_only:
             self._measuring = self.measured_beats[name] = BeatTime()
         else:
@@ -237,6 +271,9 @@ class LectureScene(Slide):
         short = speech_start + speech.seconds + theme.SPEECH_TAIL - self.renderer.time
         if short > 1e-6 and not self.timing_only:
             self.wait(short)
+        if self._cue_states:  # the screen at the middle one of the beat's cues
+            self.kept_states.append(self._cue_states[len(self._cue_states) // 2])
+        self.keep_state(f"{name} @ end")
         elapsed = self.renderer.time - start
         if elapsed > 0 and not self.timing_only:
             self.add_subcaption(self.narration_text(name), duration=elapsed, offset=-elapsed)
@@ -290,6 +327,7 @@ class LectureScene(Slide):
              "at": self.renderer.time}
         )  # fmt: skip
         playing["segment"] += 1
+        self.keep_state(f"{playing['beat']} @ cue {playing['segment']}", at_cue=True)
         self._stretch = self._segment_stretch()
 
     def _cue_position(self, index: int, phrase: str | None) -> float:

@@ -1,9 +1,13 @@
-"""Shared fixtures: a seeded generator, and the lecture built once per test session."""
+"""Shared fixtures: a seeded generator, the lecture's numbers built once per test session, and
+the spoken lecture rendered once per test session, which every end-to-end check reads."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import psutil
@@ -64,6 +68,57 @@ def lecture() -> Lecture:
     return build_lecture(5)
 
 
+@dataclass(frozen=True)
+class LectureRender:
+    """``lecture render`` of the whole lecture, as `make render` runs it (low quality, piper's
+    voice, every default output), with each scene's kept screens (scenes.kit.env.STATES_ENV)."""
+
+    out: Path  #: its --output-dir: <out>/low/..., <out>/index.html, <out>/media/tex
+    result: Any  #: click's Result: the command's exit code and output
+    states: Path  #: <Scene>.npz of each scene: its screens at each beat's middle cue and end
+
+
+@pytest.fixture(scope="session")
+def lecture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's lecture render goes (made by :func:`lecture_render` when a test
+    asks for it); its TeX store is the session's (:func:`tex_store`)."""
+    return tmp_path_factory.mktemp("lecture")
+
+
+@pytest.fixture(scope="session")
+def tex_store(lecture_dir: Path) -> Path:
+    """The session's store of typeset TeX (pipeline.texcache): the lecture render's, which the
+    dry runs and the small renders of the scene tests share, so that each formula of the
+    lecture is typeset once per session, not once per test (a third of a dry run's time)."""
+    from pipeline.paths import tex_store as store_of
+
+    store = store_of(lecture_dir)
+    store.mkdir(parents=True, exist_ok=True)
+    return store
+
+
+@pytest.fixture(scope="session")
+def lecture_render(lecture_dir: Path, tex_store: Path) -> LectureRender:
+    """The spoken lecture, rendered once per test session: the video's chapters, captions and
+    loudness, the clips, the deck (in LibreOffice), the pages (in Chromium), the manifest, the
+    second render that changes nothing, the captions' reading speed, the frame references and
+    the scenes' cache keys are all checked on this one render (tests/pipeline/test_render.py,
+    tests/pipeline/test_keys.py, tests/pipeline/test_speech.py, tests/scenes/test_scenes.py)."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from scenes.kit.env import STATES_ENV
+
+    out = lecture_dir
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("LECTURE_VOICE", "piper")
+        env.setenv(STATES_ENV, str(out / "states"))
+        args = ["render", "--output-dir", str(out), "--jobs", "2", "--voice", "piper"]
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return LectureRender(out, result, out / "states")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("frames", "visual regression of scene frames")
     group.addoption(
@@ -80,7 +135,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture
 def manim_patches() -> Iterator[Callable[..., list[str]]]:
-    """``manim_patches("get_family", ...)`` installs those Manim patches (scenes.kit.patches)
+    """``manim_patches("path_replay", ...)`` installs those Manim patches (scenes.kit.patches)
     for the test; a test of the patches sees Manim's own functions again after
     ``patches.uninstall()``, and every patch is out when it ends."""
     from scenes.kit import patches

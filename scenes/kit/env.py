@@ -13,6 +13,12 @@ SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skippe
 #: JSON {beat: {"seconds": s, "starts": [each sentence's start, s]}}; unset, each beat is
 #: paced by its words (as the silent voice paces it)
 SPEECH_ENV = "LECTURE_SPEECH"
+#: a folder: each scene also writes there ``<Scene>.npz``, the screen as it stands at each
+#: beat's middle cue and at each beat's end, drawn losslessly (see LectureScene.keep_state).
+#: These moments depend on what was played, not on how long it took, so two renders paced
+#: by different voices (or at different frame rates) keep the same screens: the frame tests
+#: compare them with stored references.
+STATES_ENV = "LECTURE_KEEP_STATES"
 DEFAULT_SEED = 5
 
 

@@ -26,10 +26,12 @@ from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
 from pipeline.loudness import RATE
 from pipeline.media import probe, video_stream
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
+from pipeline.paths import tex_store as tex_store_of
 from pipeline.speech import PiperVoice, cached_speech, script
 from pipeline.stamp import STAMP
 from scenes import SCENES_IN_ORDER, theme
 from scenes.s09_summary import SummaryScene
+from tests.conftest import LectureRender
 from tests.pipeline.fixture_scenes import TinyScene
 from tests.pipeline.measure import bursts, caption_text, decoded, ebur128, onset, take
 
@@ -52,6 +54,14 @@ def test_contact_sheet_before_rendering_says_what_to_do(tmp_path: Path) -> None:
     assert "run `lecture render -q low` first" in result.output
 
 
+@pytest.fixture
+def out_dir(tmp_path: Path, tex_store: Path) -> Path:
+    """A fresh output directory whose TeX store starts as the session's (no formula typeset
+    twice in a session: a preview of a late beat builds every beat before it)."""
+    shutil.copytree(tex_store, tex_store_of(tmp_path), dirs_exist_ok=True)
+    return tmp_path
+
+
 def _preview(*args: str) -> Path:
     """``lecture preview *args --no-open``; the path it printed."""
     result = CliRunner().invoke(main, ["preview", *args, "--no-open"])
@@ -60,9 +70,9 @@ def _preview(*args: str) -> Path:
 
 
 @pytest.mark.slow
-def test_preview_last_frame_writes_a_png(tmp_path: Path) -> None:
-    path = _preview("TitleScene", "--last-frame", "--output-dir", str(tmp_path))
-    assert path == tmp_path / "preview" / "TitleScene.png"
+def test_preview_last_frame_writes_a_png(out_dir: Path) -> None:
+    path = _preview("TitleScene", "--last-frame", "--output-dir", str(out_dir))
+    assert path == out_dir / "preview" / "TitleScene.png"
     with Image.open(path) as im:
         assert im.size == (854, 480)
 
@@ -92,11 +102,11 @@ def test_preview_of_a_later_beat_follows_its_take_and_carries_it(
 
 
 @pytest.mark.slow
-def test_preview_of_a_beat_is_spoken_by_piper_and_captioned(tmp_path: Path) -> None:
+def test_preview_of_a_beat_is_spoken_by_piper_and_captioned(out_dir: Path) -> None:
     path = _preview("SummaryScene", "--section", "Next", "--voice", "piper", "--output-dir",
-                    str(tmp_path))  # fmt: skip
+                    str(out_dir))  # fmt: skip
     (beat,) = [b for b in script([SummaryScene], 5) if b.beat == "Next"]
-    speech = cached_speech(beat, PiperVoice(), tmp_path)  # what the preview had spoken
+    speech = cached_speech(beat, PiperVoice(), out_dir)  # what the preview had spoken
     assert speech is not None
     assert speech.source == "piper"
     assert [s["codec_type"] for s in probe(path)["streams"]] == ["video", "audio", "subtitle"]
@@ -110,11 +120,11 @@ def test_preview_of_a_beat_is_spoken_by_piper_and_captioned(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_preview_without_a_voice_is_silent(tmp_path: Path) -> None:
+def test_preview_without_a_voice_is_silent(out_dir: Path) -> None:
     path = _preview("SummaryScene", "--section", "Next", "--voice", "none", "--output-dir",
-                    str(tmp_path))  # fmt: skip
+                    str(out_dir))  # fmt: skip
     assert [s["codec_type"] for s in probe(path)["streams"]] == ["video"]
-    assert not (tmp_path / "speech").exists()
+    assert not (out_dir / "speech").exists()
 
 
 @pytest.fixture(autouse=True)
@@ -124,14 +134,10 @@ def piper_voice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LECTURE_VOICE", "piper")
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
-    out = tmp_path_factory.mktemp("renders")
-    # The product's default voice, as `make render` speaks the lecture.
-    args = ["render", "--output-dir", str(out), "--jobs", "2", "--voice", "piper"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    return out, result
+@pytest.fixture
+def rendered(lecture_render: LectureRender) -> tuple[Path, Result]:
+    """The session's one render of the spoken lecture (tests/conftest.py)."""
+    return lecture_render.out, lecture_render.result
 
 
 def _seconds(stamp: str) -> float:

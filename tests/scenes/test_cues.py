@@ -13,17 +13,22 @@ from manim import Circle, FadeIn, Square, Triangle, config, tempconfig
 from pipeline.paths import MANIM_CFG
 from scenes import theme
 from scenes.base import LectureScene
-from scenes.kit.env import SPEECH_ENV
+from scenes.kit.env import SECTION_ENV, SPEECH_ENV
 from scenes.s09_summary import SummaryScene
 from tests.scenes.test_scenes import dry_run
 
 FPS = 10
 
 
-def run(cls: type[LectureScene], tmp: Path, plan: dict, monkeypatch) -> LectureScene:
-    """The worker's two passes (timing, then the render that stretches), without pixels."""
+def run(
+    cls: type[LectureScene], tmp: Path, plan: dict, monkeypatch, tex: Path | None = None
+) -> LectureScene:
+    """The worker's two passes (timing, then the render that stretches), without pixels,
+    of the one beat the plan speaks (the scene ends after it, as ``--section`` renders)."""
     monkeypatch.setenv(SPEECH_ENV, json.dumps(plan))
-    return dry_run(cls, tmp, fps=FPS, paced=True)
+    (beat,) = plan
+    monkeypatch.setenv(SECTION_ENV, beat)
+    return dry_run(cls, tmp, fps=FPS, paced=True, tex=tex)
 
 
 def takeaways_plan(starts: list[float], seconds: float) -> dict:
@@ -31,9 +36,11 @@ def takeaways_plan(starts: list[float], seconds: float) -> dict:
     return {"Takeaways": {"seconds": seconds, "starts": starts}}
 
 
-def test_each_cue_is_met_when_its_sentence_starts(tmp_path: Path, monkeypatch) -> None:
+def test_each_cue_is_met_when_its_sentence_starts(
+    tmp_path: Path, monkeypatch, tex_store: Path
+) -> None:
     starts = [0.0, 4.0, 9.5, 13.0, 18.0, 25.0]  # Takeaways has six sentences
-    scene = run(SummaryScene, tmp_path, takeaways_plan(starts, 31.0), monkeypatch)
+    scene = run(SummaryScene, tmp_path, takeaways_plan(starts, 31.0), monkeypatch, tex_store)
     beat = next(b for b in scene.beat_times if b["beat"] == "Takeaways")
     # the cues at each sentence's start (the beat also cues two phrases, tested below)
     cues = [c for c in scene.cues_met if c["beat"] == "Takeaways" and c["phrase"] is None]
@@ -49,12 +56,11 @@ def test_each_cue_is_met_when_its_sentence_starts(tmp_path: Path, monkeypatch) -
 
 
 def test_a_sentence_that_comes_too_soon_delays_the_cue_not_the_order(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, tex_store: Path
 ) -> None:
     # Sentences 0.1 s apart: the animations before each cue cannot finish in time.
-    scene = run(
-        SummaryScene, tmp_path, takeaways_plan([0, 0.1, 0.2, 0.3, 0.4, 0.5], 6.0), monkeypatch
-    )
+    plan = takeaways_plan([0, 0.1, 0.2, 0.3, 0.4, 0.5], 6.0)
+    scene = run(SummaryScene, tmp_path, plan, monkeypatch, tex_store)
     cues = [c for c in scene.cues_met if c["beat"] == "Takeaways"]
     times = [c["at"] for c in cues]
     assert times == sorted(times)

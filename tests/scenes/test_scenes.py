@@ -3,7 +3,9 @@ math_core's. Slow tests render small frames and compare them with stored referen
 
 from __future__ import annotations
 
+import json
 import re
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -12,14 +14,18 @@ from manim import config, tempconfig
 from PIL import Image
 
 from math_core.lecture import build_lecture
+from pipeline import texcache
 from pipeline.paths import MANIM_CFG, ROOT
 from pipeline.storyboard import find_scene
 from pipeline.worker import measure_beats
 from scenes import SCENES_IN_ORDER, theme
 from scenes.base import LectureScene
-from scenes.kit.patches import PATCHES, PATCHES_ENV
+from scenes.kit.env import STATES_ENV
+from scenes.kit.patches import PATCHES
+from scenes.kit.patches import installed as patches_installed
 from scenes.s00_title import TitleScene
-from tests.scenes.frames import DIFF_LEVEL, beat_frames, frame_digests, mismatched, one_beat
+from tests.conftest import LectureRender
+from tests.scenes.frames import DIFF_LEVEL, frame_digests, mismatched, one_beat
 from tests.scenes.safe_area import EXCEPTIONS, checked
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -40,12 +46,16 @@ DRY_RUN_FPS = 5
 
 
 def dry_run(
-    cls: type[LectureScene], tmp: Path, fps: int = DRY_RUN_FPS, paced: bool = False
-) -> LectureScene:
-    """Run ``construct()`` without drawing pixels; the scene keeps its mobjects and records.
+    cls: type[LectureScene], tmp: Path, fps: int = DRY_RUN_FPS, paced: bool = False,
+    keep_states: bool = False, skip: bool = False, tex: Path | None = None,
+) -> LectureScene:  # fmt: skip
+    """Run ``construct()`` without writing frames; the scene keeps its mobjects and records.
 
     ``paced``: first the worker's timing pass, so the beats stretch to their speech as in a
-    real render (see pipeline.worker.measure_beats).
+    real render (see pipeline.worker.measure_beats). ``keep_states``: the screens at each
+    beat's middle cue and end are drawn, by this process's Manim, into ``scene.kept_states``.
+    ``skip``: each play jumps to its end, as Manim's ``-s`` does (a third faster); the plays
+    and the time they take are the same. ``tex``: a TeX store to share (pipeline.texcache).
     """
     config.digest_file(str(MANIM_CFG))
     options = {
@@ -54,17 +64,39 @@ def dry_run(
         "output_file": str(tmp / cls.__name__),
         "frame_rate": fps,
     }
-    with tempconfig(options):
-        scene = checked(cls)(natural_beats=measure_beats(cls) if paced else None)
-        scene.render()
+    with tempconfig(options), pytest.MonkeyPatch.context() as env:
+        if keep_states:
+            env.setenv(STATES_ENV, str(tmp / "states"))
+        tex_dir = Path(config.get_dir("tex_dir"))
+        if tex is not None:
+            texcache.seed(tex, tex_dir)
+        with texcache.shared(tex) if tex is not None else nullcontext():
+            scene = checked(cls)(
+                natural_beats=measure_beats(cls) if paced else None, skip_animations=skip
+            )
+            scene.render()
+        if tex is not None:
+            texcache.publish(tex_dir, tex)
     return scene
+
+
+#: each scene's dry run, made once per session: the scene, the numbers and layout tests, the
+#: plain-Manim frame check and the fit scene's title all read it
+_DRY_RUNS: dict[type[LectureScene], LectureScene] = {}
+
+
+def dry_run_once(cls: type[LectureScene], tmp: Path, tex: Path) -> LectureScene:
+    """``cls``'s dry run, skipping to the end of each play, with its kept screens."""
+    if cls not in _DRY_RUNS:
+        _DRY_RUNS[cls] = dry_run(cls, tmp, keep_states=True, skip=True, tex=tex)
+    return _DRY_RUNS[cls]
 
 
 @pytest.fixture(scope="module", params=SCENES_IN_ORDER, ids=IDS)
 def constructed(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, tex_store: Path
 ) -> LectureScene:
-    return dry_run(request.param, tmp_path_factory.mktemp("dry"))
+    return dry_run_once(request.param, tmp_path_factory.mktemp("dry"), tex_store)
 
 
 @pytest.mark.slow
@@ -137,11 +169,11 @@ def test_live_numbers_render_the_recorded_text(constructed: LectureScene) -> Non
 
 
 @pytest.mark.slow
-def test_fit_scene_shows_the_source_plot_titles_value(tmp_path: Path) -> None:
+def test_fit_scene_shows_the_source_plot_titles_value(tmp_path: Path, tex_store: Path) -> None:
     # The source's plot title prints -3.959; the fit scene must put that text on screen.
     from scenes.s03_gaussian_fit import SingleGaussianFitScene
 
-    scene = dry_run(SingleGaussianFitScene, tmp_path)
+    scene = dry_run_once(SingleGaussianFitScene, tmp_path, tex_store)
     texts = {r.text for r in scene.numbers_shown if r.source == "fit.mle.avg_log_likelihood"}
     assert texts == {"-3.959"}
 
@@ -152,7 +184,7 @@ def _compare(
     ref_path = REFERENCE_DIR / f"{name}.npz"
     assert ref_path.exists(), f"no reference for {name}: run pytest --regenerate-references"
     stored = np.load(ref_path)
-    assert list(stored["labels"]) == labels, "the beats changed: regenerate the references"
+    assert list(stored["labels"]) == labels, "the beats or cues changed: regenerate the references"
     reference = stored["frames"]
     bad = mismatched(frames, reference)
     if bad and request.config.getoption("--show-diff"):
@@ -163,21 +195,32 @@ def _compare(
             strip = np.concatenate([reference[i], frames[i], np.clip(d * 4, 0, 255)], axis=1)
             Image.fromarray(strip.astype(np.uint8)).save(out / f"{name}-{i}.png")
     assert not bad, (
-        f"frames off their reference (label, pixels): {[(labels[i], n) for i, n in bad]}"
+        f"frames off their reference (label, pixels in the worst tile): "
+        f"{[(labels[i], n) for i, n in bad]}"
     )
+
+
+def _rendered_states(lecture_render: LectureRender, name: str) -> tuple[np.ndarray, list[str]]:
+    states = np.load(lecture_render.states / f"{name}.npz")
+    return states["frames"], list(states["labels"])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", IDS)
 def test_frames_match_the_references(
-    name: str, tmp_path: Path, request: pytest.FixtureRequest
+    name: str, lecture_render: LectureRender, request: pytest.FixtureRequest
 ) -> None:
-    """The frames Manim hands its encoder, in the middle and at the end of every beat, each
-    within a few pixels of its reference (a missing short label is dozens)."""
-    frames, labels, info = beat_frames(name, tmp_path / "media")
+    """The screens of the session's spoken render at each beat's middle cue and end (drawn
+    as the patched worker draws them, at 854x480), each matching its reference."""
+    frames, labels = _rendered_states(lecture_render, name)
+    info = json.loads((lecture_render.out / "low" / "scenes" / f"{name}.json").read_text())
     # Real renders keep one Manim section per beat (dry runs drop them as "empty").
     assert info["sections"] == list(find_scene(name).narration)
     assert info["patches"] == list(PATCHES), "the worker installs every patch by default"
+    assert frames.shape[1:] == (480, 854, 3)
+    assert [label.split(" @ ")[0] for label in labels if label.endswith(" @ end")] == list(
+        find_scene(name).narration
+    )
     if request.config.getoption("--regenerate-references"):
         REFERENCE_DIR.mkdir(exist_ok=True)
         np.savez_compressed(REFERENCE_DIR / f"{name}.npz", frames=frames, labels=np.array(labels))
@@ -186,17 +229,17 @@ def test_frames_match_the_references(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", IDS)
 def test_plain_manim_draws_the_same_frames(
-    name: str, tmp_path: Path, request: pytest.FixtureRequest
+    constructed: LectureScene, request: pytest.FixtureRequest
 ) -> None:
-    """With every Manim patch off ($LECTURE_MANIM_PATCHES=none) the scene renders the frames
-    of the references, which the patches made."""
+    """Manim without any patch (this process installs none), paced by words at 5 fps instead
+    of by piper's voice at 15, reaches the same screens as the references, which the patched
+    worker drew: the patches change no pixel, and the screens kept do not depend on timing."""
+    assert patches_installed() == []
     if request.config.getoption("--regenerate-references"):
         pytest.skip("references are being regenerated")
-    frames, labels, info = beat_frames(name, tmp_path / "media", env={PATCHES_ENV: "none"})
-    assert info["patches"] == []
-    _compare(name, frames, labels, request)
+    labels, frames = zip(*constructed.kept_states, strict=True)
+    _compare(type(constructed).__name__, np.stack(frames), list(labels), request)
 
 
 def test_a_missing_short_label_fails_the_frame_check() -> None:
@@ -220,12 +263,12 @@ def test_a_missing_short_label_fails_the_frame_check() -> None:
     ("name", "beat"), [("TitleScene", "Learning goals"), ("SummaryScene", "Further reading")]
 )
 def test_a_beats_still_shows_the_beat_not_the_cleared_screen_after_it(
-    name: str, beat: str, tmp_path: Path
+    name: str, beat: str, tmp_path: Path, tex_store: Path
 ) -> None:
     """Both beats end by fading out what they built; their still (``lecture preview
     --section BEAT --last-frame``, and each frame of ``--watch``) is the beat's last held
     frame before it clears, as Manim plays it, not the nearly empty screen it ends on."""
-    frames, still = one_beat(name, beat, tmp_path)
+    frames, still = one_beat(name, beat, tmp_path, tex_store)
     background = frames[0, 0, 0].astype(np.int16)
     ink = (np.abs(frames.astype(np.int16) - background) > DIFF_LEVEL).any(axis=-1).sum(axis=(1, 2))
     assert ink[-1] < ink.max() / 4, "the beat no longer ends cleared: pick another"
@@ -238,12 +281,12 @@ def test_a_beats_still_shows_the_beat_not_the_cleared_screen_after_it(
 
 
 @pytest.mark.slow
-def test_rendering_twice_gives_identical_frames(tmp_path: Path) -> None:
+def test_rendering_twice_gives_identical_frames(tmp_path: Path, tex_store: Path) -> None:
     # Compared before encoding: libx264 itself does not always code the same frames to the
     # same bytes (measured: one partial movie of this scene came out two ways in 6 runs
     # whose input frames were identical), so decoded frames can differ by encoder noise.
     name = "LatentDeformationScene"
-    first = frame_digests(name, tmp_path / "a")
-    second = frame_digests(name, tmp_path / "b")
+    first = frame_digests(name, tmp_path / "a", tex_store)
+    second = frame_digests(name, tmp_path / "b", tex_store)
     assert len(first) > 50
     assert first == second
