@@ -2,16 +2,20 @@
 
 A scene's key covers what decides its pixels:
 
-- the source of every project module its render imports: the scene's module and the render
-  worker, followed import by import through the project (:func:`pipeline.keys.imported_sources`),
-  so a module a scene starts to use is keyed without anyone listing it. Two kinds of module
-  are not followed: the storyboard's other scenes (the worker imports them, renders only this
-  one), and ``math_core.lecture``, which enters by value below;
+- the source of every project module its render imports: the scene's module, the render
+  worker and the preload of the process workers are forked from, followed import by import
+  through the project (:func:`pipeline.keys.imported_sources`), so a module a scene starts
+  to use is keyed without anyone listing it. Two kinds of module are not followed: the
+  storyboard's other scenes (the worker imports them, renders only this one), and
+  ``math_core.lecture``, which enters by value below;
 - the values of the math_core sections the scene read the last time it rendered: if its
   source is unchanged it reads the same sections, so those values are the only math of the
   lecture that matters (a change to the math behind one scene re-renders that scene alone);
-- manim.cfg, the versions of Manim and manim-slides, the quality, the seed, the render
-  variant (transparent or not) and the speech of its beats.
+- what draws it from outside the code (:func:`pipeline.keys.render_environment`): the versions
+  of Manim, manim-slides, Cairo, Pango, numpy and scipy, the TeX Live version, the font files
+  and the Manim patches asked for (``$LECTURE_MANIM_PATCHES``);
+- manim.cfg, the quality, the seed, the render variant (transparent or not) and the speech of
+  its beats.
 """
 
 from __future__ import annotations
@@ -19,15 +23,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from pipeline.keys import digest, file_digest, imported_sources, key
+from pipeline.keys import digest, file_digest, imported_sources, key, render_environment
 from pipeline.paths import MANIM_CFG, ROOT
 
 #: the worker that renders every scene: its imports are every scene's
 WORKER = "pipeline.worker"
+#: what the process every worker is forked from runs first (pipeline.executor): its code and
+#: imports are in every worker too
+PRELOAD = "pipeline.preload"
 #: read by value (the sections a scene reads), not by source
 BY_VALUE = ("math_core.lecture",)
 
@@ -42,18 +48,18 @@ def lecture_digest(seed: int, sections: Iterable[str]) -> str:
 def scene_sources(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> list[Path]:
     """The project files whose code runs when the worker renders the scene of ``module``."""
     leave_out = {*other_scenes, *BY_VALUE} - {module}
-    return imported_sources([module, WORKER], root, leave_out=leave_out)
+    return imported_sources([module, WORKER, PRELOAD], root, leave_out=leave_out)
 
 
 def code_key(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> str:
     """The key of the code that renders the scene of ``module``: its imported sources (see
-    :func:`scene_sources`), manim.cfg and the versions of Manim and manim-slides."""
+    :func:`scene_sources`), manim.cfg and what draws it from outside the code
+    (:func:`pipeline.keys.render_environment`)."""
     files = scene_sources(module, other_scenes, root)
     return key(
         "scene-code",
         file_digest([*files, root / MANIM_CFG.name], root),
-        version("manim"),
-        version("manim-slides"),
+        render_environment(),
     )
 
 

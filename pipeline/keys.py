@@ -17,6 +17,9 @@ import ast
 import dataclasses
 import hashlib
 import importlib.util
+import os
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterable
 from functools import cache
@@ -175,6 +178,91 @@ def imported_sources(
         todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # its packages run first
         todo += sorted(_imports(path, name, root))
     return sorted(seen.values())
+
+
+def project_modules(modules: dict[str, Any], root: Path = ROOT) -> list[str]:
+    """The names of the modules in ``modules`` (a ``sys.modules``) whose file is the
+    project's own: under ``root``, not in an environment or site-packages below it."""
+    found = []
+    for name, module in modules.items():
+        file = getattr(module, "__file__", None)
+        if not file:
+            continue
+        path = Path(file).resolve()
+        if path.is_relative_to(root) and not {".venv", "site-packages"} & set(path.parts):
+            found.append(name)
+    return sorted(found)
+
+
+#: the patch selection a worker installs (scenes.kit.patches.PATCHES_ENV; named here too, as
+#: this module must not import the scenes: tests/pipeline/test_keys.py checks they agree)
+PATCHES_ENV = "LECTURE_MANIM_PATCHES"
+#: libraries whose version can change a frame: Manim and what draws for it
+RENDER_LIBRARIES = ("manim", "manim-slides", "manimpango", "pycairo", "numpy", "scipy", "pillow")
+
+
+def _first_line(command: list[str]) -> str:
+    """The first line a tool prints for ``command`` (its version), or why there is none."""
+    if shutil.which(command[0]) is None:
+        return f"{command[0]}: not installed"
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"{command[0]}: {err}"
+    return (out.stdout or out.stderr).strip().split("\n")[0]
+
+
+def _font_files() -> str:
+    """A digest of every font file fontconfig can hand Pango (path and size): the theme's
+    font, and any font Pango falls back to for a glyph it lacks."""
+    listing = _first_line(["fc-list", "--version"])
+    if "not installed" in listing:
+        return listing
+    out = subprocess.run(
+        ["fc-list", "--format", "%{file}\n"], capture_output=True, text=True, check=False
+    ).stdout
+    files = sorted(set(filter(None, out.splitlines())))
+    rows = [f"{f}\t{Path(f).stat().st_size if Path(f).exists() else -1}" for f in files]
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def render_environment() -> dict[str, str]:
+    """What decides a scene's frames from outside the project's code: the versions of the
+    libraries that draw (Manim, Cairo, Pango) and compute (numpy, scipy), the TeX Live that
+    typesets the formulas, the font files (all read once per process, without importing
+    Manim: about 0.1 s), and the Manim patches asked for now (``$LECTURE_MANIM_PATCHES``;
+    unset is "all")."""
+    return {**_installed(), "patches": os.environ.get(PATCHES_ENV, "").strip() or "all"}
+
+
+@cache
+def _installed() -> dict[str, str]:
+    """The part of :func:`render_environment` that only an install changes."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: dict[str, str] = {}
+    for name in RENDER_LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    try:
+        import manimpango
+
+        found["pango"] = manimpango.pango_version()
+        found["cairo (text)"] = manimpango.cairo_version()
+    except ImportError:
+        found["pango"] = "manimpango not installed"
+    try:
+        import cairo
+
+        found["cairo"] = cairo.cairo_version_string()
+    except ImportError:
+        found["cairo"] = "pycairo not installed"
+    found["tex"] = _first_line(["latex", "--version"])
+    found["dvisvgm"] = _first_line(["dvisvgm", "--version"])
+    found["fonts"] = _font_files()
+    return found
 
 
 @cache

@@ -9,7 +9,8 @@ A render that finishes with every scene ok writes ``<out_dir>/.render-stamp.json
 
 - a fingerprint of every input the ordinary cache looks at, and more: each file of the
   ``scenes``, ``math_core`` and ``pipeline`` packages, ``manim.cfg`` and ``pyproject.toml``,
-  the versions of Python and of the libraries that decide pixels or numbers, the options of
+  the versions of Python and of the libraries that decide pixels or numbers, what draws the
+  frames from outside the code (``pipeline.keys.render_environment``), the options of
   the command (not ``--jobs``, which changes no output) and the extra scene modules of
   ``$LECTURE_EXTRA_SCENES`` with their files;
 - the size and modification time of every file the ordinary path would check: the
@@ -87,7 +88,15 @@ def fingerprint(options: dict[str, Any]) -> str | None:
         return None  # the ordinary path explains what is wrong with the variable
     files = [f for pkg in keys.PACKAGES for f in _package_files(pkg)]
     sources = file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml", *extra_files])
-    return keys.key("render-stamp", options, extra, _library_versions(), sources, length=64)
+    return keys.key(
+        "render-stamp",
+        options,
+        extra,
+        _library_versions(),
+        keys.render_environment(),
+        sources,
+        length=64,
+    )
 
 
 def file_states(paths: Iterable[Path]) -> dict[str, list[int]]:

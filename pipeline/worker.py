@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from pipeline import texcache
+from pipeline import keys, texcache
 from pipeline.paths import MANIM_CFG
 from pipeline.quality import QUALITIES, check_quality
 
@@ -126,6 +126,9 @@ def render_scene(
         "reads": scene.lecture_sections_read,
         "slides": str(Path(media_dir) / "slides" / f"{name}.json"),
         "patches": patches.installed(),
+        # the project's modules in this process when the scene was done: its key must
+        # hold all of them (tests/pipeline/test_keys.py compares)
+        "modules": keys.project_modules(sys.modules),
     }
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from pipeline.cache import code_key, scene_sources
-from pipeline.keys import key
+from pipeline.cache import PRELOAD, WORKER, code_key, scene_sources
+from pipeline.keys import imported_sources, key, module_file
 from pipeline.paths import MANIM_CFG, ROOT
 from pipeline.storyboard import all_scenes, find_scene
+from scenes import SCENES_IN_ORDER
+from tests.conftest import LectureRender
 
 SCENES = ["TitleScene", "LatentDeformationScene"]
 
@@ -68,38 +68,76 @@ def test_another_scene_or_the_lectures_math_leaves_the_key_alone(project: Path) 
             path.write_bytes(original)
 
 
-#: a short real render in a fresh process, then the project modules it had imported
-_LOADED = """
-import json, sys
-from pathlib import Path
-from pipeline.worker import render_scene
-render_scene(sys.argv[1], "low", Path(sys.argv[2]), last_frame=True, size=(64, 36))
-root = Path(sys.argv[3])
-print(json.dumps(sorted(
-    str(Path(m.__file__).resolve().relative_to(root)) for m in list(sys.modules.values())
-    if getattr(m, "__file__", None) and Path(m.__file__).resolve().is_relative_to(root)
-    and Path(m.__file__).resolve().relative_to(root).parts[0] in ("scenes", "math_core", "pipeline")
-)))
-"""
+def unkeyed(scene: str, modules: list[str]) -> list[str]:
+    """The project modules of ``modules`` (what a worker rendering ``scene`` had imported) that
+    the scene's key leaves out, other than those it leaves out by design: the storyboard's
+    other scenes and what they alone import (the worker imports them all, renders one), the
+    lecture's math (keyed by the values the scene reads, through math_core.lecture), and the
+    modules of the command that started the worker (its code runs before, not in, a render)."""
+    module = find_scene(scene).__module__
+    keyed = set(scene_sources(module, _others()))
+    # followed here by the import follower itself, whatever the key function makes of them
+    own = set(imported_sources([module, WORKER, PRELOAD], leave_out=_others() - {module}))
+    by_design = set(imported_sources(sorted(_others() - {module}))) - own
+    by_design |= set(imported_sources(["math_core.lecture"]))
+    by_design |= set(imported_sources(["pipeline.cli"])) - set(imported_sources([WORKER]))
+    files = {name: module_file(name) for name in modules}
+    return sorted(n for n, f in files.items() if f is not None and f not in keyed | by_design)
 
 
 @pytest.mark.slow
-def test_the_keyed_modules_are_the_ones_a_render_imports(tmp_path: Path) -> None:
-    scene = "LatentDeformationScene"
-    proc = subprocess.run(
-        [sys.executable, "-c", _LOADED, scene, str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )  # fmt: skip
-    loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
-    module = find_scene(scene).__module__
-    keyed = {str(p.relative_to(ROOT)) for p in scene_sources(module, _others())}
-    other_scenes = {f"{m.replace('.', '/')}.py" for m in _others() - {module}}
-    # every keyed file was imported, and everything imported is keyed, but the other scenes
-    # and the math the scene reads by value (math_core.lecture and what it alone imports)
-    assert keyed <= loaded
-    unkeyed = loaded - keyed - other_scenes
-    assert unkeyed, "math_core.lecture is imported and keyed by value"
-    assert all(path.startswith("math_core/") for path in unkeyed), sorted(unkeyed)
+@pytest.mark.parametrize("scene", [cls.__name__ for cls in SCENES_IN_ORDER])
+def test_every_module_a_render_imported_is_in_its_key(
+    lecture_render: LectureRender, scene: str
+) -> None:
+    """What each worker of the session's render had imported (sys.modules, reported in the
+    scene's sidecar) against what the scene's key holds."""
+    sidecar = lecture_render.out / "low" / "scenes" / f"{scene}.json"
+    modules = json.loads(sidecar.read_text())["modules"]
+    assert find_scene(scene).__module__ in modules
+    assert "scenes.base" in modules
+    assert unkeyed(scene, modules) == []
+
+
+def test_a_module_the_key_function_misses_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above, against a key function that loses one module the render imports
+    (scenes/kit/camera.py, the camera every scene draws with)."""
+    from pipeline import cache
+
+    camera = module_file("scenes.kit.camera")
+    follow = cache.imported_sources
+    monkeypatch.setattr(
+        cache, "imported_sources", lambda *a, **k: [p for p in follow(*a, **k) if p != camera]
+    )
+    modules = ["scenes.s00_title", "scenes.base", "scenes.kit.camera", "pipeline.worker"]
+    assert unkeyed("TitleScene", modules) == ["scenes.kit.camera"]
+    monkeypatch.setattr(cache, "imported_sources", follow)
+    assert unkeyed("TitleScene", modules) == []
+
+
+def test_what_draws_from_outside_the_code_is_in_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fonts, TeX Live, Cairo, Pango, numpy, scipy and the patch selection enter every scene's
+    key: changing any one changes it."""
+    from pipeline import cache, keys
+    from scenes.kit.patches import PATCHES_ENV
+
+    assert keys.PATCHES_ENV == PATCHES_ENV  # keys names it without importing the scenes
+    environment = keys.render_environment()
+    for part in ("fonts", "tex", "cairo", "pango", "numpy", "scipy", "manim", "patches"):
+        assert environment[part], part
+    module = find_scene("TitleScene").__module__
+    before = code_key(module, _others())
+    for part in environment:
+        changed = {**environment, part: environment[part] + " (another)"}
+        monkeypatch.setattr(cache, "render_environment", lambda changed=changed: changed)
+        assert code_key(module, _others()) != before, part
+    monkeypatch.undo()
+    assert code_key(module, _others()) == before
+    # the selection is read from the environment each time, as each worker reads it
+    monkeypatch.setenv(PATCHES_ENV, "none")
+    assert keys.render_environment()["patches"] == "none"
+    monkeypatch.setenv(PATCHES_ENV, "-path_replay")
+    assert keys.render_environment()["patches"] == "-path_replay"
 
 
 def test_key_kinds_and_parts_all_count() -> None:
