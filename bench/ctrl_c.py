@@ -1,11 +1,13 @@
 """``python -m bench.ctrl_c``: Ctrl-C at many moments of ``lecture preview --watch``.
 
-Each try starts the watcher on a one-beat scene in a fresh folder, optionally saves an edit
-once the first frame is out, then sends SIGINT to its process group (as a terminal does) after
-a random delay: while warming, while the frame or the movie renders, while idle, during a
-re-render. It reports how long the watcher took to exit and whether any process of its group
-outlived it. ``--busy`` keeps both cores busy meanwhile (the suite's condition, where a
-missed Ctrl-C was first seen).
+Each try starts the watcher on a one-beat scene in a fresh folder, spoken by piper, and sends
+SIGINT to its process group (as a terminal does) a random 0-0.3 s after the watcher says it
+entered a phase of its loop (``$LECTURE_WATCH_PHASES``, see :mod:`pipeline.watch`). The tries
+take the phases in turn: warming, the still's render, the movie child's speech, the movie's
+render, idle, and a restart (an edit to the code the warm process runs: a touch of
+``pipeline/__init__.py``, its mtime put back after). It reports how long the watcher took to
+exit and whether any process of its group outlived it. ``--busy`` keeps both cores busy
+meanwhile (the suite's condition, where a missed Ctrl-C was first seen).
 
     python -m bench.ctrl_c [--tries 50] [--busy] [--seed 1]
 
@@ -28,6 +30,7 @@ import time
 from pathlib import Path
 
 from pipeline.paths import ROOT
+from pipeline.watch import PHASES_ENV
 
 #: the longest a Ctrl-C may take to end the watcher
 LIMIT_S = 2.0
@@ -55,14 +58,19 @@ SCENE = textwrap.dedent(
 )
 
 
-def one_try(folder: Path, delay: float, edit: bool) -> tuple[float | None, bool]:
-    """Seconds from Ctrl-C to the watcher's exit (None: not within 20 s), and whether a
-    process of its group was still there after it."""
+#: the phases of the watcher's loop, in the order the tries take them
+PHASES = ("warming", "still", "speaking", "movie", "idle", "restarting")
+
+
+def one_try(folder: Path, when: str, delay: float) -> tuple[float | None, bool]:
+    """Seconds from Ctrl-C (``delay`` after phase ``when`` began) to the watcher's exit
+    (None: not within 20 s), and whether a process of its group was still there after it."""
     (folder / "ctrlc_scene.py").write_text(SCENE)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)]),
-           "LECTURE_EXTRA_SCENES": "ctrlc_scene", "PYTHONUNBUFFERED": "1"}  # fmt: skip
+           "LECTURE_EXTRA_SCENES": "ctrlc_scene", "PYTHONUNBUFFERED": "1",
+           PHASES_ENV: "1"}  # fmt: skip
     args = [sys.executable, "-m", "pipeline.cli", "preview", "CtrlCDemo", "--section", "Label",
-            "--watch", "--no-open", "--port", "0", "--voice", "none",
+            "--watch", "--no-open", "--port", "0", "--voice", "piper",
             "--output-dir", str(folder / "renders")]  # fmt: skip
     proc = subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -76,26 +84,39 @@ def one_try(folder: Path, delay: float, edit: bool) -> tuple[float | None, bool]
         for line in output:
             lines.put(line)
 
-    threading.Thread(target=read, daemon=True).start()
-    if edit:  # after the first frame: the Ctrl-C lands in the re-render or the idle loop
-        end = time.monotonic() + 60
+    def wait_for(needle: str) -> None:
+        end = time.monotonic() + 120
         while time.monotonic() < end:
             try:
-                if "rendered" in lines.get(timeout=0.5):
-                    break
+                if needle in lines.get(timeout=0.5):
+                    return
             except queue.Empty:
                 continue
-        (folder / "ctrlc_scene.py").write_text(SCENE.replace("run_time=0.3", "run_time=0.35"))
-    time.sleep(delay)
-    sent = time.monotonic()
-    os.killpg(proc.pid, signal.SIGINT)
+        raise RuntimeError(f"the watcher never said {needle!r}")
+
+    threading.Thread(target=read, daemon=True).start()
+    marker = ROOT / "pipeline" / "__init__.py"
+    st = marker.stat()
     try:
-        proc.wait(timeout=20)
-        took: float | None = time.monotonic() - sent
-    except subprocess.TimeoutExpired:
-        took = None
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        if when == "restarting":
+            wait_for("phase: idle")
+            os.utime(marker, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        wait_for(f"phase: {when}")
+        time.sleep(delay)
+        sent = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+            took: float | None = time.monotonic() - sent
+        except subprocess.TimeoutExpired:
+            took = None
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    finally:
+        os.utime(marker, ns=(st.st_atime_ns, st.st_mtime_ns))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     time.sleep(0.5)
     try:
         os.killpg(proc.pid, 0)
@@ -118,20 +139,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.busy
     ]
     bad = 0
+    slowest: dict[str, float] = {}
     try:
         for i in range(args.tries):
-            delay, edit = plan.uniform(0.3, 4.0), i % 2 == 1
+            when, delay = PHASES[i % len(PHASES)], plan.uniform(0.0, 0.3)
             with tempfile.TemporaryDirectory(prefix="ctrl-c-") as tmp:
-                took, left = one_try(Path(tmp), delay, edit)
+                took, left = one_try(Path(tmp), when, delay)
             failed = took is None or took > LIMIT_S or left
             bad += failed
+            slowest[when] = max(slowest.get(when, 0.0), took if took is not None else 99.0)
             shown = "no exit in 20 s" if took is None else f"{took:.2f} s"
-            print(f"{i:3d}  edit={edit!s:5}  Ctrl-C at {delay:.2f} s  exit {shown}"
+            print(f"{i:3d}  {when:10}  +{delay:.2f} s  exit {shown}"
                   f"{'  LEFT A PROCESS' if left else ''}{'  <- FAILED' if failed else ''}",
                   flush=True)  # fmt: skip
     finally:
         for p in busy:
             p.kill()
+    print("slowest exit by phase: " + ", ".join(f"{k} {v:.2f} s" for k, v in slowest.items()))
     print(
         f"{args.tries - bad} of {args.tries} tries exited within {LIMIT_S:.0f} s, leaving nothing"
     )

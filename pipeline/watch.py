@@ -10,6 +10,11 @@ imported) restarts the watcher itself.
 The files are polled (standard library only, the same on Linux and macOS, on any file
 system): every :data:`POLL_S` their sizes and modification times are compared.
 
+With ``$LECTURE_WATCH_PHASES`` set, the watcher says on a line ``phase: NAME`` each step of
+its loop as it enters it: ``warming``, ``still`` (the frame renders), ``speaking`` and
+``movie`` (the movie's child makes its speech, then renders), ``idle`` and ``restarting``.
+Tests and ``python -m bench.ctrl_c`` send their Ctrl-C by these.
+
 Which beat renders: the one given with ``--section``; else the beat whose narration the
 edit reworded; else the beat whose ``with self.beat(...)`` block holds the lines the edit
 changed; else the one rendered last (the first beat at the start).
@@ -41,6 +46,17 @@ POLL_S = 0.1
 FORKED = ("scenes",)
 #: where an edit means the warm process itself is stale: it restarts
 RESTART = ("math_core", "pipeline")
+#: set (to anything): say each phase of the loop on a line "phase: NAME" (see above)
+PHASES_ENV = "LECTURE_WATCH_PHASES"
+#: where phase lines go: the watcher's stdout, also from a child (whose own goes to a file)
+_phase_fd = 1
+
+
+def phase(name: str) -> None:
+    """Say that the loop enters phase ``name``, if $LECTURE_WATCH_PHASES asks."""
+    if os.environ.get(PHASES_ENV):
+        sys.stdout.flush()
+        os.write(_phase_fd, f"phase: {name}\n".encode())
 
 
 def roots_of() -> tuple[list[Path], list[Path]]:
@@ -253,9 +269,11 @@ class Child:
         self.err = Path(self.scratch.name, "stderr")
         self.pid = os.fork()
         if self.pid == 0:
+            global _phase_fd
             code = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
+                _phase_fd = os.dup(1)
                 for fd, path in ((1, self.out), (2, self.err)):
                     target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
                     os.dup2(target, fd)
@@ -341,6 +359,8 @@ def _child(argv: list[str], scene: str, beat: str | None, spoken: Spoken | None)
         speech = {}
         if spoken is not None and spoken.voice != "none":
             from pipeline.preview import beat_speech
+
+            phase("speaking")
             from pipeline.scene_files import speech_plan
 
             speech = beat_speech(
@@ -348,6 +368,8 @@ def _child(argv: list[str], scene: str, beat: str | None, spoken: Spoken | None)
                 echo=_to_stderr,
             )  # fmt: skip
             argv = [*argv, "--speech", speech_plan(speech)]
+        if spoken is not None:
+            phase("movie")
         result = worker.run(argv)
         if result["ok"] and spoken is not None:
             from pipeline.preview import keep_movie
@@ -410,6 +432,7 @@ class Watch:
         frame = Frame(self.frame_path())
         frame.path.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
+        phase("warming")
         warm(self.seed)
         warmed = time.perf_counter() - started
         self.echo(f"warm in {warmed:.1f} s (Manim and the lecture's numbers)")
@@ -427,6 +450,8 @@ class Watch:
             if frame.version and not opened and open_frame is not None:
                 open_frame(frame.path)
                 opened = True
+            if not edits:
+                phase("idle")
             while not edits:
                 time.sleep(POLL_S)
                 edits = changed(seen, self.files())
@@ -434,6 +459,7 @@ class Watch:
             seen = self.files()
             if any(_under(p, self.restart_roots) for p in edits):
                 self.echo(f"{_rel(edits[0])} changed: restarting the watcher")
+                phase("restarting")
                 os.execv(sys.executable, [sys.executable, *sys.argv])
             if source_path is None or not source_path.exists():
                 source_path = self.scene_file()
@@ -455,6 +481,7 @@ class Watch:
         still, movie = Child(self.argv(beat, "frame"), self.scene, beat), None
         try:
             movie = Child(self.argv(beat, "movie"), self.scene, beat, self.spoken())
+            phase("still")
             done = still.poll(block=True)
             assert done is not None
             took = time.perf_counter() - since

@@ -13,6 +13,7 @@ import textwrap
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from PIL import Image
 
 from pipeline.media import probe
 from pipeline.paths import ROOT
-from pipeline.watch import beat_blocks, touched_beat
+from pipeline.watch import PHASES_ENV, beat_blocks, touched_beat
 from scenes import theme
 from tests.pipeline.measure import caption_text, decoded, onset
 
@@ -107,6 +108,7 @@ class Watcher:
         env["PYTHONPATH"] = os.pathsep.join([str(folder), str(ROOT)])
         env["LECTURE_EXTRA_SCENES"] = "watchdemo_scene"
         env["PYTHONUNBUFFERED"] = "1"
+        env[PHASES_ENV] = "1"  # "phase: NAME" lines, to time a Ctrl-C by
         args = [sys.executable, "-m", "pipeline.cli", "preview", "WatchDemo",
                 "--section", "Label", "--watch", "--no-open", "--port", "0",
                 "--voice", "piper", "--output-dir", str(out)]  # fmt: skip
@@ -117,6 +119,23 @@ class Watcher:
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
+
+    def stop(self) -> None:
+        """Kill its whole group, if it still runs."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def assert_group_gone(self) -> None:
+        """No process of its group is left (a worker it forked, say), within 5 s."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.proc.pid, 0)  # is any process of the group still there?
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        pytest.fail("a process of the watcher's group outlived Ctrl-C")
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -224,20 +243,50 @@ def test_edits_render_again_errors_keep_it_alive_and_ctrl_c_stops_all(tmp_path: 
         _edit(scene, "1 / 0\n            self.play(FadeIn(label)", "self.play(FadeIn(label)")
         watcher.wait_for("rendered WatchDemo / Label")
 
-        # Ctrl-C, to the whole group as a terminal sends it, while a render runs.
+        # Ctrl-C, to the whole group as a terminal sends it, while the movie renders.
         _edit(scene, "run_time=0.3", "run_time=0.35")
-        time.sleep(1.0)
+        watcher.wait_for("watchdemo_scene.py saved")
+        watcher.wait_for("phase: movie")
         os.killpg(watcher.proc.pid, signal.SIGINT)
         watcher.proc.wait(timeout=15)
     finally:
-        if watcher.proc.poll() is None:
-            os.killpg(watcher.proc.pid, signal.SIGKILL)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+        watcher.stop()
+    watcher.assert_group_gone()
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[Watcher]:
+    """A watcher on the demo scene, stopped (and its group checked) at the end."""
+    folder = tmp_path / "code"
+    folder.mkdir()
+    (folder / "watchdemo_scene.py").write_text(SCENE)
+    (folder / "watchdemo_helper.py").write_text('SUFFIX = ""\n')
+    watcher = Watcher(folder, tmp_path / "renders")
+    try:
+        yield watcher
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("when", ["warming", "still", "speaking", "idle", "restarting"])
+def test_ctrl_c_in_any_phase_ends_the_watcher_and_all_it_started(
+    watched: Watcher, when: str
+) -> None:
+    """Ctrl-C to the group, sent as the watcher says it enters each phase of its loop (the
+    test above sends one while the movie renders). How fast it exits is measured by
+    ``python -m bench.ctrl_c`` (50 Ctrl-C's over these phases); here it must exit at all."""
+    if when == "restarting":  # an edit to the code the warm process runs (its mtime alone)
+        watched.wait_for("phase: idle")
+        marker = ROOT / "pipeline" / "__init__.py"
+        st = marker.stat()
+        os.utime(marker, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
         try:
-            os.killpg(watcher.proc.pid, 0)  # is any process of the group still there?
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
+            watched.wait_for("phase: restarting")
+        finally:
+            os.utime(marker, ns=(st.st_atime_ns, st.st_mtime_ns))
     else:
-        pytest.fail("a process of the watcher's group outlived Ctrl-C")
+        watched.wait_for(f"phase: {when}")
+    os.killpg(watched.proc.pid, signal.SIGINT)
+    watched.proc.wait(timeout=15)
+    watched.assert_group_gone()
