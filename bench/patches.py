@@ -11,7 +11,9 @@ render is the worker's ``render_scene`` in a fresh process (``bench.run_case sce
 timed without the interpreter's start and imports.
 
 A patch's gain is the share of its scene's render CPU time it saves: ``1 - CPU with all /
-CPU with all but it`` (medians; summed over its scenes with ``--all-scenes``). CPU seconds,
+CPU with all but it``, computed per round (summed over its scenes with ``--all-scenes``). The
+report gives each round's gain, their median, and a 95% interval of the mean gain (Student's
+t over the rounds). A patch is kept only if that whole interval lies at or above 5%. CPU seconds,
 not wall seconds: on this shared machine the wall time of one render varies by a third from
 one minute to the next (the host takes cycles away), its CPU time much less. The wall times
 are reported beside them.
@@ -72,6 +74,18 @@ def run(names: list[str], rounds: int, quality: str, all_scenes: bool) -> dict[s
     return {"quality": quality, "rounds": rounds, "times": times, "gains": gains_of(times, targets)}
 
 
+def interval(values: list[float], level: float = 0.95) -> tuple[float, float]:
+    """A ``level`` interval of the mean of ``values`` (Student's t; one value: itself)."""
+    from scipy import stats
+
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return mean, mean
+    half = stats.t.ppf((1 + level) / 2, len(values) - 1) * statistics.stdev(values)
+    half /= len(values) ** 0.5
+    return float(mean - half), float(mean + half)
+
+
 def gains_of(
     times: dict[str, dict[str, list[dict[str, float]]]], targets: dict[str, tuple[str, ...]]
 ) -> dict[str, dict[str, Any]]:
@@ -91,11 +105,12 @@ def gains_of(
             ]
             row[f"{kind}_gain"] = statistics.median(per_round)
             row[f"{kind}_gain_rounds"] = per_round
+            row[f"{kind}_interval"] = interval(per_round)
             for arm, label in (("all", "all"), (f"-{name}", "without")):
                 row[f"{kind}_{label}"] = sum(
                     statistics.median(t[kind] for t in times[s][arm]) for s in scenes
                 )
-        row["keep"] = row["cpu_gain"] >= KEEP
+        row["keep"] = bool(row["cpu_interval"][0] >= KEEP)
         gains[name] = row
     return gains
 
@@ -126,8 +141,9 @@ def main() -> int:
         print(
             f"{name:18} {', '.join(g['scenes']):32} {g['cpu_all']:8.2f} {g['cpu_without']:8.2f} "
             f"{g['cpu_gain']:7.1%} {g['wall_gain']:9.1%}"
+            f"  95% {g['cpu_interval'][0]:.1%} to {g['cpu_interval'][1]:.1%}"
             f"  rounds {', '.join(f'{x:.1%}' for x in g['cpu_gain_rounds'])}"
-            f"{'' if g['keep'] else '  (< 5%: drop)'}"
+            f"{'' if g['keep'] else '  (not clear of 5%: drop)'}"
         )
     if args.json and not args.source:
         args.json.write_text(json.dumps(result, indent=2))

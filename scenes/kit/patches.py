@@ -3,32 +3,36 @@
 Importing a scene changes nothing in Manim: a scene renders with plain Manim. The render
 worker (:mod:`pipeline.worker`) calls :func:`install`, which puts in the patches that
 ``$LECTURE_MANIM_PATCHES`` asks for: unset or ``all``, every one; ``none``, none; a list such
-as ``get_family,path_replay`` only those; ``-path_replay`` all but those. :func:`uninstall`
-puts Manim's own functions back. Each patch draws the same frames as Manim's function
-(``tests/scenes/test_scenes.py`` renders every scene with the patches off and compares its
-frames with the references), and is kept only while it earns its place: toggled alone in one
-bench run (``python -m bench.patches``), it must save 5% or more of the render CPU time of the
-scene it was made for.
+as ``shared_svg_path,path_replay`` only those; ``-path_replay`` all but those. :func:`uninstall`
+puts Manim's own functions back. Each patch draws the same frames as Manim's function (the
+tests dry-run every scene with the patches off and compare the screens it shows with the
+references taken from the patched render, ``tests/scenes/test_scenes.py``), and is kept only
+while it earns its place: toggled alone in one bench run (``python -m bench.patches``), the
+95% interval of its gain must lie at or above 5% of the render CPU time of the scene it was
+made for.
 
-Gain: median over 3 rounds of 1 - CPU(all patches) / CPU(all but this one), the two renders of
-a round side by side, low quality (``bench/results/2026-12-03-patches.json``; per-round gains
-in ``bench/RESULTS.md``). The tests named are in ``tests/scenes/``.
+Gain: 1 - CPU(all patches) / CPU(all but this one), the two renders of a round side by side,
+5 rounds, low quality; the interval is Student's t over the rounds
+(``bench/results/2026-12-07-patches.json``; per-round gains in ``bench/RESULTS.md``). The
+tests named are in ``tests/scenes/``.
 
-=================  ==================================  ==============  ==================
-patch              replaces                            tested in       gain (scene)
-=================  ==================================  ==============  ==================
-shared_svg_path    VMobjectFromSVGPath.__deepcopy__    test_copies.py  25% (Title)
-get_family         Mobject.get_family                  test_family.py  11% (InverseCDF)
-skip_transparent   Camera.display_vectorized           test_camera.py  8% (Summary)
-path_replay        Camera.set_cairo_context_path       test_camera.py  21% (InverseCDF)
-fade_in_place      _Fade._create_faded_mobject         test_camera.py  10% (Summary)
-=================  ==================================  ==============  ==================
+=================  ==================================  ==============  =====================
+patch              replaces                            tested in       gain, 95% (scene)
+=================  ==================================  ==============  =====================
+shared_svg_path    VMobjectFromSVGPath.__deepcopy__    test_copies.py  29%, 22-34% (Title)
+path_replay        Camera.set_cairo_context_path       test_camera.py  19%, 12-22% (InverseCDF)
+=================  ==================================  ==============  =====================
 
-Measured and removed (under 5%): ``Scene.get_moving_mobjects`` in one pass (1.3% on
-InverseCDF), ``SVGMobject.generate_mobject`` kept on disk (-5.6% on SingleGaussianFit: loading
-the pickles cost more than parsing), ``DecimalNumber.set_value`` skipping unchanged digits
-(4.8% on SingleGaussianFit), ``Mobject.interpolate`` keeping still points (4.5% on
-ModelFamilies; it was the one patch that moved pixels).
+Measured and removed (interval not clear of 5%): ``Mobject.get_family`` in one walk (median
+13%, interval -2% to 20% on InverseCDF: rounds of 13%, -2%, 17%, 2%, 17%),
+``Camera.display_vectorized`` skipping fully transparent VMobjects (-1%, -22% to 13% on
+Summary), ``_Fade._create_faded_mobject`` without ``scale(1)`` (1%, -17% to 17% on Summary);
+the three had passed a median-of-3 rule on 2026-12-03 and were dropped on 2026-12-07.
+Earlier: ``Scene.get_moving_mobjects`` in one pass (1.3% on InverseCDF),
+``SVGMobject.generate_mobject`` kept on disk (-5.6% on SingleGaussianFit: loading the pickles
+cost more than parsing), ``DecimalNumber.set_value`` skipping unchanged digits (4.8% on
+SingleGaussianFit), ``Mobject.interpolate`` keeping still points (4.5% on ModelFamilies; it
+was the one patch that moved pixels).
 """
 
 from __future__ import annotations
@@ -40,9 +44,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from manim import Camera, Mobject, VMobject
-from manim.animation.fading import _Fade
-from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
-from manim.constants import CapStyleType, LineJointType
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
 #: which patches a render installs: all (unset), none, a list, or all but a list (-name,...)
@@ -86,80 +87,6 @@ def _deepcopy_sharing_parsed_path(manims: Any) -> Any:
         return Mobject.__deepcopy__(self, memo)
 
     return __deepcopy__
-
-
-# -- get_family -----------------------------------------------------------------------------
-
-
-def keep_last(members: list[Any]) -> list[Any]:
-    """Drop all but the last occurrence of each object (Manim's remove_list_redundancies)."""
-    if len({id(m) for m in members}) == len(members):
-        return members
-    seen: set[int] = set()
-    kept = []
-    for m in reversed(members):
-        if id(m) not in seen:
-            seen.add(id(m))
-            kept.append(m)
-    kept.reverse()
-    return kept
-
-
-def _family_walk(manims: Any) -> Any:
-    def get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
-        """The mobject and all its submobjects, depth first, as Manim's get_family lists
-        them: one walk and one de-duplication at the end instead of a list and a
-        de-duplication per submobject (a mobject shared by two parents stays at its last
-        place either way)."""
-        members: list[Mobject] = []
-        stack = [self]
-        while stack:
-            mobject = stack.pop()
-            members.append(mobject)
-            stack.extend(reversed(mobject.submobjects))
-        return keep_last(members)
-
-    return get_family
-
-
-# -- skip_transparent -----------------------------------------------------------------------
-
-
-def _any_alpha(rgbas: Any) -> bool:
-    # Most mobjects have one colour: indexing it is much faster than numpy's any().
-    if len(rgbas) == 1:
-        return bool(rgbas[0, 3] != 0)
-    return bool(rgbas[:, 3].any())
-
-
-def paints_nothing(vmobject: VMobject) -> bool:
-    """Whether every colour this VMobject would fill or stroke with is fully transparent."""
-    if _any_alpha(vmobject.get_fill_rgbas()):
-        return False
-    return not any(
-        vmobject.get_stroke_width(background) != 0
-        and _any_alpha(vmobject.get_stroke_rgbas(background))
-        for background in (True, False)
-    )
-
-
-def _skip_transparent(manims: Any) -> Any:
-    def display_vectorized(self: Camera, vmobject: VMobject, ctx: Any) -> Camera:
-        """Draw a VMobject, unless it is fully transparent (what a FadeIn starts from, the
-        rows of a LaggedStart that have not begun): painting with alpha 0 leaves every pixel
-        as it was. The stroke's join and cap are still set as the draw would have set them,
-        since later strokes inherit them from the context."""
-        if not paints_nothing(vmobject):
-            manims(self, vmobject, ctx)
-            return self
-        if any(vmobject.get_stroke_width(b) != 0 for b in (True, False)):
-            if vmobject.joint_type != LineJointType.AUTO:
-                ctx.set_line_join(LINE_JOIN_MAP[vmobject.joint_type])
-            if vmobject.cap_style != CapStyleType.AUTO:
-                ctx.set_line_cap(CAP_STYLE_MAP[vmobject.cap_style])
-        return self
-
-    return display_vectorized
 
 
 # -- path_replay ----------------------------------------------------------------------------
@@ -212,25 +139,6 @@ def _path_replay(manims: Any) -> Any:
     return set_cairo_context_path
 
 
-# -- fade_in_place --------------------------------------------------------------------------
-
-
-def _fade_in_place(manims: Any) -> Any:
-    def _create_faded_mobject(self: _Fade, fadeIn: bool) -> Mobject:
-        """Manim's faded copy for FadeIn/FadeOut, without the ``scale(1)`` of a fade that
-        does not scale: scaling by 1 about the centre can still move points by a rounding
-        error, and then every frame of the fade traces every path again (``path_replay``
-        replays a path only while its points are the same to the bit)."""
-        if self.scale_factor != 1:
-            return manims(self, fadeIn)
-        faded = self.mobject.copy()
-        faded.fade(1)
-        direction = -1 if fadeIn and not self.point_target else 1
-        return faded.shift(self.shift_vector * direction)
-
-    return _create_faded_mobject
-
-
 #: every patch, in the order they are installed
 PATCHES: dict[str, Patch] = {
     p.name: p
@@ -240,20 +148,8 @@ PATCHES: dict[str, Patch] = {
             _deepcopy_sharing_parsed_path, ("TitleScene", "SummaryScene"),
         ),
         Patch(
-            "get_family", Mobject, "get_family", _family_walk,
-            ("InverseCDFScene", "SingleGaussianFitScene"),
-        ),
-        Patch(
-            "skip_transparent", Camera, "display_vectorized", _skip_transparent,
-            ("SummaryScene", "GenerativeVsDiscriminativeScene"),
-        ),
-        Patch(
             "path_replay", Camera, "set_cairo_context_path", _path_replay,
             ("InverseCDFScene", "ModelFamiliesScene"),
-        ),
-        Patch(
-            "fade_in_place", _Fade, "_create_faded_mobject", _fade_in_place,
-            ("SummaryScene", "ModelFamiliesScene"),
         ),
     )
 }  # fmt: skip

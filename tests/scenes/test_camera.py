@@ -1,6 +1,5 @@
-"""The camera patches (``skip_transparent``, ``path_replay``, ``fade_in_place`` of
-scenes.kit.patches) skip what paints nothing and replay unchanged paths, and the frames are
-Manim's camera's frames without them."""
+"""The camera patch (``path_replay`` of scenes.kit.patches) replays the paths whose points did
+not change, and the frames are Manim's camera's frames without it."""
 
 from __future__ import annotations
 
@@ -17,11 +16,8 @@ from manim import (
     Annulus,
     Camera,
     Circle,
-    FadeIn,
-    FadeOut,
     Square,
     Text,
-    VGroup,
     VMobject,
 )
 from manim.constants import CapStyleType, LineJointType
@@ -29,7 +25,7 @@ from manim.constants import CapStyleType, LineJointType
 from scenes.kit import patches
 from scenes.kit.camera import LectureCamera
 
-CAMERA_PATCHES = ("skip_transparent", "path_replay", "fade_in_place")
+CAMERA_PATCHES = ("path_replay",)
 
 
 @pytest.fixture(autouse=True)
@@ -93,20 +89,11 @@ def frame(camera_class: type[Camera], mobjects: list) -> np.ndarray:
     return camera.pixel_array.copy()
 
 
-def test_frames_equal_manims_and_transparent_mobjects_are_not_drawn(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_frames_equal_manims_with_the_context_state_one_stroke_leaves_the_next() -> None:
     mobjects = scene_mobjects()
-    expected = manims_frame(mobjects)
-    drawn = trace_paths(monkeypatch)
     ours = frame(LectureCamera, mobjects)
-    np.testing.assert_array_equal(ours, expected)
+    np.testing.assert_array_equal(ours, manims_frame(mobjects))
     assert ours.any()
-    hidden, faded_text = mobjects[0], mobjects[1]
-    assert hidden not in drawn
-    assert not set(map(id, faded_text.family_members_with_points())) & set(map(id, drawn))
-    assert mobjects[2] in drawn
-    assert mobjects[3] in drawn
 
 
 def test_paths_are_replayed_only_while_the_points_are_unchanged(
@@ -143,52 +130,3 @@ def test_paths_are_replayed_only_while_the_points_are_unchanged(
     assert cut in traced
     assert recoloured not in traced
     assert ring not in traced
-
-
-def test_a_gradient_with_any_visible_colour_is_drawn() -> None:
-    from scenes.kit.patches import paints_nothing as _paints_nothing
-
-    square = Square(stroke_width=0)
-    square.fill_rgbas = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0.5]])
-    assert not _paints_nothing(square)
-    square.fill_rgbas = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0]])
-    assert _paints_nothing(square)
-    square.set_stroke(width=2, opacity=0).stroke_rgbas = np.array([[1.0, 0, 0, 0], [0, 1.0, 0, 1]])
-    assert not _paints_nothing(square)
-
-
-def test_a_fade_ends_on_the_points_it_started_from(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Manim scales a fade's copy by 1 about its centre, which moves a Circle's points in
-    their last bit, so the frames at either end of a fade traced every path again. With
-    ``fade_in_place`` the copy keeps the points: the first and last frames replay them.
-    (Between the ends Manim's blend (1 - a) p + a p may move them by a rounding error.)"""
-    circle, text = Circle().shift(0.3 * UP), Text("fading").shift(UP)
-    members = [circle, *text.family_members_with_points()]
-    points = [m.points.copy() for m in members]
-    fade = FadeOut(VGroup(circle, text))
-    fade.begin()
-    camera = LectureCamera()
-    traced = trace_paths(monkeypatch)
-    for alpha in (0.0, 1.0):
-        fade.interpolate(alpha)
-        camera.reset()
-        camera.capture_mobjects([circle, text])
-        for before, m in zip(points, members, strict=True):
-            np.testing.assert_array_equal(m.points, before)
-    assert len(traced) == len(members), "each path traced once, then replayed"
-    # Manim's own copy is what moved them.
-    patches.uninstall(["fade_in_place"])
-    target = FadeOut(Circle().shift(0.3 * UP)).create_target()
-    assert not np.array_equal(target.points, Circle().shift(0.3 * UP).points)
-
-
-def test_moving_and_scaling_fades_still_move_and_scale() -> None:
-    square = Square()
-    fade = FadeIn(square, shift=RIGHT, scale=0.5)
-    fade.begin()
-    fade.interpolate(0.0)  # the start: shifted back and at half size
-    assert square.width == pytest.approx(1.0)
-    assert square.get_center()[0] == pytest.approx(-1.0)
-    other = Square().shift(2 * RIGHT)
-    half = Square().interpolate(Square(), other, 0.5)
-    np.testing.assert_allclose(half.points, Square().shift(RIGHT).points, atol=1e-12)
