@@ -19,7 +19,12 @@ from tests.pipeline.measure import decoded, onset
 
 distributed = pytest.importorskip("distributed")
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # Each cluster takes a dashboard port of its own ("127.0.0.1:0"): with None, Dask falls
+    # back to 8787 and a second cluster warns that an earlier one holds it.
+    pytest.mark.filterwarnings("error:Port .* is already in use:UserWarning"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +38,7 @@ def cluster() -> Iterator[str]:
     os.environ[EXTRA_SCENES_ENV] = "tests.pipeline.fixture_scenes"
     with dask.config.set(cluster_settings()):  # as DASK_CONFIG gives them to `dask worker`
         cluster = distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
             silence_logs=40,
         )  # fmt: skip
     try:
@@ -154,7 +159,7 @@ def test_each_worker_starts_its_warm_host_before_its_first_task() -> None:
     said: list[str] = []
     # Dask's own settings, as a `dask worker` started without DASK_CONFIG has.
     fresh = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
         silence_logs=40,
     )  # fmt: skip
     with fresh, DaskExecutor(fresh.scheduler_address, echo=said.append) as engine:
