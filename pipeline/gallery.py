@@ -129,7 +129,7 @@ def _lecture_block(
     if ("lecture", "vtt") in rows:
         vtt = f"{quality}/{rows[('lecture', 'vtt')]['path']}"
         track = (
-            f'<track kind="subtitles" srclang="en" label="Narration" default '
+            f'<track kind="captions" srclang="en" label="Narration" default '
             f'src="{html.escape(vtt)}">'
         )
     if chapters:  # a chapters track, for players that list them
@@ -211,7 +211,7 @@ def _scene_cards(
             track = ""
             if "vtt" in mine:
                 track = (
-                    f'<track kind="subtitles" srclang="en" label="Narration" src="{href["vtt"]}">'
+                    f'<track kind="captions" srclang="en" label="Narration" src="{href["vtt"]}">'
                 )
             player = (
                 f'<video controls preload="metadata"{poster} src="{href["mp4"]}">{track}</video>'
