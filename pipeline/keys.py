@@ -215,9 +215,8 @@ def _first_line(command: list[str]) -> str:
 def _font_files() -> str:
     """A digest of every font file fontconfig can hand Pango (path and size): the theme's
     font, and any font Pango falls back to for a glyph it lacks."""
-    listing = _first_line(["fc-list", "--version"])
-    if "not installed" in listing:
-        return listing
+    if shutil.which("fc-list") is None:
+        return "fc-list: not installed"
     out = subprocess.run(
         ["fc-list", "--format", "%{file}\n"], capture_output=True, text=True, check=False
     ).stdout
@@ -235,17 +234,23 @@ def render_environment() -> dict[str, str]:
     return {**_installed(), "patches": os.environ.get(PATCHES_ENV, "").strip() or "all"}
 
 
-@cache
-def _installed() -> dict[str, str]:
-    """The part of :func:`render_environment` that only an install changes."""
+def versions(names: Iterable[str]) -> dict[str, str]:
+    """The installed version of each distribution named ("not installed" if it is not)."""
     from importlib.metadata import PackageNotFoundError, version
 
     found: dict[str, str] = {}
-    for name in RENDER_LIBRARIES:
+    for name in names:
         try:
             found[name] = version(name)
         except PackageNotFoundError:
             found[name] = "not installed"
+    return found
+
+
+@cache
+def _installed() -> dict[str, str]:
+    """The part of :func:`render_environment` that only an install changes."""
+    found = versions(RENDER_LIBRARIES)
     try:
         import manimpango
 

@@ -31,7 +31,6 @@ import json
 import os
 import platform
 from collections.abc import Iterable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +40,9 @@ from pipeline.media import write_text_atomic
 from pipeline.paths import EXTRA_SCENES_ENV, MANIM_CFG, ROOT
 
 STAMP = ".render-stamp.json"
-#: libraries whose version can change the pixels, the numbers or the files made
-LIBRARIES = ("manim", "manim-slides", "numpy", "scipy", "pillow", "av", "python-pptx")
+#: libraries whose version can change the files made, beside those that draw the frames or
+#: compute the numbers (keys.RENDER_LIBRARIES, in keys.render_environment)
+LIBRARIES = ("av", "python-pptx")
 
 
 def _package_files(package: str) -> list[Path]:
@@ -67,13 +67,7 @@ def _extra_scene_files(modules: str) -> list[Path]:
 
 
 def _library_versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for name in LIBRARIES:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "absent"
-    return found
+    return {"python": platform.python_version(), **keys.versions(LIBRARIES)}
 
 
 def fingerprint(options: dict[str, Any]) -> str | None:

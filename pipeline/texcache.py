@@ -108,3 +108,17 @@ def shared(store: Path) -> Iterator[None]:
         yield
     finally:
         tex_mobject.tex_to_svg_file = original
+
+
+@contextmanager
+def using(store: Path | None, tex_dir: Path) -> Iterator[None]:
+    """A render's whole use of the store: ``tex_dir`` seeded from it, each compile of the
+    block shared with it (:func:`shared`), and what the block typeset outside Tex mobjects
+    published to it when the block ends without an error. ``store`` None: none of this."""
+    if store is None:
+        yield
+        return
+    seed(store, tex_dir)
+    with shared(store):
+        yield
+    publish(tex_dir, store)

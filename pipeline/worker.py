@@ -13,7 +13,6 @@ import os
 import sys
 import time
 import traceback
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -85,17 +84,12 @@ def render_scene(
         options["output_file"] = str(media_dir / "captions" / name)
     start = time.perf_counter()
     with tempconfig(options):
-        tex_dir = Path(config.get_dir("tex_dir"))
-        if tex_cache is not None:
-            texcache.seed(tex_cache, tex_dir)
-        with texcache.shared(tex_cache) if tex_cache is not None else nullcontext():
+        with texcache.using(tex_cache, Path(config.get_dir("tex_dir"))):
             # A last frame skips every animation: how long each would run changes nothing.
             natural = {} if last_frame else measure_beats(cls)
             timed = time.perf_counter()
             scene = cls(natural_beats=natural)
             scene.render()
-        if tex_cache is not None:
-            texcache.publish(tex_dir, tex_cache)  # anything compiled outside Tex mobjects
         writer = scene.renderer.file_writer
         movie = None if last_frame else str(writer.movie_file_path)
         image = str(writer.image_file_path) if last_frame else None

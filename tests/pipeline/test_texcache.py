@@ -39,6 +39,31 @@ def test_publish_adds_only_whole_svgs_and_seed_copies_what_is_missing(tmp_path: 
     assert texcache.seed(tmp_path / "nowhere", worker_b) == 0
 
 
+def test_a_render_using_the_store_is_seeded_and_publishes_only_if_it_ends_well(
+    tmp_path: Path,
+) -> None:
+    store, tex_dir = tmp_path / "store", tmp_path / "tex"
+    store.mkdir()
+    tex_dir.mkdir()
+    (store / "aaaa.svg").write_bytes(SVG)
+    with texcache.using(store, tex_dir):
+        assert (tex_dir / "aaaa.svg").read_bytes() == SVG  # seeded before the render
+        (tex_dir / "bbbb.svg").write_bytes(SVG)  # typeset outside a Tex mobject
+    assert (store / "bbbb.svg").read_bytes() == SVG
+
+    def failing_render() -> None:
+        with texcache.using(store, tex_dir):
+            (tex_dir / "cccc.svg").write_bytes(SVG)
+            raise RuntimeError("the render failed")
+
+    with pytest.raises(RuntimeError):
+        failing_render()
+    assert not (store / "cccc.svg").exists()  # a failed render publishes nothing
+    with texcache.using(None, tex_dir):  # no store: nothing is read or written
+        (tex_dir / "dddd.svg").write_bytes(SVG)
+    assert sorted(p.name for p in store.iterdir()) == ["aaaa.svg", "bbbb.svg"]
+
+
 def failing_latex(folder: Path) -> str:
     """A PATH whose latex and dvisvgm fail loudly, so any compile is an error."""
     folder.mkdir()

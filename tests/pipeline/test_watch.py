@@ -179,84 +179,10 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(source.replace(old, new))
 
 
-@pytest.mark.slow
-def test_edits_render_again_errors_keep_it_alive_and_ctrl_c_stops_all(tmp_path: Path) -> None:
-    folder = tmp_path / "code"
-    folder.mkdir()
-    scene, helper = folder / "watchdemo_scene.py", folder / "watchdemo_helper.py"
-    scene.write_text(SCENE)
-    helper.write_text('SUFFIX = ""\n')
-    out = tmp_path / "renders"
-    frame = out / "preview" / "WatchDemo.png"
-    watcher = Watcher(folder, out)
-    try:
-        url = watcher.wait_for("watching: http://127.0.0.1:").split()[-1]
-        watcher.wait_for("rendered WatchDemo / Label")
-        before = _frame(frame)
-        # The page shows the latest frame and learns of each new one from /version.
-        assert '<img id="frame"' in _get(url).decode()
-        assert _get(url + "frame.png")[:8] == b"\x89PNG\r\n\x1a\n"
-        version = json.loads(_get(url + "version"))["version"]
-        assert version >= 1
-
-        # A class attribute, a method and a shared helper: each edit shows in the label
-        # (left) and nowhere else.
-        for path, old, new in [
-            (scene, 'label_text = "Alpha"', 'label_text = "Omega"'),
-            (scene, 'return "#FFFFFF"', 'return "#FF3030"'),
-            (helper, 'SUFFIX = ""', 'SUFFIX = "!!"'),
-        ]:
-            _edit(path, old, new)
-            watcher.wait_for("rendered WatchDemo / Label")
-            after = _frame(frame)
-            label, square = _changed(before, after)
-            assert label > 50, f"{new}: the label did not change"
-            assert square == 0, f"{new}: {square} pixels changed away from the label"
-            before = after
-        assert json.loads(_get(url + "version"))["version"] == version + 3
-
-        # The movie is spoken, and captioned, as the beat's narration now reads.
-        _edit(scene, '"A label and a square."', '"A red label, and a square."')
-        watcher.wait_for("rendered WatchDemo / Label")
-        movie = Path(watcher.wait_for("movie:").split()[1])
-        assert movie == out / "preview" / "WatchDemo--Label.mp4"
-        streams = [s["codec_type"] for s in probe(movie)["streams"]]
-        assert streams == ["video", "audio", "subtitle"]
-        assert caption_text(movie) == "A red label, and a square."
-        assert onset(decoded(movie), 0.0) == pytest.approx(theme.SPEECH_LEAD, abs=0.05)
-
-        # A syntax error: reported with its file and line, and the watcher goes on.
-        _edit(scene, "def construct(self) -> None:", "def construct(self -> None:")
-        watcher.wait_for("failed  WatchDemo / Label")
-        where = watcher.wait_for("watchdemo_scene.py", timeout=10)
-        line = next(n for n, t in enumerate(SCENE.splitlines(), 1) if "def construct" in t)
-        assert f"line {line}" in where  # the file and the line of the error
-        watcher.wait_for("SyntaxError", timeout=10)
-        assert watcher.proc.poll() is None
-        _edit(scene, "def construct(self -> None:", "def construct(self) -> None:")
-        watcher.wait_for("rendered WatchDemo / Label")
-
-        # An exception in construct: the same.
-        _edit(scene, "self.play(FadeIn(label)", "1 / 0\n            self.play(FadeIn(label)")
-        watcher.wait_for("failed  WatchDemo / Label")
-        watcher.wait_for("ZeroDivisionError", timeout=10)
-        _edit(scene, "1 / 0\n            self.play(FadeIn(label)", "self.play(FadeIn(label)")
-        watcher.wait_for("rendered WatchDemo / Label")
-
-        # Ctrl-C, to the whole group as a terminal sends it, while the movie renders.
-        _edit(scene, "run_time=0.3", "run_time=0.35")
-        watcher.wait_for("watchdemo_scene.py saved")
-        watcher.wait_for("phase: movie")
-        os.killpg(watcher.proc.pid, signal.SIGINT)
-        watcher.proc.wait(timeout=15)
-    finally:
-        watcher.stop()
-    watcher.assert_group_gone()
-
-
 @pytest.fixture
 def watched(tmp_path: Path) -> Iterator[Watcher]:
-    """A watcher on the demo scene, stopped (and its group checked) at the end."""
+    """A watcher on the demo scene (its code in <tmp>/code, its renders in <tmp>/renders),
+    killed with its group at the end if it still runs."""
     folder = tmp_path / "code"
     folder.mkdir()
     (folder / "watchdemo_scene.py").write_text(SCENE)
@@ -266,6 +192,76 @@ def watched(tmp_path: Path) -> Iterator[Watcher]:
         yield watcher
     finally:
         watcher.stop()
+
+
+@pytest.mark.slow
+def test_edits_render_again_errors_keep_it_alive_and_ctrl_c_stops_all(
+    watched: Watcher, tmp_path: Path
+) -> None:
+    watcher, code = watched, tmp_path / "code"
+    scene, helper = code / "watchdemo_scene.py", code / "watchdemo_helper.py"
+    out = tmp_path / "renders"
+    frame = out / "preview" / "WatchDemo.png"
+    url = watcher.wait_for("watching: http://127.0.0.1:").split()[-1]
+    watcher.wait_for("rendered WatchDemo / Label")
+    before = _frame(frame)
+    # The page shows the latest frame and learns of each new one from /version.
+    assert '<img id="frame"' in _get(url).decode()
+    assert _get(url + "frame.png")[:8] == b"\x89PNG\r\n\x1a\n"
+    version = json.loads(_get(url + "version"))["version"]
+    assert version >= 1
+
+    # A class attribute, a method and a shared helper: each edit shows in the label
+    # (left) and nowhere else.
+    for path, old, new in [
+        (scene, 'label_text = "Alpha"', 'label_text = "Omega"'),
+        (scene, 'return "#FFFFFF"', 'return "#FF3030"'),
+        (helper, 'SUFFIX = ""', 'SUFFIX = "!!"'),
+    ]:
+        _edit(path, old, new)
+        watcher.wait_for("rendered WatchDemo / Label")
+        after = _frame(frame)
+        label, square = _changed(before, after)
+        assert label > 50, f"{new}: the label did not change"
+        assert square == 0, f"{new}: {square} pixels changed away from the label"
+        before = after
+    assert json.loads(_get(url + "version"))["version"] == version + 3
+
+    # The movie is spoken, and captioned, as the beat's narration now reads.
+    _edit(scene, '"A label and a square."', '"A red label, and a square."')
+    watcher.wait_for("rendered WatchDemo / Label")
+    movie = Path(watcher.wait_for("movie:").split()[1])
+    assert movie == out / "preview" / "WatchDemo--Label.mp4"
+    streams = [s["codec_type"] for s in probe(movie)["streams"]]
+    assert streams == ["video", "audio", "subtitle"]
+    assert caption_text(movie) == "A red label, and a square."
+    assert onset(decoded(movie), 0.0) == pytest.approx(theme.SPEECH_LEAD, abs=0.05)
+
+    # A syntax error: reported with its file and line, and the watcher goes on.
+    _edit(scene, "def construct(self) -> None:", "def construct(self -> None:")
+    watcher.wait_for("failed  WatchDemo / Label")
+    where = watcher.wait_for("watchdemo_scene.py", timeout=10)
+    line = next(n for n, t in enumerate(SCENE.splitlines(), 1) if "def construct" in t)
+    assert f"line {line}" in where  # the file and the line of the error
+    watcher.wait_for("SyntaxError", timeout=10)
+    assert watcher.proc.poll() is None
+    _edit(scene, "def construct(self -> None:", "def construct(self) -> None:")
+    watcher.wait_for("rendered WatchDemo / Label")
+
+    # An exception in construct: the same.
+    _edit(scene, "self.play(FadeIn(label)", "1 / 0\n            self.play(FadeIn(label)")
+    watcher.wait_for("failed  WatchDemo / Label")
+    watcher.wait_for("ZeroDivisionError", timeout=10)
+    _edit(scene, "1 / 0\n            self.play(FadeIn(label)", "self.play(FadeIn(label)")
+    watcher.wait_for("rendered WatchDemo / Label")
+
+    # Ctrl-C, to the whole group as a terminal sends it, while the movie renders.
+    _edit(scene, "run_time=0.3", "run_time=0.35")
+    watcher.wait_for("watchdemo_scene.py saved")
+    watcher.wait_for("phase: movie")
+    os.killpg(watcher.proc.pid, signal.SIGINT)
+    watcher.proc.wait(timeout=15)
+    watcher.assert_group_gone()
 
 
 @pytest.mark.slow

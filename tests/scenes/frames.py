@@ -27,18 +27,18 @@ def render_small(scene: str, media_dir: Path) -> tuple[Path, float, dict[str, An
 
 
 #: run in a fresh worker-like process: render a scene, keeping each frame Manim hands to its
-#: encoder (before the lossy H.264) if asked (every < 0), and print a digest of every frame
+#: encoder (before the lossy H.264) if asked (argv[6] is 1), and print a digest of every frame
 _CAPTURE = """
 import hashlib, json, sys
 from pathlib import Path
 import numpy as np
 from manim.scene.scene_file_writer import SceneFileWriter
 digests, kept = [], {}
-every = int(sys.argv[6])
+keep = sys.argv[6] == "1"
 write_frame = SceneFileWriter.write_frame
 def record(self, frame, num_frames=1):
     for _ in range(num_frames):
-        if every < 0 or (every and len(digests) % every == 0):
+        if keep:
             kept[len(digests)] = np.ascontiguousarray(frame[..., :3])
         digests.append(hashlib.sha256(frame.tobytes()).hexdigest())
     return write_frame(self, frame, num_frames)
@@ -47,7 +47,7 @@ from pipeline.worker import render_scene
 info = render_scene(sys.argv[1], "low", Path(sys.argv[2]), size=(int(sys.argv[3]),
                     int(sys.argv[4])), fps=int(sys.argv[5]),
                     tex_cache=Path(sys.argv[7]) if sys.argv[7] else None)
-if every < 0:  # every frame (one beat's render is short)
+if keep:  # every frame (one beat's render is short)
     np.savez(Path(sys.argv[2]) / "frames.npz", frames=np.stack(list(kept.values())))
 print(json.dumps({"digests": digests, "beats": info["beats"], "sections": info["sections"],
                   "patches": info["patches"]}))
@@ -55,7 +55,7 @@ print(json.dumps({"digests": digests, "beats": info["beats"], "sections": info["
 
 
 def _capture(
-    scene: str, media_dir: Path, size: tuple[int, int], fps: int, every: int,
+    scene: str, media_dir: Path, size: tuple[int, int], fps: int, keep: bool,
     env: dict[str, str] | None = None, tex: Path | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     job = RenderJob(scene, "low", media_dir, seed=5, size=size, fps=fps)
@@ -63,7 +63,7 @@ def _capture(
     if SECTION_ENV not in (env or {}):
         run_env.pop(SECTION_ENV, None)  # render_scene, not the worker's main, reads these
     media_dir.mkdir(parents=True, exist_ok=True)
-    argv = [scene, str(media_dir), *map(str, size), str(fps), str(every), str(tex or "")]
+    argv = [scene, str(media_dir), *map(str, size), str(fps), str(int(keep)), str(tex or "")]
     proc = subprocess.run(
         [sys.executable, "-c", _CAPTURE, *argv],
         capture_output=True, text=True, env=run_env, cwd=ROOT, check=True,
@@ -75,7 +75,7 @@ def _capture(
 def frame_digests(scene: str, media_dir: Path, tex: Path | None = None) -> list[str]:
     """sha256 of each frame a render produces, before the (lossy) encoder sees it (``tex``:
     a TeX store to share, pipeline.texcache)."""
-    digests: list[str] = _capture(scene, media_dir, SIZE, FPS, every=0, tex=tex)["digests"]
+    digests: list[str] = _capture(scene, media_dir, SIZE, FPS, keep=False, tex=tex)["digests"]
     return digests
 
 
@@ -86,8 +86,8 @@ CHECK_FPS = 5
 #: Two frames match if no TILE x TILE square of them has more than TILE_PIXELS pixels off by
 #: more than DIFF_LEVEL in some channel. The references are the screens a render keeps at
 #: each beat's middle cue and end, at the lecture's low quality (854x480), where a minus sign
-#: is about 10x2 pixels and a subscript digit about 6x9: either, gone, puts a dozen or more
-#: off pixels in one or two tiles (tests/scenes/test_scenes.py paints both out). Drawing the
+#: is about 10x2 pixels and a subscript digit about 6x9: either, gone, puts 8 to 11 off
+#: pixels in one tile (tests/scenes/test_frame_check.py draws both without them). Drawing the
 #: same screen twice differs by nothing; the budget is for antialiasing that a different
 #: Cairo could move by a pixel here and there, spread thin over the frame.
 TILE = 16
@@ -115,7 +115,7 @@ def one_beat(
     """Every frame Manim hands its encoder when ``beat`` alone is rendered (as ``lecture
     preview --section`` plays it), and the still that ``--last-frame`` makes of it (RGB)."""
     _capture(
-        scene, media_dir / "movie", CHECK_SIZE, CHECK_FPS, every=-1, env={SECTION_ENV: beat},
+        scene, media_dir / "movie", CHECK_SIZE, CHECK_FPS, keep=True, env={SECTION_ENV: beat},
         tex=tex,
     )  # fmt: skip
     frames: np.ndarray = np.load(media_dir / "movie" / "frames.npz")["frames"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -67,16 +66,11 @@ def dry_run(
     with tempconfig(options), pytest.MonkeyPatch.context() as env:
         if keep_states:
             env.setenv(STATES_ENV, str(tmp / "states"))
-        tex_dir = Path(config.get_dir("tex_dir"))
-        if tex is not None:
-            texcache.seed(tex, tex_dir)
-        with texcache.shared(tex) if tex is not None else nullcontext():
+        with texcache.using(tex, Path(config.get_dir("tex_dir"))):
             scene = checked(cls)(
                 natural_beats=measure_beats(cls) if paced else None, skip_animations=skip
             )
             scene.render()
-        if tex is not None:
-            texcache.publish(tex_dir, tex)
     return scene
 
 
