@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import captions, keys, sound
+import cachekeys
+from pipeline import captions, sound
 from pipeline.media import atomic_path, duration_of, run_ffmpeg, write_text_atomic
 from pipeline.outputs import Outputs
 from pipeline.speech import read_wav
@@ -43,8 +44,8 @@ def lecture_outputs(outputs: Outputs, infos: list[dict[str, Any]], audio: bool =
     files |= {out_dir / "transcript.txt": "txt", out_dir / "transcript.html": "html"}
     files[out_dir / "lecture.mp4"] = "mp4"
     spoken = audio and all(info.get("audio") for info in infos)
-    makers = keys.source_digest(*LECTURE_MAKERS)  # another encoder or layout, another file
-    key = keys.key("lecture", [info["hash"] for info in infos], spoken, makers, length=16)
+    makers = cachekeys.source_digest(*LECTURE_MAKERS)  # another encoder or layout, another file
+    key = cachekeys.key("lecture", [info["hash"] for info in infos], spoken, makers, length=16)
     outputs.ensure_all(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir, spoken))
     return out_dir / "lecture.mp4"
 
@@ -91,8 +92,8 @@ def deck_outputs(outputs: Outputs, infos: list[dict[str, Any]]) -> Path:
 
     deck = outputs.out_dir / DECK_DIR
     files = {deck / "lecture.html": "html", deck / "lecture.pptx": "pptx"}
-    makers = keys.source_digest("pipeline.deck")
-    key = keys.key("deck", [info["hash"] for info in infos], makers, length=16)
+    makers = cachekeys.source_digest("pipeline.deck")
+    key = cachekeys.key("deck", [info["hash"] for info in infos], makers, length=16)
     slides = [Path(info["slides"]) for info in infos]
     outputs.ensure_all(files, LECTURE, key, lambda: build_deck(slides, deck))
     return deck / "lecture.html"

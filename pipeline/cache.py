@@ -26,7 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.keys import digest, file_digest, imported_sources, key, render_environment
+from cachekeys import digest, file_digest, key
+from pipeline.keys import imported_sources, render_environment
 from pipeline.paths import MANIM_CFG, ROOT
 
 #: the worker that renders every scene: its imports are every scene's

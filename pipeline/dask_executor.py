@@ -40,6 +40,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import cachekeys
 from pipeline import keys
 from pipeline.executor import RenderJob, SceneResult, _result
 from pipeline.media import atomic_path
@@ -240,7 +241,7 @@ def _localised(value: Any, remote: str, local: str) -> Any:
 def task_key(job: RenderJob, version: str) -> str:
     """The Dask key of ``job``: what decides its render, and nothing else."""
     spec = {k: v for k, v in asdict(job).items() if k not in ("media_dir", "tex_cache")}
-    return f"render-{job.scene}-{keys.key('dask-render', spec, version, length=16)}"
+    return f"render-{job.scene}-{cachekeys.key('dask-render', spec, version, length=16)}"
 
 
 def _portable(job: RenderJob) -> dict[str, Any]:
@@ -376,7 +377,7 @@ class DaskExecutor:
         if pending.speak is not None:
             beats = pending.speak
             spec = [(b.written, b.spoken, [asdict(s) for s in b.sentences]) for b in beats]
-            speech_key = keys.key("dask-speech", spec, self.version, length=16)
+            speech_key = cachekeys.key("dask-speech", spec, self.version, length=16)
             pending.speech = self._client.submit(
                 speech_task, beats, self.version, key=f"speech-{job.scene}-{speech_key}",
                 retries=self.retries, pure=False,

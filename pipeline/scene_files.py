@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import captions, clips, keys, loudness
+import cachekeys
+from pipeline import captions, clips, loudness
 from pipeline.cache import scene_key
 from pipeline.executor import SceneResult
 from pipeline.media import copy_atomic, probe, video_stream, write_text_atomic
@@ -75,8 +76,8 @@ def scene_outputs(
     scene = info["scene"]
     sound = Path(info["audio"]) if audio and info.get("audio") else None
     # Made from the scene's movie and sound by this code: another encoder, another key.
-    key = keys.key("clips", info["hash"], sound is not None, keys.source_digest(*CLIP_MAKERS),
-                   length=16)  # fmt: skip
+    makers = cachekeys.source_digest(*CLIP_MAKERS)
+    key = cachekeys.key("clips", info["hash"], sound is not None, makers, length=16)
     out_dir = outputs.out_dir
     movie = movie_path(out_dir, scene, transparent)
     if transparent:

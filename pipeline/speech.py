@@ -32,8 +32,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from cachekeys import key
 from pipeline import captions, loudness
-from pipeline.keys import key
 from pipeline.media import atomic_path, write_text_atomic
 from pipeline.paths import TAKES_DIR
 from scenes import narration

@@ -34,8 +34,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import cachekeys
+from cachekeys import file_digest
 from pipeline import keys
-from pipeline.keys import file_digest
 from pipeline.media import write_text_atomic
 from pipeline.paths import EXTRA_SCENES_ENV, MANIM_CFG, ROOT
 
@@ -82,7 +83,7 @@ def fingerprint(options: dict[str, Any]) -> str | None:
         return None  # the ordinary path explains what is wrong with the variable
     files = [f for pkg in keys.PACKAGES for f in _package_files(pkg)]
     sources = file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml", *extra_files])
-    return keys.key(
+    return cachekeys.key(
         "render-stamp",
         options,
         extra,

@@ -45,7 +45,7 @@ POLL_S = 0.1
 #: where an edit means a fresh fork is enough (the warm process never imports these)
 FORKED = ("scenes",)
 #: where an edit means the warm process itself is stale: it restarts
-RESTART = ("math_core", "pipeline")
+RESTART = ("cachekeys", "math_core", "pipeline")
 #: set (to anything): say each phase of the loop on a line "phase: NAME" (see above)
 PHASES_ENV = "LECTURE_WATCH_PHASES"
 #: where phase lines go: the watcher's stdout, also from a child (whose own goes to a file)

@@ -4,7 +4,7 @@ Making a Text runs Pango, parses the SVG it writes and closes every glyph's outl
 Python. Manim keeps the SVG (in its text_dir); :func:`text` keeps the finished Text beside
 it, pickled, and the next render of the scene loads it instead.
 
-Every file's name is :func:`pipeline.keys.key` of what the mobject was made from, the
+Every file's name is :func:`cachekeys.key` of what the mobject was made from, the
 versions of the libraries that made it, and the source of the project code that made it: an
 edit to how :func:`text` builds a Text makes every Text again.
 """
@@ -23,7 +23,7 @@ import manim
 import manimpango
 from manim import Text, config
 
-from pipeline.keys import key, source_digest
+from cachekeys import key, source_digest
 from scenes import theme
 
 #: under Manim's text_dir: finished mobjects, pickled, by what they were made from

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from cachekeys import key
 from pipeline.cache import PRELOAD, WORKER, code_key, scene_sources
-from pipeline.keys import imported_sources, key, module_file
+from pipeline.keys import imported_sources, module_file
 from pipeline.paths import MANIM_CFG, ROOT
 from pipeline.storyboard import all_scenes, find_scene
 from scenes import SCENES_IN_ORDER
