@@ -1,4 +1,4 @@
-"""Subtitles from the narration, timed by the speech: SRT and WebVTT, for the lecture and clips.
+"""Captions from the narration, timed by the speech: SRT and WebVTT, for the lecture and clips.
 
 The voice speaks each beat sentence by sentence, so each sentence's span is known (see
 :mod:`pipeline.speech`). A sentence is cut at its phrases (after a comma, colon, semicolon or
@@ -6,17 +6,23 @@ dash) and each phrase gets a share of the sentence's time in proportion to its l
 phrases are then packed into cues of at most two lines of 42 characters, shown for 1 to 7
 seconds. A cue never starts before the beat's first word; it stays up to LINGER seconds after
 its last word, into the quiet before the next cue or, for a beat's last cue, before the beat
-ends (the ``until`` the pipeline always passes), never past it.
+ends (the ``until`` the pipeline always passes), never past it. The files are written by
+libraries: ``srt`` (SubRip) and ``webvtt-py`` (WebVTT).
 """
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+import srt
+import webvtt
 
 LINE_CHARS = 42
 CUE_LINES = 2
@@ -182,22 +188,17 @@ def lecture_cues(
     return cues
 
 
-def _stamp(seconds: float, sep: str) -> str:
-    ms = round(seconds * 1000)
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+def _at(seconds: float) -> timedelta:
+    """``seconds`` as the caption files hold them: to the millisecond."""
+    return timedelta(milliseconds=round(seconds * 1000))
 
 
 def to_srt(cues: Sequence[Cue]) -> str:
-    blocks = [
-        f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n"
-        for i, c in enumerate(cues, start=1)
-    ]
-    return "\n".join(blocks)
+    """The cues as a SubRip file (the ``srt`` library writes it)."""
+    subtitles = (srt.Subtitle(i, _at(c.start), _at(c.end), c.text) for i, c in enumerate(cues, 1))
+    return srt.compose(subtitles)
 
 
 def to_vtt(cues: Sequence[Cue]) -> str:
-    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{c.text}\n" for c in cues]
-    return "WEBVTT\n\n" + "\n".join(blocks)
+    """The cues as a WebVTT file (``webvtt-py`` writes it, from the SubRip file)."""
+    return webvtt.from_buffer(io.StringIO(to_srt(cues)), format="srt").content

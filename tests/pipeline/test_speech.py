@@ -262,6 +262,33 @@ def test_a_cue_stays_up_in_the_quiet_after_its_words() -> None:
     assert speech_cues(sentences, (0.0, 4.0))[1].end == pytest.approx(4.0)  # no quiet given
 
 
+def test_caption_files_hold_each_cue_to_the_millisecond() -> None:
+    """SRT and WebVTT read back (by srt and webvtt-py's parsers) as the cues written, to the
+    millisecond, two-line texts kept, each scene's cues after the scenes before it.
+    Mutations caught: a cue's second line dropped; the VTT written with SRT's commas."""
+    import io
+
+    import srt
+    import webvtt
+
+    from pipeline.captions import Cue, lecture_cues, to_srt, to_vtt
+
+    first = [{"start": 0.1, "end": 0.6, "text": "The first cue"}]
+    second = [{"start": 0.1, "end": 1.5, "text": "two lines,\nof a second cue"}]
+    cues = lecture_cues([first, second], [0.7, 5.0])
+    assert cues[1].start < 0.8  # 0.7 + 0.1 in floating point: the case rounding is for
+    expected = [(0.1, 0.6, "The first cue"), (0.8, 2.2, "two lines,\nof a second cue")]
+    read = [(s.start.total_seconds(), s.end.total_seconds(), s.content)
+            for s in srt.parse(to_srt(cues))]  # fmt: skip
+    assert read == expected
+    vtt = webvtt.from_buffer(io.StringIO(to_vtt(cues)))
+    assert [(c.start_in_seconds + c.start_time.milliseconds / 1000, c.text) for c in vtt] == [
+        (start, text) for start, _, text in expected
+    ]
+    assert to_vtt(cues).startswith("WEBVTT\n\n00:00:00.100 --> 00:00:00.600\n")
+    assert to_srt([Cue(0.0, 1.0, "x")]) == "1\n00:00:00,000 --> 00:00:01,000\nx\n\n"
+
+
 @pytest.mark.slow
 def test_every_caption_of_the_spoken_lecture_can_be_read(lecture_render: LectureRender) -> None:
     """Each cue of the spoken lecture's captions, as shipped (lecture.srt of the session's
