@@ -1,6 +1,7 @@
-"""Scene lookup by name, with errors that list the valid names.
+"""The lecture, as it declares itself (:class:`scenes.kit.course.LectureSpec`), and scene
+lookup by name, with errors that list the valid names.
 
-The storyboard is ``scenes.SCENES_IN_ORDER``. ``$LECTURE_EXTRA_SCENES`` (a comma-separated list
+The storyboard is the lecture's ``scenes``. ``$LECTURE_EXTRA_SCENES`` (a comma-separated list
 of modules, each with a ``SCENES`` list) appends scenes that are not part of the lecture: the
 tests use it for tiny scenes and for one that fails on purpose. Render workers inherit it.
 """
@@ -11,8 +12,14 @@ import importlib
 import os
 
 from pipeline.paths import EXTRA_SCENES_ENV
-from scenes import SCENES_IN_ORDER
+from scenes import LECTURE
 from scenes.base import LectureScene
+from scenes.kit.course import LectureSpec
+
+
+def lecture() -> LectureSpec:
+    """The lecture this project renders."""
+    return LECTURE
 
 
 def extra_scenes() -> list[type[LectureScene]]:
@@ -30,7 +37,7 @@ def extra_scenes() -> list[type[LectureScene]]:
 
 def lecture_scenes() -> list[type[LectureScene]]:
     """The lecture's scenes in order (without any extra ones)."""
-    return list(SCENES_IN_ORDER)
+    return list(lecture().scenes)
 
 
 def all_scenes() -> list[type[LectureScene]]:
@@ -39,7 +46,7 @@ def all_scenes() -> list[type[LectureScene]]:
 
 def scene_names() -> list[str]:
     """Names of the lecture's scenes, in storyboard order."""
-    return [cls.__name__ for cls in SCENES_IN_ORDER]
+    return lecture().scene_names
 
 
 def find_scene(name: str) -> type[LectureScene]:

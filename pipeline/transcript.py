@@ -3,12 +3,13 @@ per beat, each with the time its speech starts in ``lecture.mp4``."""
 
 from __future__ import annotations
 
-import html
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import pages
 from pipeline.media import write_text_atomic
 
 
@@ -39,23 +40,11 @@ def paragraphs(infos: Sequence[dict[str, Any]], titles: dict[str, str]) -> list[
 
 
 def write_transcript(out_dir: Path, items: Sequence[Paragraph]) -> None:
-    lines, page, scene = [], [], None
-    for p in items:
-        if p.scene != scene:
-            scene = p.scene
-            lines += ["", scene.upper(), ""]
-            page.append(f"<h2>{html.escape(scene)}</h2>")
-        lines += [f"[{clock(p.start)}] {p.text}", ""]
-        page.append(
-            f'<p data-start="{p.start:.3f}"><span class=t>{clock(p.start)}</span> '
-            f"{html.escape(p.text)}</p>"
-        )
-    write_text_atomic(out_dir / "transcript.txt", "Lecture 1 transcript\n" + "\n".join(lines))
-    write_text_atomic(
-        out_dir / "transcript.html",
-        "<!doctype html><html lang='en'><meta charset='utf-8'><title>Lecture 1 transcript</title>"
-        "<style>body{font:13pt/1.5 Georgia,serif;max-width:42em;margin:2em auto}"
-        ".t{color:#777;font:10pt monospace}</style><h1>Lecture 1 transcript</h1>"
-        + "".join(page)
-        + "\n",
-    )
+    """``transcript.txt`` and ``transcript.html`` in ``out_dir``: the paragraphs under the
+    title of the scene they are spoken in (templates ``transcript.txt`` and ``.html``)."""
+    from pipeline.storyboard import lecture
+
+    scenes = [(scene, list(group)) for scene, group in itertools.groupby(items, lambda p: p.scene)]
+    for name in ("transcript.txt", "transcript.html"):
+        page = pages.render(name, lecture=lecture(), scenes=scenes, clock=clock)
+        write_text_atomic(out_dir / name, page)

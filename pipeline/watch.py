@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import pages
 from pipeline.paths import ROOT, TAKES_DIR
 
 #: seconds between two looks at the files
@@ -179,29 +180,6 @@ class Frame:
             self.version += 1
 
 
-PAGE = """<!doctype html>
-<meta charset="utf-8"><title>{title}</title>
-<style>body{{margin:0;background:#111;color:#ccc;font:14px sans-serif}}
-img{{display:block;max-width:100vw;max-height:92vh;margin:auto}}p{{text-align:center}}</style>
-<img id="frame" src="frame.png?v={version}" alt="the latest frame">
-<p id="note">{title}: frame {version}</p>
-<script>
-let seen = {version};
-setInterval(async () => {{
-  try {{
-    const r = await fetch("version", {{cache: "no-store"}});
-    const v = (await r.json()).version;
-    if (v !== seen) {{
-      seen = v;
-      document.getElementById("frame").src = "frame.png?v=" + v;
-      document.getElementById("note").textContent = "{title}: frame " + v;
-    }}
-  }} catch (e) {{}}
-}}, 300);
-</script>
-"""
-
-
 def serve(frame: Frame, title: str, port: int = 0) -> http.server.ThreadingHTTPServer:
     """A page on 127.0.0.1 that shows ``frame`` and swaps in each new version of it."""
 
@@ -209,7 +187,7 @@ def serve(frame: Frame, title: str, port: int = 0) -> http.server.ThreadingHTTPS
         def do_GET(self) -> None:
             route = self.path.split("?")[0]
             if route == "/":
-                body = PAGE.format(title=title, version=frame.version).encode()
+                body = pages.render("watch.html", title=title, version=frame.version).encode()
                 self._send(body, "text/html; charset=utf-8")
             elif route == "/version":
                 self._send(json.dumps({"version": frame.version}).encode(), "application/json")

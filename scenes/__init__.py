@@ -1,10 +1,14 @@
-"""Manim scenes of Lecture 1; SCENES_IN_ORDER is the storyboard the pipeline reads.
+"""Manim scenes of Lecture 1, and the lecture's declaration (:data:`LECTURE`), which is all
+the pipeline reads of it.
 
 Scenes animate and compute nothing: every number comes from ``math_core.build_lecture``.
 """
 
 from __future__ import annotations
 
+from math_core.lecture import build_lecture
+from scenes.kit.course import LectureSpec
+from scenes.kit.env import DEFAULT_SEED
 from scenes.s00_title import TitleScene
 from scenes.s01_generative import GenerativeVsDiscriminativeScene
 from scenes.s02_mixture_sampling import MixtureSamplingScene
@@ -29,4 +33,14 @@ SCENES_IN_ORDER = [
     SummaryScene,
 ]
 
-__all__ = ["SCENES_IN_ORDER"]
+LECTURE = LectureSpec(
+    id="lecture1",
+    title=TitleScene.title,
+    subtitle=TitleScene.subtitle,
+    scenes=tuple(SCENES_IN_ORDER),
+    numbers=build_lecture,
+    seed=DEFAULT_SEED,
+    takes="narration",
+)
+
+__all__ = ["LECTURE", "SCENES_IN_ORDER"]

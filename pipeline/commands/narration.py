@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,34 +31,19 @@ def _beats(seed: int) -> list[BeatScript]:
 @takes_option
 def script_command(seed: int, takes: Path) -> None:
     """Write the script to read from: <takes>/script.md and a printable script.html."""
+    from pipeline import pages
     from pipeline.media import write_text_atomic
-    from pipeline.storyboard import find_scene
+    from pipeline.storyboard import find_scene, lecture
 
     beats = _beats(seed)
-    where = f"Record each beat as `{takes.name}/<Scene>/<beat id>.wav` (or `.flac`)."
-    md = ["# Lecture 1 narration script", "", where, ""]
-    page = [
-        "<!doctype html><meta charset='utf-8'><title>Lecture 1 narration script</title>",
-        "<style>body{font:14pt/1.5 Georgia,serif;max-width:42em;margin:2em auto}"
-        "h2{page-break-before:auto;font-size:15pt}code{font-size:11pt;color:#555}"
-        "p{margin:.3em 0 1.2em}</style><h1>Lecture 1 narration script</h1>",
+    scenes = [
+        {"name": name, "title": find_scene(name).title or name, "beats": list(group)}
+        for name, group in itertools.groupby(beats, lambda b: b.scene)
     ]
-    scene = None
-    for beat in beats:
-        if beat.scene != scene:
-            scene = beat.scene
-            title = find_scene(scene).title or scene
-            md += [f"## {scene}: {title}", ""]
-            page.append(f"<h2>{html.escape(scene)}: {html.escape(title)}</h2>")
-        path = f"{scene}/{beat.id}.wav"
-        md += [f"**{beat.beat}** (`{path}`, {beat.words} words)", "", beat.spoken, ""]
-        page.append(
-            f"<p><b>{html.escape(beat.beat)}</b> <code>{html.escape(path)}</code><br>"
-            f"{html.escape(beat.spoken)}</p>"
-        )
     takes.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(takes / "script.md", "\n".join(md))
-    write_text_atomic(takes / "script.html", "\n".join(page) + "\n")
+    for name in ("script.md", "script.html"):
+        page = pages.render(name, lecture=lecture(), scenes=scenes, takes=takes.name)
+        write_text_atomic(takes / name, page)
     click.echo(f"script: {takes / 'script.md'} and {takes / 'script.html'} ({len(beats)} beats)")
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,12 +21,6 @@ def has_display() -> bool:
     return sys.platform == "darwin" or bool(
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     )
-
-
-def open_file(path: str) -> None:
-    opener = "open" if sys.platform == "darwin" else shutil.which("xdg-open")
-    if opener:
-        subprocess.Popen([opener, path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @click.command()
@@ -112,7 +104,7 @@ def preview(
         path = keep_movie(result.info, speech, output_dir, scene, section)
     click.echo(str(path))
     if open_it or (open_it is None and has_display()):
-        open_file(str(path))
+        click.launch(str(path))
 
 
 def _speech(
@@ -161,6 +153,6 @@ def _watch(
         scene, section, seed, output_dir, forked, restart, voice, takes, echo=click.echo
     )
     try:
-        watcher.run(open_frame=(lambda p: open_file(str(p))) if display else None, port=port)
+        watcher.run(open_frame=(lambda p: click.launch(str(p))) if display else None, port=port)
     except KeyboardInterrupt:
         click.echo("stopped")
