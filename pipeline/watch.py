@@ -7,8 +7,9 @@ method or a helper module, is what the fork runs, with none of the traps of relo
 module in place. An edit under ``math_core/`` or ``pipeline/`` (which the warm process has
 imported) restarts the watcher itself.
 
-The files are polled (standard library only, the same on Linux and macOS, on any file
-system): every :data:`POLL_S` their sizes and modification times are compared.
+Saves are seen by ``watchdog`` (inotify on Linux, FSEvents on macOS, polling elsewhere):
+:class:`Edits` collects the ``.py`` files created, modified, moved or deleted under the
+watched folders, and a burst of events from one save is taken as one edit.
 
 With ``$LECTURE_WATCH_PHASES`` set, the watcher says on a line ``phase: NAME`` each step of
 its loop as it enters it: ``warming``, ``still`` (the frame renders), ``speaking`` and
@@ -23,6 +24,7 @@ changed; else the one rendered last (the first beat at the start).
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import http.server
 import json
@@ -38,11 +40,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
 from pipeline import pages
 from pipeline.paths import ROOT, TAKES_DIR
 
-#: seconds between two looks at the files
+#: seconds between two looks at a running child
 POLL_S = 0.1
+#: seconds without a new event after which a save is taken as done (an editor's save can
+#: be several events: truncate, write, rename)
+SETTLE_S = 0.05
 #: where an edit means a fresh fork is enough (the warm process never imports these)
 FORKED = ("scenes",)
 #: where an edit means the warm process itself is stale: it restarts
@@ -90,8 +98,69 @@ def python_files(roots: Iterable[Path]) -> dict[Path, tuple[int, int]]:
     return found
 
 
-def changed(before: dict[Path, Any], after: dict[Path, Any]) -> list[Path]:
-    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+class Edits(FileSystemEventHandler):
+    """The ``.py`` files saved under ``roots`` since the edits were last taken.
+
+    A file read (by a render importing it, say) is not an edit: only creation, writes,
+    a new modification time (``touch``), moves and deletion count. Used as a context
+    manager, which starts and stops watching.
+    """
+
+    KINDS = frozenset({"created", "modified", "attrib", "moved", "deleted"})
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        self._roots = [r for r in roots if r.is_dir()]
+        self._paths: set[Path] = set()
+        self._lock = threading.Lock()
+        self._new = threading.Event()
+        self._observer = Observer()
+
+    def __enter__(self) -> Edits:
+        for root in self._roots:
+            self._observer.schedule(self, str(root), recursive=True)
+        self._observer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type not in self.KINDS:
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        found = {Path(os.fsdecode(p)) for p in paths if p}
+        # an editor's lock or backup (.#scene.py) is not the file itself
+        found = {p for p in found if p.suffix == ".py" and not p.name.startswith(".")}
+        if found:
+            with self._lock:
+                self._paths |= found
+            self._new.set()
+
+    def peek(self) -> list[Path]:
+        """The edits so far, left to be taken."""
+        with self._lock:
+            return sorted(self._paths)
+
+    def take(self) -> list[Path]:
+        """The edits so far, which are then forgotten."""
+        with self._lock:
+            paths, self._paths = sorted(self._paths), set()
+            self._new.clear()
+            return paths
+
+    def wait(self) -> list[Path]:
+        """Block until a save, then take it once its events have settled."""
+        while not self._new.wait(POLL_S):  # in slices: Ctrl-C is seen at once
+            pass
+        while True:
+            self._new.clear()
+            if not self._new.wait(SETTLE_S):
+                return self.take()
 
 
 def _classes(source: str, scene: str) -> list[ast.ClassDef]:
@@ -419,26 +488,31 @@ class Watch:
             self.echo(f"watching: http://127.0.0.1:{server.server_address[1]}/")
         source_path = self.scene_file()
         source = source_path.read_text(errors="replace") if source_path else ""
-        seen = python_files(self.roots + self.restart_roots)
+        with Edits(self.roots + self.restart_roots) as saves:
+            self._loop(saves, frame, source_path, source, open_frame)
+
+    def _loop(
+        self, saves: Edits, frame: Frame, source_path: Path | None, source: str,
+        open_frame: Callable[[Path], None] | None,
+    ) -> None:  # fmt: skip
         beat = self.section
         opened = False
         saved = time.perf_counter()
         while True:
-            edits = self.render(beat, frame, saved, lambda seen=seen: changed(seen, self.files()))
+            edits = self.render(beat, frame, saved, saves.peek)
             if frame.version and not opened and open_frame is not None:
                 open_frame(frame.path)
                 opened = True
-            if not edits:
+            if edits:
+                edits = saves.take()
+            else:
                 phase("idle")
-            while not edits:
-                time.sleep(POLL_S)
-                edits = changed(seen, self.files())
+                edits = saves.wait()
             saved = time.perf_counter()
-            seen = self.files()
             if any(_under(p, self.restart_roots) for p in edits):
                 self.echo(f"{_rel(edits[0])} changed: restarting the watcher")
                 phase("restarting")
-                os.execv(sys.executable, [sys.executable, *sys.argv])
+                _restart()
             if source_path is None or not source_path.exists():
                 source_path = self.scene_file()
             new = source_path.read_text(errors="replace") if source_path else ""
@@ -446,9 +520,6 @@ class Watch:
                 beat = touched_beat(source, new, self.scene) or beat
             source = new
             self.echo(f"{', '.join(_rel(p) for p in edits)} saved")
-
-    def files(self) -> dict[Path, tuple[int, int]]:
-        return python_files(self.roots + self.restart_roots)
 
     def render(
         self, beat: str | None, frame: Frame, since: float, edited: Callable[[], list[Path]]
@@ -488,6 +559,23 @@ class Watch:
             if movie is not None:
                 movie.kill()
             raise
+
+
+def _restart() -> None:
+    """Run the watcher again in this process, as it was started.
+
+    The new program inherits no file of this one: watchdog opens its inotify handle through
+    ctypes, without close-on-exec, so each restart would leave one behind (128 per user, by
+    default) while the old one's threads are gone. Nothing here waits for a thread: with
+    the observer stopped and joined first, a Ctrl-C sent as the watcher said "restarting"
+    once left it running past the test's 15 s (tests/pipeline/test_watch.py).
+    """
+    fds = Path("/proc/self/fd")
+    for name in os.listdir(fds) if fds.is_dir() else []:
+        with contextlib.suppress(OSError):  # the listing's own handle is closed by now
+            if int(name) > 2:
+                os.set_inheritable(int(name), False)
+    os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
 def _under(path: Path, roots: Iterable[Path]) -> bool:

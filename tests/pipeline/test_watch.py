@@ -22,7 +22,7 @@ from PIL import Image
 
 from pipeline.media import probe
 from pipeline.paths import ROOT
-from pipeline.watch import PHASES_ENV, beat_blocks, touched_beat
+from pipeline.watch import PHASES_ENV, Edits, beat_blocks, touched_beat
 from scenes import theme
 from tests.pipeline.measure import caption_text, decoded, onset
 
@@ -286,3 +286,55 @@ def test_ctrl_c_in_any_phase_ends_the_watcher_and_all_it_started(
     os.killpg(watched.proc.pid, signal.SIGINT)
     watched.proc.wait(timeout=15)
     watched.assert_group_gone()
+
+
+def test_saves_are_edits_and_reads_are_not(tmp_path: Path) -> None:
+    """What the watcher takes for a save (watchdog's events, filtered): a write, an editor's
+    save by rename, a touch and a deletion are; reading, importing, a .pyc and an editor's
+    lock file are not. Mutation caught: keeping every event kind ("opened", "closed_no_write"
+    too) makes the reads edits, and the watcher would render forever."""
+    scene, other = tmp_path / "scene.py", tmp_path / "pkg" / "helper.py"
+    other.parent.mkdir()
+    scene.write_text("A = 1\n")
+    other.write_text("B = 2\n")
+
+    def through(edits: Edits, last: Path) -> list[Path]:
+        """The edits taken once ``last`` is among them: inotify reports a watch's events in
+        order, so every event before ``last``'s has been seen by then (no sleep decides)."""
+        deadline = time.monotonic() + 30
+        while last not in edits.peek():
+            assert time.monotonic() < deadline, f"{last.name} was never reported"
+            time.sleep(0.01)
+        return edits.take()
+
+    sentinel = tmp_path / "sentinel.py"
+    with Edits([tmp_path]) as edits:
+        scene.read_text()
+        subprocess.run([sys.executable, "-c", "import scene"], cwd=tmp_path, check=True)
+        (tmp_path / ".#scene.py").symlink_to(scene)  # Emacs's lock while editing
+        sentinel.write_text("")
+        assert through(edits, sentinel) == [sentinel]
+        scene.write_text("A = 2\n")
+        assert through(edits, scene) == [scene]
+        saved = other.with_name(".helper.py.tmp")
+        saved.write_text("B = 3\n")
+        saved.replace(other)  # an editor's atomic save
+        assert through(edits, other) == [other]
+        st = scene.stat()
+        os.utime(scene, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        other.unlink()
+        sentinel.unlink()
+        assert through(edits, sentinel) == sorted([scene, other, sentinel])
+
+
+def test_events_that_came_together_are_taken_as_one_edit(tmp_path: Path) -> None:
+    """ "Save all" in an editor: the events waiting when the watcher looks are one edit,
+    and taking them leaves none for the next wait."""
+    from watchdog.events import FileModifiedEvent, FileMovedEvent
+
+    edits = Edits([tmp_path])  # not started: the events are handed to it here
+    edits.on_any_event(FileModifiedEvent(str(tmp_path / "a.py")))
+    edits.on_any_event(FileMovedEvent(str(tmp_path / ".b.py.tmp"), str(tmp_path / "b.py")))
+    edits.on_any_event(FileModifiedEvent(str(tmp_path / "a.py")))
+    assert edits.wait() == [tmp_path / "a.py", tmp_path / "b.py"]
+    assert edits.peek() == []
