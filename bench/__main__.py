@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -221,7 +221,7 @@ def run(quick: bool, repeats: int, high: bool) -> dict[str, Any]:
         clouds = point_clouds(seconds, 1 if quick else repeats, scratch, points, cases)
         med = {case: r["median"] for case, r in clouds.items()}
         result: dict[str, Any] = {
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "commit": subprocess.run(
                 ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
             ).stdout.strip(),

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.paths import ROOT
-from scenes.kit.patches import PATCHES, PATCHES_ENV
+from scenes.kit.patches import PATCHES, PATCHES_ENV, SPEED_PATCHES
 
 #: a patch is kept if it saves at least this share of its scenes' render time
 KEEP = 0.05
@@ -126,10 +126,10 @@ def main() -> int:
         "--from", dest="source", type=Path, help="report the gains of a saved --json run"
     )
     args = parser.parse_args()
-    names = args.patches or list(PATCHES)
-    unknown = sorted(set(names) - set(PATCHES))
+    names = args.patches or list(SPEED_PATCHES)
+    unknown = sorted(set(names) - set(SPEED_PATCHES))
     if unknown:
-        parser.error(f"unknown patch {unknown}; the patches: {', '.join(PATCHES)}")
+        parser.error(f"unknown patch {unknown}; the patches: {', '.join(SPEED_PATCHES)}")
     if args.source:  # the patches measured then (some may have gone since)
         result = json.loads(args.source.read_text())
         measured = {n: tuple(g["scenes"]) for n, g in result["gains"].items()}

@@ -89,11 +89,15 @@ def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, spoken: bool =
 
 def deck_outputs(outputs: Outputs, infos: list[dict[str, Any]]) -> Path:
     from pipeline.deck import DECK_DIR, build_deck
+    from pipeline.storyboard import lecture
+    from scenes.kit.patches import chosen
 
     deck = outputs.out_dir / DECK_DIR
     files = {deck / "lecture.html": "html", deck / "lecture.pptx": "pptx"}
-    makers = cachekeys.source_digest("pipeline.deck")
-    key = cachekeys.key("deck", [info["hash"] for info in infos], makers, length=16)
+    # Its makers: our code, the manim-slides hooks chosen (auto-play) and the title shown.
+    makers = cachekeys.source_digest("pipeline.deck", "scenes.kit.patches"), chosen()
+    title = lecture().title
+    key = cachekeys.key("deck", [info["hash"] for info in infos], makers, title, length=16)
     slides = [Path(info["slides"]) for info in infos]
-    outputs.ensure_all(files, LECTURE, key, lambda: build_deck(slides, deck))
+    outputs.ensure_all(files, LECTURE, key, lambda: build_deck(slides, deck, title))
     return deck / "lecture.html"

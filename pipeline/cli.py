@@ -16,7 +16,7 @@ from pipeline.commands.slides import slides
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """Render Lecture 1 ("The Essence of Generative AI") as video, clips, slides and previews."""
+    """Render lectures as spoken videos, clips, slide decks and quick previews."""
 
 
 for command in (list_scenes, render, preview, slides, contact_sheet, doctor, narration, cache):

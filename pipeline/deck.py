@@ -9,10 +9,8 @@ late in its beat (:func:`slide_poster`).
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,27 +23,12 @@ DECK_DIR = "slides"
 TEMPLATE = Path(__file__).with_name("templates") / "deck.html"
 
 
-@contextmanager
-def _quiet_progress_bars() -> Iterator[None]:
-    """Silence the tqdm bars manim-slides draws while converting (they land in our output).
-
-    ``TQDM_DISABLE`` does not work here: tqdm reads its environment once, when it is imported.
-    """
-    from manim_slides import convert
-    from tqdm import tqdm
-
-    original = convert.tqdm
-    convert.tqdm = functools.partial(tqdm, disable=True)  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        convert.tqdm = original  # type: ignore[attr-defined]
-
-
-def build_deck(slide_files: Sequence[Path], dest_dir: Path, title: str = "Lecture 1") -> None:
+def build_deck(slide_files: Sequence[Path], dest_dir: Path, title: str) -> None:
     """Write dest_dir/lecture.html (+ lecture_assets/) and dest_dir/lecture.pptx."""
     from manim_slides.config import PresentationConfig
     from manim_slides.convert import RevealJS
+
+    from scenes.kit import patches
 
     missing = [str(p) for p in slide_files if not p.exists()]
     if missing:
@@ -54,7 +37,7 @@ def build_deck(slide_files: Sequence[Path], dest_dir: Path, title: str = "Lectur
         )
     configs = [PresentationConfig.from_file(p) for p in slide_files]
     logging.getLogger("manim-slides").setLevel(logging.WARNING)
-    with atomic_dir(dest_dir) as tmp, _quiet_progress_bars():
+    with atomic_dir(dest_dir) as tmp, patches.applied("quiet_slides"):
         RevealJS(presentation_configs=configs, template=TEMPLATE, title=title).convert_to(
             tmp / "lecture.html"
         )
@@ -105,10 +88,12 @@ def write_pptx(configs: Sequence[Any], dest: Path, width: int = 1280, height: in
     """
     import pptx
     from manim_slides.config import SlideType
-    from manim_slides.convert import _auto_play_pptx_media  # pinned manim-slides 5.x
     from pptx.util import Emu
 
+    from scenes.kit import patches
+
     emu = 9525  # per pixel
+    autoplay = patches.pptx_autoplay()  # None: each movie plays on a click
     deck = pptx.Presentation()
     deck.slide_width, deck.slide_height = Emu(width * emu), Emu(height * emu)
     blank = deck.slide_layouts[6]
@@ -124,7 +109,8 @@ def write_pptx(configs: Sequence[Any], dest: Path, width: int = 1280, height: in
                     str(file), *size, poster_frame_image=str(slide_poster(file)),
                     mime_type="video/mp4",
                 )  # fmt: skip
-                _auto_play_pptx_media(movie, loop=slide_config.loop)
+                if autoplay is not None:
+                    autoplay(movie, loop=slide_config.loop)
             if slide_config.notes:
                 slide.notes_slide.notes_text_frame.text = slide_config.notes
     deck.save(str(dest))

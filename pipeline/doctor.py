@@ -30,8 +30,8 @@ class Check:
 
 def check_python() -> Check:
     v = sys.version_info
-    ok = v >= (3, 10)
-    return Check("python", ok, f"{v.major}.{v.minor}.{v.micro}", "install Python 3.10 or newer")
+    ok = v >= (3, 11)  # Manim 0.21 needs 3.11
+    return Check("python", ok, f"{v.major}.{v.minor}.{v.micro}", "install Python 3.11 or newer")
 
 
 def check_module(module: str, fix: str, version_ok: Callable[[str], bool] | None = None) -> Check:
@@ -111,6 +111,21 @@ def check_font() -> Check:
     )
 
 
+def check_patches() -> Check:
+    """Manim and manim-slides are the releases the project's changes to them were tested on
+    (:mod:`scenes.kit.patches`), or the changes are switched off."""
+    try:
+        from scenes.kit import patches
+
+        chosen = patches.chosen()
+        if chosen:
+            patches.check_versions()
+    except Exception as exc:
+        fix = "make setup (the tested versions), or set LECTURE_MANIM_PATCHES=none"
+        return Check("manim patches", False, str(exc), fix)
+    return Check("manim patches", True, ", ".join(chosen) if chosen else "none (plain Manim)")
+
+
 def check_disk(path: Path) -> Check:
     probe = path if path.exists() else path.parent
     free = shutil.disk_usage(probe).free / 2**30
@@ -147,6 +162,7 @@ def run_checks(renders: Path = RENDERS) -> list[Check]:
             lambda v: _major_minor(v)[0] < 13,
         ),
         check_cairo_pango(),
+        check_patches(),
         check_command("ffmpeg", "ffmpeg", "brew install ffmpeg"),
         check_command("ffprobe", "ffmpeg", "brew install ffmpeg"),
         check_command("latex", "texlive-latex-base", "brew install --cask basictex"),

@@ -20,7 +20,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from pipeline.media import PARTIAL, copy_atomic
 
@@ -81,33 +80,18 @@ def add(svg: Path, store: Path) -> bool:
 
 @contextmanager
 def shared(store: Path) -> Iterator[None]:
-    """Within the block, each TeX compile looks in ``store`` first and adds its SVG at once.
+    """Within the block, each TeX compile looks in ``store`` first and adds its SVG at once,
+    through Manim's ``tex_to_svg_file`` (the ``tex_store`` hook of
+    :mod:`scenes.kit.patches`; with it switched off, the store is shared between renders
+    only, by :func:`using`)."""
+    from scenes.kit import patches
 
-    Wraps the ``tex_to_svg_file`` that Manim's Tex mobjects call (so it needs Manim, which
-    the rest of this module does not import).
-    """
-    from manim import config
-    from manim.mobject.text import tex_mobject
-    from manim.utils.tex_file_writing import generate_tex_file
-
-    original = tex_mobject.tex_to_svg_file
-
-    def tex_to_svg_file(
-        expression: str, environment: str | None = None, tex_template: Any = None
-    ) -> Path:
-        template = config["tex_template"] if tex_template is None else tex_template
-        svg = generate_tex_file(expression, environment, template).with_suffix(".svg")
+    def before(svg: Path) -> None:
         if not svg.exists():
             fetch(store, svg)
-        made = Path(original(expression, environment, tex_template))
-        add(made, store)
-        return made
 
-    tex_mobject.tex_to_svg_file = tex_to_svg_file  # type: ignore[assignment]
-    try:
+    with patches.tex_compiles(before, lambda made: add(made, store)):
         yield
-    finally:
-        tex_mobject.tex_to_svg_file = original
 
 
 @contextmanager

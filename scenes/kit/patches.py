@@ -1,4 +1,5 @@
-"""Every change this project makes to Manim's own functions, in one place, off until installed.
+"""Every change this project makes to Manim and manim-slides, and every private name of theirs
+it uses, in one place, off until installed.
 
 Importing a scene changes nothing in Manim: a scene renders with plain Manim. The render
 worker (:mod:`pipeline.worker`) calls :func:`install`, which puts in the patches that
@@ -23,6 +24,27 @@ shared_svg_path    VMobjectFromSVGPath.__deepcopy__    test_copies.py  29%, 22-3
 path_replay        Camera.set_cairo_context_path       test_camera.py  19%, 12-22% (InverseCDF)
 =================  ==================================  ==============  =====================
 
+The hooks below change no pixel and are not benched by scene; they are switched by the same
+variable, and each has its test (in ``tests/scenes/test_patches.py`` unless named):
+
+==============  =======================================  =====================================
+hook            replaces or uses                         what for
+==============  =======================================  =====================================
+tex_store       tex_mobject.tex_to_svg_file              each TeX compile looks in the shared
+                                                         store first and adds to it at once
+                                                         (``pipeline.texcache``)
+quiet_slides    manim_slides.convert.tqdm                no progress bars in our output while
+                                                         the deck converts (``TQDM_DISABLE`` is
+                                                         read once, at tqdm's import)
+pptx_autoplay   manim_slides.convert                     each movie of the PowerPoint deck
+                ._auto_play_pptx_media (private, used)   plays when its slide shows
+==============  =======================================  =====================================
+
+Manim and manim-slides outside the versions these were written against
+(:data:`TESTED_VERSIONS`) are an error as soon as anything here is installed: it names the
+versions and the way out, ``LECTURE_MANIM_PATCHES=none`` (plain Manim: slower, TeX shared
+only between renders, deck movies that play on a click).
+
 Measured and removed (interval not clear of 5%): ``Mobject.get_family`` in one walk (median
 13%, interval -2% to 20% on InverseCDF: rounds of 13%, -2%, 17%, 2%, 17%),
 ``Camera.display_vectorized`` skipping fully transparent VMobjects (-1%, -22% to 13% on
@@ -37,29 +59,69 @@ was the one patch that moved pixels).
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from manim import Camera, Mobject, VMobject
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from packaging.specifiers import SpecifierSet
 
 #: which patches a render installs: all (unset), none, a list, or all but a list (-name,...)
 PATCHES_ENV = "LECTURE_MANIM_PATCHES"
+#: the releases every patch and private name here was written and tested against
+TESTED_VERSIONS = {"manim": ">=0.21,<0.22", "manim-slides": ">=5.7,<5.8"}
+
+
+class UntestedVersionError(RuntimeError):
+    """Manim or manim-slides is outside the versions the patches were tested with."""
+
+
+def check_versions() -> None:
+    """Raise :class:`UntestedVersionError` if Manim or manim-slides is not a tested release."""
+    wrong = []
+    for name, tested in TESTED_VERSIONS.items():
+        try:
+            found = version(name)
+        except PackageNotFoundError:
+            continue  # nothing of it can be patched; importing it says what is missing
+        if found not in SpecifierSet(tested):
+            wrong.append(f"{name} {found} (tested: {tested})")
+    if wrong:
+        raise UntestedVersionError(
+            f"this project changes Manim and manim-slides in ways tested only on some releases;"
+            f" installed: {', '.join(wrong)}. Install the tested versions (`make setup`), or "
+            f"set {PATCHES_ENV}=none to render with their own functions (slower, same frames)."
+        )
 
 
 @dataclass
 class Patch:
-    """One Manim function and what replaces it (``make`` is given Manim's own)."""
+    """One Manim (or manim-slides) function and what replaces it (``make`` is given the
+    original)."""
 
     name: str
-    owner: type
+    #: where the function is: "module:Class" or "module" (imported when it is installed)
+    where: str
     attribute: str
     make: Callable[[Any], Any]
-    #: the lecture scenes it was made for: the bench toggles it on these
-    scenes: tuple[str, ...]
+    #: the lecture scenes it was made for: the bench toggles it on these (none for a hook)
+    scenes: tuple[str, ...] = ()
+    #: "render": the render worker installs it; "deck": the deck's maker applies it
+    stage: str = "render"
+
+    @property
+    def owner(self) -> Any:
+        module, _, cls = self.where.partition(":")
+        found = importlib.import_module(module)
+        return getattr(found, cls) if cls else found
 
     def manims(self) -> Any:
         """Manim's own function (inherited, if the class does not define it)."""
@@ -87,6 +149,65 @@ def _deepcopy_sharing_parsed_path(manims: Any) -> Any:
         return Mobject.__deepcopy__(self, memo)
 
     return __deepcopy__
+
+
+# -- tex_store ------------------------------------------------------------------------------
+
+#: what a TeX compile tells the store while :func:`tex_compiles` is in force
+_tex_callbacks: list[tuple[Callable[[Path], Any], Callable[[Path], Any]]] = []
+
+
+def _tex_store(manims: Any) -> Any:
+    def tex_to_svg_file(
+        expression: str, environment: str | None = None, tex_template: Any = None
+    ) -> Path:
+        """Manim's compile of ``expression`` to an SVG, with ``before(svg)`` called first
+        (the store may have it: Manim then skips LaTeX) and ``after(svg)`` once it is made."""
+        if not _tex_callbacks:
+            return Path(manims(expression, environment, tex_template))
+        from manim import config
+        from manim.utils.tex_file_writing import generate_tex_file
+
+        before, after = _tex_callbacks[-1]
+        template = config["tex_template"] if tex_template is None else tex_template
+        before(generate_tex_file(expression, environment, template).with_suffix(".svg"))
+        made = Path(manims(expression, environment, tex_template))
+        after(made)
+        return made
+
+    return tex_to_svg_file
+
+
+@contextmanager
+def tex_compiles(before: Callable[[Path], Any], after: Callable[[Path], Any]) -> Iterator[bool]:
+    """Within the block, each TeX compile calls ``before(svg)`` and ``after(svg)``, if the
+    ``tex_store`` hook is chosen (it is put in for the block if it is not in yet). Yields
+    whether it is."""
+    with applied("tex_store") as hooked:
+        _tex_callbacks.append((before, after))
+        try:
+            yield hooked
+        finally:
+            _tex_callbacks.pop()
+
+
+# -- quiet_slides, pptx_autoplay -----------------------------------------------------------
+
+
+def _quiet(manims: Any) -> Any:
+    return functools.partial(manims, disable=True)
+
+
+def pptx_autoplay() -> Callable[..., None] | None:
+    """manim-slides' private function that makes a PowerPoint movie play when its slide
+    shows, if ``pptx_autoplay`` is chosen; None if not (the movie then plays on a click)."""
+    if "pptx_autoplay" not in chosen():
+        return None
+    check_versions()
+    from manim_slides import convert
+
+    autoplay: Callable[..., None] = convert._auto_play_pptx_media
+    return autoplay
 
 
 # -- path_replay ----------------------------------------------------------------------------
@@ -144,35 +265,42 @@ PATCHES: dict[str, Patch] = {
     p.name: p
     for p in (
         Patch(
-            "shared_svg_path", VMobjectFromSVGPath, "__deepcopy__",
-            _deepcopy_sharing_parsed_path, ("TitleScene", "SummaryScene"),
+            "shared_svg_path", "manim.mobject.svg.svg_mobject:VMobjectFromSVGPath",
+            "__deepcopy__", _deepcopy_sharing_parsed_path, ("TitleScene", "SummaryScene"),
         ),
         Patch(
-            "path_replay", Camera, "set_cairo_context_path", _path_replay,
+            "path_replay", "manim:Camera", "set_cairo_context_path", _path_replay,
             ("InverseCDFScene", "ModelFamiliesScene"),
         ),
+        Patch("tex_store", "manim.mobject.text.tex_mobject", "tex_to_svg_file", _tex_store),
+        Patch("quiet_slides", "manim_slides.convert", "tqdm", _quiet, stage="deck"),
     )
 }  # fmt: skip
+#: a name of ``chosen()`` that changes nothing but allows a private name's use
+USES = ("pptx_autoplay",)
+#: what a scene's pixels can depend on: the patches the bench measures on scenes
+SPEED_PATCHES = tuple(name for name, patch in PATCHES.items() if patch.scenes)
 
 
 def chosen(raw: str | None = None) -> list[str]:
     """The patches ``$LECTURE_MANIM_PATCHES`` (or ``raw``) asks for, in install order."""
     raw = os.environ.get(PATCHES_ENV, "") if raw is None else raw
     words = [w.strip() for w in raw.split(",") if w.strip()]
+    every = [*PATCHES, *USES]
     if not words or words == ["all"]:
-        return list(PATCHES)
+        return every
     if words == ["none"]:
         return []
-    unknown = [w for w in words if w.lstrip("-") not in PATCHES]
+    unknown = [w for w in words if w.lstrip("-") not in every]
     negative = {w.startswith("-") for w in words}
     if unknown or len(negative) != 1:
         raise ValueError(
             f"{PATCHES_ENV} must be all, none, patch names, or -names to leave out (not both),"
-            f" from {', '.join(PATCHES)}; got {raw!r}"
+            f" from {', '.join(every)}; got {raw!r}"
         )
     if negative == {True}:
-        return [n for n in PATCHES if f"-{n}" not in words]
-    return [n for n in PATCHES if n in words]
+        return [n for n in every if f"-{n}" not in words]
+    return [n for n in every if n in words]
 
 
 def installed() -> list[str]:
@@ -181,21 +309,48 @@ def installed() -> list[str]:
 
 
 def install(names: Iterable[str] | None = None) -> list[str]:
-    """Put in the patches named (default: as ``$LECTURE_MANIM_PATCHES`` says); return them.
+    """Put in the patches named (default: the render's that ``$LECTURE_MANIM_PATCHES``
+    chooses); return them.
 
     Calling it again changes the set to the one asked for: a patch not named is taken out.
     """
-    wanted = set(chosen() if names is None else names)
+    if names is None:
+        names = [n for n in chosen() if n in PATCHES and PATCHES[n].stage == "render"]
+    wanted = set(names) - set(USES)
     unknown = wanted - set(PATCHES)
     if unknown:
         raise ValueError(f"unknown Manim patch {sorted(unknown)}; the patches: {list(PATCHES)}")
+    if wanted:
+        check_versions()
     uninstall([n for n in installed() if n not in wanted])
     for patch in PATCHES.values():
         if patch.name in wanted and patch.name not in _SAVED:
-            manims = patch.manims()
-            _SAVED[patch.name] = (patch.attribute in patch.owner.__dict__, manims)
-            setattr(patch.owner, patch.attribute, patch.make(manims))
+            _put_in(patch)
     return installed()
+
+
+def _put_in(patch: Patch) -> None:
+    owner, manims = patch.owner, patch.manims()
+    _SAVED[patch.name] = (patch.attribute in owner.__dict__, manims)
+    setattr(owner, patch.attribute, patch.make(manims))
+
+
+@contextmanager
+def applied(name: str) -> Iterator[bool]:
+    """Patch ``name`` in force for the block if ``$LECTURE_MANIM_PATCHES`` chooses it (put
+    in and taken out again if it was not in yet); yields whether it is in force."""
+    if name not in chosen():
+        yield False
+        return
+    if name in _SAVED:
+        yield True
+        return
+    check_versions()
+    _put_in(PATCHES[name])
+    try:
+        yield True
+    finally:
+        uninstall([name])
 
 
 def uninstall(names: Iterable[str] | None = None) -> None:
