@@ -295,8 +295,9 @@ class DaskExecutor:
             from distributed import Client, LocalCluster
         except ImportError:
             raise ClusterError(
-                "--executor dask needs the Python packages dask and distributed: run "
-                "`make setup` (or `.venv/bin/pip install 'dask[distributed]'`)"
+                "--executor dask needs the Python packages dask and distributed, the "
+                "project's `cluster` extra: run `make setup` (or `.venv/bin/pip install -e "
+                "'.[cluster]'`)"
             ) from None
         for name in ("distributed", "dask"):  # their INFO lines would bury the progress
             logging.getLogger(name).setLevel(logging.WARNING)

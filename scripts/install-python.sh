@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv/ and install the project into it with its test extras.
+# Create .venv/ and install the project into it with its extras: the tests and the Dask cluster.
 # Make calls this only when pyproject.toml is newer than the stamp file, so reruns are free.
 set -euo pipefail
 VENV="${VENV:-.venv}"
@@ -11,6 +11,6 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -e ".[test]"
+"$VENV/bin/python" -m pip install --quiet -e ".[test,cluster]"
 touch "$VENV/.installed"
 echo "python environment: $VENV ready ($("$VENV/bin/python" -c 'import manim; print("manim", manim.__version__)'))"
