@@ -11,7 +11,7 @@ emptied before every Dask render, so each side typesets everything once.
 
 Reported, for each render: its wall seconds, the machine's busy and idle core-seconds over
 it (``psutil.cpu_times``: work done by every process, and cores left unused), the CPU
-seconds of the command's processes by kind (client, Dask worker, warm host or fork server,
+seconds of the command's processes by kind (client, Dask worker, warm host,
 renders, ffmpeg, TeX), and each scene's render seconds. The overhead is the median over
 rounds of Dask's wall time over the pool's, in the same round: the host's speed drifts by a
 fifth from hour to hour, so only ratios within a round are compared.
@@ -60,8 +60,6 @@ def _kind(command: str, name: str, parent: str | None) -> str:
         return "tex"
     if "pipeline.warm_host" in command:  # the host, or a render forked from it
         return "render" if parent == "warm host" else "warm host"
-    if "forkserver" in command:
-        return "render" if parent == "fork server" else "fork server"
     if "spawn_main" in command:
         return "dask worker"
     if "pipeline.cli" in command:

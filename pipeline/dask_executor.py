@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import cachekeys
 from pipeline import keys
-from pipeline.executor import RenderJob, SceneResult, _result
+from pipeline.executor import RenderJob, SceneResult, parse_result
 from pipeline.media import atomic_path
 from pipeline.warm_host import close_idle, prestart, run_warm
 
@@ -181,7 +181,7 @@ def render_task(
         # A fork of this worker's warm host; if the host dies under it (its machine's
         # trouble, not the scene's), HostDiedError makes Dask try the job again.
         code, stdout, stderr = run_warm(spec.worker_args(), _host_environment(), version)
-        result = _result(spec, code, stdout, stderr)
+        result = parse_result(spec, code, stdout, stderr)
         files: list[dict[str, Any]] = []
         if result.ok:
             for path in sorted(p for p in media.rglob("*") if p.is_file()):

@@ -2,24 +2,16 @@
 
 Each job runs the worker (:mod:`pipeline.worker`) in its own process with its own media
 directory, so a crash costs one scene and parallel renders never share TeX or partial-movie
-files. The interface is two methods (submit, collect), so another engine (a cluster, a queue)
-can take the same jobs.
-
-:func:`run_job` starts ``python -m pipeline.worker`` from scratch. :class:`LocalExecutor`, which
-renders many scenes, forks each worker from a server that has already imported Manim and the
-scenes and computed the lecture (:mod:`pipeline.preload`), work a fresh worker would do again before
-its first frame.
+files. Every such process is a fork of a warm host (:mod:`pipeline.warm_host`), which has
+imported Manim and the scenes and computed the lecture's numbers once. The interface is two
+methods (submit, collect), so another engine (a cluster, a queue) can take the same jobs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -27,9 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline import fork_server
-from pipeline.fork_server import FORK_SERVER
-from pipeline.paths import ROOT
+from pipeline.warm_host import HostDiedError, WarmHost
 
 
 @dataclass(frozen=True)
@@ -110,171 +100,43 @@ class Executor(Protocol):
         ...
 
 
-def launch(job: RenderJob) -> subprocess.Popen[str]:
-    """Start one job's worker in a fresh process (and process group); see :func:`run_job`.
-
-    Importing this module does not import Manim or the scenes, so a command can start a
-    worker first and do its own imports while the worker does the same on another core.
-    """
-    return subprocess.Popen(
-        job.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=job.environment(), cwd=ROOT, start_new_session=True,
-    )  # fmt: skip
-
-
-def stop(proc: subprocess.Popen[str]) -> None:
-    """Kill a launched worker and its process group if it still runs, and reap it."""
-    if proc.poll() is None:
-        _terminate(proc.pid)
-    proc.wait()
-    for pipe in (proc.stdout, proc.stderr):
-        if pipe is not None:
-            pipe.close()
-
-
-class Workers:
-    """The pids of the workers that run (each one's process group has the same id).
-
-    Once :meth:`close` has killed them, a worker that starts after all the same is killed
-    as soon as its pid is added: a job that was starting while the command was being
-    interrupted must not render to its end with nobody waiting for it.
-    """
-
-    def __init__(self) -> None:
-        self._pids: set[int] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-
-    def add(self, pid: int) -> None:
-        with self._lock:
-            if not self._closed:
-                self._pids.add(pid)
-                return
-        _terminate(pid)
-
-    def discard(self, pid: int) -> None:
-        with self._lock:
-            self._pids.discard(pid)
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            pids = list(self._pids)
-        for pid in pids:
-            _terminate(pid)
-
-
-def _terminate(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:  # a fork not yet in its own group: kill the process
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-
-
-def run_job(
-    job: RenderJob, track: Workers | None = None, proc: subprocess.Popen[str] | None = None
-) -> SceneResult:
-    """Render one job in a fresh process; a scene's own failure is a result, not an exception.
-
-    ``track`` holds the worker's pid while it runs (its process group has the same id);
-    ``proc`` is the job's worker if :func:`launch` has already started it.
-    """
-    proc = launch(job) if proc is None else proc
-    if track is not None:
-        track.add(proc.pid)
-    try:
-        stdout, stderr = proc.communicate()
-    finally:
-        if track is not None:
-            track.discard(proc.pid)
-    return _result(job, proc.returncode, stdout, stderr)
-
-
-def _result(job: RenderJob, returncode: int | None, stdout: str, stderr: str) -> SceneResult:
-    """Read the worker's JSON line; without one, report how the worker ended."""
+def parse_result(job: RenderJob, code: int, stdout: str, stderr: str) -> SceneResult:
+    """A worker's result from its last JSON line; without one, how the worker ended."""
     lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
     if not lines:
         tail = (stderr or stdout).strip().splitlines()[-5:]
-        return SceneResult(job, False, error=f"worker exited {returncode}: {' | '.join(tail)}")
+        return SceneResult(job, False, error=f"worker exited {code}: {' | '.join(tail)}")
     info = json.loads(lines[-1])
     return SceneResult(job, bool(info.get("ok")), info, info.get("error", ""))
 
 
-def _forked_worker(argv: list[str], env: dict[str, str], stdout: str, stderr: str) -> None:
-    """The worker, in a fork of the server: the same as ``python -m pipeline.worker argv``."""
-    os.setsid()  # its own process group, as run_job's workers: the executor kills the group
-    os.chdir(ROOT)
-    os.environ.clear()
-    os.environ.update(env)
-    for fd, path in ((1, stdout), (2, stderr)):
-        target = os.open(path, os.O_WRONLY | os.O_TRUNC)
-        os.dup2(target, fd)
-        os.close(target)
-    from pipeline.worker import main
-
-    code = 1
+def run_on(host: WarmHost, job: RenderJob) -> SceneResult:
+    """Render ``job`` in a fork of ``host``; a scene's own failure is a result, not an error.
+    Interrupted (Ctrl-C), it kills the fork first."""
     try:
-        code = main(argv)
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)  # no multiprocessing teardown: the worker has said all it has to say
+        code, stdout, stderr = host.run(job.worker_args(), job.environment())
+    except HostDiedError as exc:
+        return SceneResult(job, False, error=str(exc))
+    return parse_result(job, code, stdout, stderr)
 
 
-class WorkerOutput:
-    """Files a forked worker's stdout and stderr go to (a fork has no pipes to its caller),
-    and what they held once it has ended."""
-
-    def __init__(self, scratch: str) -> None:
-        self.stdout, self.stderr = Path(scratch, "stdout"), Path(scratch, "stderr")
-        self.stdout.touch()
-        self.stderr.touch()
-
-    def read(self) -> tuple[str, str]:
-        read = {"encoding": "utf-8", "errors": "replace"}
-        return self.stdout.read_text(**read), self.stderr.read_text(**read)
-
-
-@contextlib.contextmanager
-def worker_output() -> Iterator[WorkerOutput]:
-    """A :class:`WorkerOutput` in a temporary folder, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="lecture-worker-") as scratch:
-        yield WorkerOutput(scratch)
-
-
-def fork_job(job: RenderJob, track: Workers | None = None) -> SceneResult:
-    """Render one job in a fork of the preloaded server, which a :class:`LocalExecutor` (its
-    owner) runs."""
-    if not fork_server.running():
-        raise RuntimeError("fork_job needs the fork server: run jobs inside `with LocalExecutor()`")
-    with worker_output() as output:
-        proc = FORK_SERVER.Process(
-            target=_forked_worker,
-            args=(job.worker_args(), job.environment(), str(output.stdout), str(output.stderr)),
-        )
-        proc.start()
-        pid = proc.pid
-        assert pid is not None
-        if track is not None:
-            track.add(pid)
-        try:
-            proc.join()
-        finally:
-            if track is not None:
-                track.discard(pid)
-        return _result(job, proc.exitcode, *output.read())
+def run_job(job: RenderJob) -> SceneResult:
+    """Render one job on a host of its own (its imports are this job's): for a single render,
+    where nothing overlaps the host's start."""
+    with WarmHost(job.environment()) as host:
+        return run_on(host, job)
 
 
 class LocalExecutor:
-    """Up to ``jobs`` scene renders at a time on this machine, each in a fork of the server.
+    """Up to ``jobs`` scene renders at a time on this machine, each in a fork of one warm host.
 
     What the caller makes from a result (its clips) is not a job: it overlaps the renders
     still running, so ``jobs=1`` keeps one render going while the last scene's clips are
     encoded on the other core.
 
-    Used as a context manager: leaving it early (Ctrl-C, an error) kills the workers still
-    running, so nothing keeps writing after the command has returned.
+    Used as a context manager: entering starts the host (it imports while the caller gets
+    its jobs ready); leaving it early (Ctrl-C, an error) kills the workers still running, and
+    any that was starting, so nothing keeps writing after the command has returned.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -283,16 +145,26 @@ class LocalExecutor:
         self.jobs = jobs
         self._pool = ThreadPoolExecutor(max_workers=jobs)
         self._closing = False
+        self._lock = threading.Lock()
         self._futures: list[Future[SceneResult]] = []
-        self._workers = Workers()
+        self._host: WarmHost | None = None
 
     def submit(self, job: RenderJob) -> None:
         self._futures.append(self._pool.submit(self._run, job))
 
     def _run(self, job: RenderJob) -> SceneResult:
-        if self._closing:
-            raise RuntimeError(f"{job.scene}: not rendered, the executor was closed")
-        return fork_job(job, self._workers)
+        with self._lock:  # no fork starts once kill() has begun
+            if self._closing or self._host is None:
+                raise RuntimeError(f"{job.scene}: not rendered, the executor was closed")
+            try:
+                fork = self._host.start(job.worker_args(), job.environment())
+            except HostDiedError as exc:
+                return SceneResult(job, False, error=str(exc))
+        try:
+            code = fork.wait()
+        except HostDiedError as exc:
+            return SceneResult(job, False, error=str(exc))
+        return parse_result(job, code, *fork.output())
 
     def collect(self) -> Iterator[SceneResult]:
         futures, self._futures = self._futures, []
@@ -300,16 +172,21 @@ class LocalExecutor:
             yield future.result()
 
     def __enter__(self) -> LocalExecutor:
-        fork_server.start_fork_server()  # it imports while the caller gets its jobs ready
+        self._host = WarmHost(RenderJob.environment())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._closing = True  # first: no job starts from here on
+        with self._lock:
+            self._closing = True  # first: no job starts from here on
         if exc[0] is not None:
             self.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)
-        fork_server.stop_fork_server()
+        if self._host is not None:
+            self._host.close()  # stops it, and with it the CPU time of its forks is counted
 
     def kill(self) -> None:
         """Kill the running workers, and any that starts from now on."""
-        self._workers.close()
+        with self._lock:
+            self._closing = True
+            if self._host is not None:
+                self._host.kill_all()

@@ -1,9 +1,9 @@
-"""What the render workers' fork server does once, so that no worker does it again.
+"""What a warm host does once, so that no render worker does it again.
 
 A fresh worker spends seconds importing Manim, scipy and the scenes and computing the
 lecture's numbers before it draws a frame, and every scene paid it again (the figures are
-in bench/RESULTS.md, "Figures once quoted in the code"). The fork server (see
-:mod:`pipeline.executor`) imports this module once; every worker is then a fork of it, and
+in bench/RESULTS.md, "Figures once quoted in the code"). A warm host
+(:mod:`pipeline.warm_host`) imports this module once; every worker is then a fork of it, and
 starts with all of that done.
 """
 
@@ -16,7 +16,7 @@ from pipeline.paths import ROOT
 
 
 def warm_up() -> None:
-    """Import and compute what every worker needs (run in the server, before any fork)."""
+    """Import and compute what every worker needs (run in the host, before any fork)."""
     # Manim reads ./manim.cfg when it is imported: import it from where a worker would run.
     os.chdir(ROOT)
     import manim  # noqa: F401
@@ -35,7 +35,7 @@ def warm_up() -> None:
     tqdm.get_lock()
 
 
-# A scene that does not import (an edit in progress), say, must not stop the server: an error
+# A scene that does not import (an edit in progress), say, must not stop the host: an error
 # here would kill it, and every render with it. Each fork then imports again and reports the
 # error as its scene's result, as a fresh worker would.
 with contextlib.suppress(Exception):

@@ -1,46 +1,62 @@
-"""A warm process that render workers are forked from, for an engine whose own processes
-cannot use multiprocessing's fork server: a Dask worker.
+"""The one way this project runs a render worker: a fork of a warm host.
 
-A Dask worker is a daemonic process, and multiprocessing lets no daemonic process start
-children, so :class:`pipeline.executor.LocalExecutor`'s fork server is not open to it. A
-fresh ``python -m pipeline.worker`` per job costs the imports and the lecture's numbers
-every time (bench/RESULTS.md has the figures). A warm host is a plain subprocess,
-``python -m pipeline.warm_host``, that does what the fork server does once
-(:mod:`pipeline.preload`), then forks one worker per job; the fork runs exactly what a fork
-of the local server runs (:func:`pipeline.executor._forked_worker`).
+A warm host is a plain subprocess, ``python -m pipeline.warm_host``, that does once what
+every worker would otherwise do before its first frame: import Manim and the scenes' kit and
+compute the lecture's numbers (:mod:`pipeline.preload`). It then forks one process per
+request, as many at once as it is sent. Everything that renders uses it: the local pool
+(:class:`pipeline.executor.LocalExecutor`), each Dask worker (:mod:`pipeline.dask_executor`,
+which keeps one host per worker process between tasks), ``lecture preview`` and
+``lecture preview --watch``. A fork runs a function named in the request, by default the
+worker's :func:`pipeline.worker.main`; what a fork would do as a fresh
+``python -m pipeline.worker`` is the same, frame for frame (tests/pipeline/test_warm_host.py).
 
-One JSON line each way per job: the request ``{"argv", "env", "stdout", "stderr"}`` on the
-host's stdin, the answer ``{"exit": code}`` on its channel (its stdout as it started; what
-the imports print goes to stderr). Its first line says which version of the project it
-loaded (:func:`pipeline.keys.project_digest`); a host whose code is older than the files on
-disk is not used again.
+A plain subprocess rather than multiprocessing's fork server: a Dask worker is a daemonic
+process, and multiprocessing lets no daemonic process start children.
 
-The host lives and dies with the process that started it: it ends at the end of its stdin,
-and while a worker runs it watches its parent, and kills the worker and itself if the parent
-is gone. Each worker is killed by the kernel if the host dies (``PR_SET_PDEATHSIG``).
+**Protocol**: one JSON line per message. To the host, on its stdin: ``{"id", "entry",
+"argv", "env", "stdout", "stderr", "group"}``. From it, on its channel (its stdout as it
+started; what the imports print goes to stderr): first ``{"version"}``, the project digest
+of the code it loaded (:func:`pipeline.keys.project_digest`); then for each request
+``{"id", "pid"}`` once forked and ``{"id", "exit"}`` once ended (a negative exit: killed by
+that signal). A fork's own output goes to the two files the request names.
+
+**Kill policy**: a fork in its own process group (``"group": "own"``, the renders) is killed
+with its group by its caller (:meth:`Fork.kill`); one in the host's group (``"host"``, the
+watcher's children) also gets the terminal's Ctrl-C. The host ignores Ctrl-C itself: its
+caller decides. When its stdin ends (its caller closed it, or died) or its parent changes,
+the host kills every fork it started and ends; each fork is killed by the kernel if the
+host dies first (``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import itertools
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
-import time
+import traceback
+from collections.abc import Iterator
 from concurrent.futures import Future
+from pathlib import Path
 from typing import IO, Any
 
 from pipeline.paths import ROOT
 
-#: seconds between two looks at the worker and at the host's parent
+#: seconds between two looks at the forks and at the host's parent
 POLL_S = 0.02
+#: what a fork runs unless the request names another ``module:function(argv) -> int``
+WORKER = "pipeline.worker:main"
 
 
 class HostDiedError(RuntimeError):
-    """The host (or what killed it) ended the job before the worker answered."""
+    """The host (or what killed it) ended the job before the fork answered."""
 
 
 def die_with_parent() -> None:
@@ -51,53 +67,180 @@ def die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def _terminate(pid: int, own_group: bool, sig: int = signal.SIGTERM) -> None:
+    """Signal a fork (and its group, if it leads one); one already gone is no error."""
+    with contextlib.suppress(ProcessLookupError):
+        if own_group:
+            try:
+                os.killpg(pid, sig)
+                return
+            except ProcessLookupError:  # not its group's leader yet: the process alone
+                pass
+        os.kill(pid, sig)
+
+
+class Fork:
+    """One request to a host: its pid once forked, its exit code once ended, its output."""
+
+    def __init__(self, scratch: tempfile.TemporaryDirectory[str], own_group: bool) -> None:
+        self._scratch = scratch
+        self.own_group = own_group
+        self.stdout_path = Path(scratch.name, "stdout")
+        self.stderr_path = Path(scratch.name, "stderr")
+        self.stdout_path.touch()
+        self.stderr_path.touch()
+        self._pid: Future[int] = Future()
+        self._exit: Future[int] = Future()
+        self._killed = False
+
+    @property
+    def pid(self) -> int:
+        """The fork's pid (waits for the host to say it)."""
+        return self._pid.result()
+
+    def poll(self) -> int | None:
+        """Its exit code, or None while it runs."""
+        return self._exit.result() if self._exit.done() else None
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Its exit code, once it has ended; raises HostDiedError if the host died first."""
+        return self._exit.result(timeout)
+
+    def kill(self, sig: int = signal.SIGTERM) -> None:
+        """Signal it (with its group, if it has its own), unless it has ended."""
+        self._killed = True
+        if self._pid.done() and not self._pid.exception() and not self._exit.done():
+            _terminate(self._pid.result(), self.own_group, sig)
+
+    def output(self) -> tuple[str, str]:
+        """What it wrote to stdout and stderr, once it has ended; then its files go."""
+        read = {"encoding": "utf-8", "errors": "replace"}
+        try:
+            return self.stdout_path.read_text(**read), self.stderr_path.read_text(**read)
+        finally:
+            self._scratch.cleanup()
+
+
 class WarmHost:
-    """One host process, and the pipes to it."""
+    """One host process, the pipes to it, and the forks it runs for this process."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
-        """Start a host with ``env`` (default: this process's) as its environment."""
-        env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}  # see executor
+        """Start a host with ``env`` (default: this process's) as its environment; returns at
+        once (it imports while the caller does other work: :attr:`version` waits for it)."""
+        env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}  # as a fresh worker
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline.warm_host"], cwd=ROOT, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
         )  # fmt: skip
-        hello = self._answer()
-        self.version = hello["version"]
+        self._version: Future[str] = Future()
+        self._forks: dict[int, Fork] = {}
+        self._ids = itertools.count()
+        self._lock = threading.Lock()
+        self._closed = False
+        threading.Thread(target=self._read, name="warm-host-answers", daemon=True).start()
 
-    def _answer(self) -> dict[str, Any]:
+    @property
+    def version(self) -> str:
+        """The project version the host loaded (waits for its imports)."""
+        return self._version.result()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None and not self._closed
+
+    def _read(self) -> None:
+        """Hand each answer to the fork it is for; when the host ends, fail the rest."""
         assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            code = self.proc.wait()
-            raise HostDiedError(f"the warm host ended (exit {code}) before it answered")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
+        for line in self.proc.stdout:
+            answer = json.loads(line)
+            if "version" in answer:
+                self._version.set_result(answer["version"])
+                continue
+            with self._lock:
+                fork = self._forks.get(answer["id"])
+            if fork is None:
+                continue
+            if "pid" in answer:
+                fork._pid.set_result(answer["pid"])
+                if fork._killed:  # killed while it was being forked
+                    _terminate(answer["pid"], fork.own_group)
+            else:
+                with self._lock:
+                    del self._forks[answer["id"]]
+                fork._exit.set_result(int(answer["exit"]))
+        code = self.proc.wait()
+        died = HostDiedError(f"the warm host ended (exit {code}) before it answered")
+        if not self._version.done():
+            self._version.set_exception(died)
+        with self._lock:
+            left, self._forks = list(self._forks.values()), {}
+        for fork in left:
+            for future in (fork._pid, fork._exit):
+                if not future.done():
+                    future.set_exception(died)
+
+    def start(
+        self, argv: list[str], env: dict[str, str], entry: str = WORKER, own_group: bool = True
+    ) -> Fork:
+        """Fork a process that runs ``entry(argv)`` with ``env``; returns at once."""
+        fork = Fork(tempfile.TemporaryDirectory(prefix="lecture-worker-"), own_group)
+        request = {
+            "entry": entry, "argv": argv, "env": env, "stdout": str(fork.stdout_path),
+            "stderr": str(fork.stderr_path), "group": "own" if own_group else "host",
+        }  # fmt: skip
+        with self._lock:
+            request["id"] = number = next(self._ids)
+            self._forks[number] = fork
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(json.dumps(request) + "\n")
+                self.proc.stdin.flush()
+            except (BrokenPipeError, ValueError):  # ended, or closed by us
+                del self._forks[number]
+                fork._scratch.cleanup()
+                raise HostDiedError("the warm host had ended") from None
+        return fork
 
     def run(self, argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
         """Run one worker with ``argv`` and ``env``: its exit code, stdout and stderr."""
-        assert self.proc.stdin is not None
-        from pipeline.executor import worker_output
+        fork = self.start(argv, env)
+        try:
+            code = fork.wait()
+        except BaseException:
+            fork.kill()
+            raise
+        return code, *fork.output()
 
-        with worker_output() as output:
-            request = {"argv": argv, "env": env, "stdout": str(output.stdout),
-                       "stderr": str(output.stderr)}  # fmt: skip
-            try:
-                self.proc.stdin.write(json.dumps(request) + "\n")
-                self.proc.stdin.flush()
-            except BrokenPipeError:
-                raise HostDiedError("the warm host had ended") from None
-            answer = self._answer()
-            return int(answer["exit"]), *output.read()
+    def kill_all(self) -> None:
+        """Kill every fork still running for this process."""
+        with self._lock:
+            forks = list(self._forks.values())
+        for fork in forks:
+            fork.kill()
 
     def close(self) -> None:
+        """End the host: its forks still running are killed, and it exits."""
+        self._closed = True
         if self.proc.stdin is not None:
-            self.proc.stdin.close()  # the end of its input: it exits
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()  # the end of its input: it kills its forks and exits
+        if not self._version.done():  # still importing, so it has forked nothing: no wait
+            self.proc.kill()
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
 
+    def __enter__(self) -> WarmHost:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None:
+            self.kill_all()
+        self.close()
+
+
+# --- a Dask worker's hosts ---------------------------------------------------------------
 
 _idle: list[WarmHost] = []
 #: a host being started for the next job (:func:`prestart`), at most one
@@ -105,19 +248,29 @@ _starting: list[Future[WarmHost]] = []
 _idle_lock = threading.Lock()
 
 
+def _started(env: dict[str, str]) -> WarmHost:
+    host = WarmHost(env)
+    try:
+        host.version  # noqa: B018  (waits for its imports; raises if it died in them)
+    except BaseException:
+        host.close()
+        raise
+    return host
+
+
 def prestart(env: dict[str, str]) -> None:
     """Start a host with ``env`` in the background, unless one is idle or starting already,
     so that this process's next :func:`run_warm` finds it warm (or waits only for the rest of
     its start). Returns at once: a Dask worker calls it from its event loop as it joins."""
     with _idle_lock:
-        if _starting or any(h.proc.poll() is None for h in _idle):
+        if _starting or any(h.alive() for h in _idle):
             return
         future: Future[WarmHost] = Future()
         _starting.append(future)
 
     def start() -> None:
         try:
-            host = WarmHost(env)
+            host = _started(env)
         except BaseException as exc:  # run_warm starts one itself, and that one says why
             with _idle_lock:
                 _starting.remove(future)
@@ -150,7 +303,7 @@ def _take_host(version: str, env: dict[str, str]) -> WarmHost:
     that one if it did; else a new one."""
     while True:
         with _idle_lock:
-            hosts = [h for h in _idle if h.version == version and h.proc.poll() is None]
+            hosts = [h for h in _idle if h.alive() and h.version == version]
             stale = [h for h in _idle if h not in hosts]
             _idle[:] = hosts[1:]
             starting = _starting[0] if not hosts and _starting else None
@@ -159,7 +312,7 @@ def _take_host(version: str, env: dict[str, str]) -> WarmHost:
         if hosts:
             return hosts[0]
         if starting is None:
-            return WarmHost(env)
+            return _started(env)
         with contextlib.suppress(Exception):  # a start that failed: try once more, here
             starting.result()
 
@@ -190,39 +343,93 @@ def run_warm(argv: list[str], env: dict[str, str], version: str) -> tuple[int, s
 # --- in the host process ---------------------------------------------------------------
 
 
-def _wait(pid: int, parent: int) -> int:
-    """The worker's exit code, once it ends; if our parent dies first, kill it and end."""
+def _fork_main(request: dict[str, Any], channel: int) -> None:
+    """In a fork: become the process the request asks for, run its entry, and exit."""
+    code = 1
+    try:
+        die_with_parent()
+        os.close(channel)  # the host's answers are the host's: its end must be seen
+        own = request["group"] == "own"
+        if own:
+            os.setsid()  # its own group: its caller kills the group
+        # Ctrl-C: a fork in its own group never gets the terminal's; one in the host's
+        # ends as a process does that Python did not start.
+        signal.signal(signal.SIGINT, signal.default_int_handler if own else signal.SIG_DFL)
+        os.chdir(ROOT)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+            target = os.open(path, os.O_WRONLY | os.O_TRUNC)
+            os.dup2(target, fd)
+            os.close(target)
+        module, _, function = request["entry"].partition(":")
+        code = getattr(importlib.import_module(module), function)(request["argv"])
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)  # no interpreter teardown: the fork has said all it has to say
+
+
+def _requests(fd: int) -> Iterator[dict[str, Any] | None]:
+    """The requests on ``fd`` as they come: None after each look that found none (every
+    POLL_S), and the end when the input ends."""
+    buffer = b""
     while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        if os.getppid() != parent:  # adopted: whoever sent the job is gone
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)  # the worker is its group's leader
-            os._exit(1)
-        time.sleep(POLL_S)
+        ready, _, _ = select.select([fd], [], [], POLL_S)
+        if not ready:
+            yield None
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+        yield None
 
 
 def serve(channel: IO[str]) -> None:
-    """The host's loop: one forked worker per request line on stdin, one answer each."""
-    from pipeline.executor import _forked_worker
+    """The host's loop: fork for each request, say each fork's pid and then its exit."""
     from pipeline.keys import project_digest
 
-    # What the fork server does, and the version of the code it read.
-    version = project_digest()
+    version = project_digest()  # the version of the code it is about to load
     import pipeline.preload  # noqa: F401
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # its caller decides (see above)
     parent = os.getppid()
-    channel.write(json.dumps({"version": version}) + "\n")
-    channel.flush()
-    for line in iter(sys.stdin.readline, ""):
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:  # the worker
-            die_with_parent()
-            _forked_worker(request["argv"], request["env"], request["stdout"], request["stderr"])
-        channel.write(json.dumps({"exit": _wait(pid, parent)}) + "\n")
+    running: dict[int, tuple[int, bool]] = {}  # pid -> (request id, in its own group)
+
+    def say(message: dict[str, Any]) -> None:
+        channel.write(json.dumps(message) + "\n")
         channel.flush()
+
+    def end() -> None:
+        for pid, (_, own) in running.items():
+            _terminate(pid, own, signal.SIGKILL)
+        os._exit(0)
+
+    say({"version": version})
+    for request in _requests(sys.stdin.fileno()):
+        if request is not None:
+            pid = os.fork()
+            if pid == 0:
+                _fork_main(request, channel.fileno())
+            running[pid] = (request["id"], request["group"] == "own")
+            say({"id": request["id"], "pid": pid})
+        while running:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if not pid:
+                break
+            if pid in running:
+                number, _ = running.pop(pid)
+                say({"id": number, "exit": os.waitstatus_to_exitcode(status)})
+        if os.getppid() != parent:  # adopted: whoever sent the jobs is gone
+            end()
+    end()  # the input ended: its caller closed it or died
 
 
 if __name__ == "__main__":

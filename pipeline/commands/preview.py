@@ -65,9 +65,10 @@ def preview(
     if watch:
         _watch(scene, section, open_it, port, seed, output_dir, voice, takes)
         return
-    from pipeline.executor import RenderJob, launch, run_job, stop
+    from pipeline.executor import RenderJob, parse_result
     from pipeline.paths import tex_store
     from pipeline.preview import keep_movie, keep_still
+    from pipeline.warm_host import HostDiedError, WarmHost
 
     media = (output_dir / "media" / "preview" / scene).resolve()
     spoken = not last_frame and voice != "none"
@@ -77,25 +78,27 @@ def preview(
         scene, "low", media, seed, section=section, last_frame=last_frame,
         tex_cache=tex_store(output_dir), speech_file=plan if spoken else None,
     )  # fmt: skip
-    # The worker starts first: it imports Manim and the scenes on one core while this
+    # The worker's host starts first: it imports Manim and the scenes on one core while this
     # command imports them on the other to check the names and make the speech, which the
-    # worker then waits for (bench/RESULTS.md has the gain).
-    worker = launch(job)
+    # worker then waits for (bench/RESULTS.md has the gain). Leaving the block early (a bad
+    # name, Ctrl-C) kills the worker: it must not go on without us.
     speech: dict[str, Speech] = {}
-    try:
-        _check_names(scene, section)
-        if spoken:
-            from pipeline.media import write_text_atomic
-            from pipeline.scene_files import speech_plan
+    with WarmHost(job.environment()) as host:
+        worker = host.start(job.worker_args(), job.environment())
+        try:
+            _check_names(scene, section)
+            if spoken:
+                from pipeline.media import write_text_atomic
+                from pipeline.scene_files import speech_plan
 
-            speech = _speech(scene, section, seed, voice, takes, output_dir)
-            write_text_atomic(plan, speech_plan(speech))
-        result = run_job(job, proc=worker)
-    except BaseException:
-        stop(worker)  # a bad name, or Ctrl-C: the worker must not go on without us
-        raise
-    finally:
-        scratch.cleanup()
+                speech = _speech(scene, section, seed, voice, takes, output_dir)
+                write_text_atomic(plan, speech_plan(speech))
+            code = worker.wait()
+        except HostDiedError as exc:
+            raise click.ClickException(f"{scene} failed: {exc}") from None
+        finally:
+            scratch.cleanup()
+        result = parse_result(job, code, *worker.output())
     if not result.ok:
         raise click.ClickException(f"{scene} failed: {result.error}")
     if last_frame:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
+import psutil
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.executor import launch as real_launch
 from scenes import SCENES_IN_ORDER
 
 
@@ -94,22 +94,33 @@ def test_bad_quality_and_jobs_are_refused(runner: CliRunner) -> None:
 def test_unknown_section_lists_the_sections_and_stops_the_worker(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from pipeline import executor
+    from pipeline import warm_host
 
-    launched: list[subprocess.Popen[str]] = []
+    started: list[tuple[warm_host.WarmHost, warm_host.Fork]] = []
+    real_start = warm_host.WarmHost.start
 
-    def launch(job: executor.RenderJob) -> subprocess.Popen[str]:
-        launched.append(real_launch(job))
-        return launched[-1]
+    def start(self: warm_host.WarmHost, *args: Any, **kwargs: Any) -> warm_host.Fork:
+        started.append((self, real_start(self, *args, **kwargs)))
+        return started[-1][1]
 
-    monkeypatch.setattr(executor, "launch", launch)
+    monkeypatch.setattr(warm_host.WarmHost, "start", start)
     args = ["preview", "TitleScene", "--section", "Nope", "--output-dir", str(tmp_path)]
     result = runner.invoke(main, args)
     assert result.exit_code == 2
     assert "unknown section 'Nope' of TitleScene" in result.output
     assert "Learning goals" in result.output
-    # The worker was started before the names were checked, and killed when they failed.
-    assert [p.returncode for p in launched] == [-signal.SIGTERM]
+    # The worker was asked for before the names were checked; when they failed, its host
+    # was stopped, and the worker with it if the host had forked it already.
+    ((host, fork),) = started
+    assert host.proc.poll() is not None
+    try:
+        pid = fork.pid
+    except warm_host.HostDiedError:  # stopped while still importing: it forked nothing
+        return
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not psutil.pid_exists(pid)
 
 
 def test_unwritable_output_directory_is_named(runner: CliRunner, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""The local executor forks its workers from a preloaded server: they must render exactly what
-a fresh ``python -m pipeline.worker`` renders, and leave nothing behind."""
+"""The local executor forks its workers from a warm host (pipeline.warm_host): they must render
+exactly what a fresh ``python -m pipeline.worker`` renders, and leave nothing behind."""
 
 from __future__ import annotations
 
@@ -9,20 +9,19 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from multiprocessing import forkserver
+import time
 from pathlib import Path
 
 import pytest
 
-from pipeline import executor, fork_server
+from pipeline import warm_host
 from pipeline.executor import (
     LocalExecutor,
     RenderJob,
     SceneResult,
-    Workers,
-    fork_job,
+    parse_result,
     run_job,
+    run_on,
 )
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 
@@ -32,19 +31,6 @@ SIZE = (160, 90)
 @pytest.fixture(autouse=True)
 def fixture_scenes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
-
-
-@pytest.fixture
-def server() -> Iterator[None]:
-    """The fork server, as its owner (a LocalExecutor) runs it, for fork_job on its own."""
-    fork_server.start_fork_server()
-    yield
-    fork_server.stop_fork_server()
-
-
-def test_fork_job_needs_the_server_running(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError, match="fork server"):
-        fork_job(job(tmp_path))
 
 
 def frames(movie: str) -> str:
@@ -59,6 +45,14 @@ def job(media: Path, **kw: object) -> RenderJob:
     return RenderJob("TinyScene", "low", media, size=SIZE, fps=5, **kw)  # type: ignore[arg-type]
 
 
+def fresh(job: RenderJob) -> SceneResult:
+    """``job`` rendered by a fresh ``python -m pipeline.worker``: the reference."""
+    proc = subprocess.run(
+        job.command(), capture_output=True, text=True, env=job.environment(), cwd=ROOT
+    )
+    return parse_result(job, proc.returncode, proc.stdout, proc.stderr)
+
+
 def same_render(a: SceneResult, b: SceneResult) -> None:
     assert a.ok, a.error
     assert b.ok, b.error
@@ -67,65 +61,66 @@ def same_render(a: SceneResult, b: SceneResult) -> None:
     assert frames(a.info["movie"]) == frames(b.info["movie"])
 
 
-def test_a_forked_worker_renders_what_a_fresh_one_does(tmp_path: Path, server: None) -> None:
-    same_render(run_job(job(tmp_path / "fresh")), fork_job(job(tmp_path / "forked")))
+def test_a_forked_worker_renders_what_a_fresh_one_does(tmp_path: Path) -> None:
+    same_render(fresh(job(tmp_path / "fresh")), run_job(job(tmp_path / "forked")))
 
 
-def test_a_forked_worker_gets_the_jobs_environment(tmp_path: Path, server: None) -> None:
+def test_a_forked_worker_gets_the_jobs_environment(tmp_path: Path) -> None:
     """The section and the seed reach the fork as they reach a fresh worker."""
     one = {"section": "Gone", "seed": 7}
-    fresh, forked = run_job(job(tmp_path / "a", **one)), fork_job(job(tmp_path / "b", **one))
-    same_render(fresh, forked)
-    whole = fork_job(job(tmp_path / "c", seed=7))
+    with warm_host.WarmHost() as host:
+        forked = run_on(host, job(tmp_path / "b", **one))
+        whole = run_on(host, job(tmp_path / "c", seed=7))
+    same_render(fresh(job(tmp_path / "a", **one)), forked)
     count = [len(frames(r.info["movie"]).splitlines()) for r in (forked, whole)]
     assert count[0] < count[1] - 3, "the section's render skips the other beat's frames"
 
 
-def test_a_failing_scene_in_a_fork_is_a_result_with_its_error(tmp_path: Path, server: None) -> None:
-    result = fork_job(RenderJob("BrokenScene", "low", tmp_path, size=SIZE, fps=5))
+def test_a_failing_scene_in_a_fork_is_a_result_with_its_error(tmp_path: Path) -> None:
+    result = run_job(RenderJob("BrokenScene", "low", tmp_path, size=SIZE, fps=5))
     assert not result.ok
     assert "this scene fails on purpose" in result.error
 
 
-def test_the_server_is_stopped_and_its_cpu_time_counted(tmp_path: Path) -> None:
-    """Leaving the executor waits for the fork server: nothing keeps running, and the CPU
-    time of the server and its forks shows up in this process's children's usage (which
-    ``time`` and the benchmark read), as a fresh worker's would."""
+def test_the_host_is_stopped_and_its_cpu_time_counted(tmp_path: Path) -> None:
+    """Leaving the executor waits for its host: nothing keeps running, and the CPU time of
+    the host and its forks shows up in this process's children's usage (which ``time`` and
+    the benchmark read), as a fresh worker's would."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with LocalExecutor(1) as engine:
-        server = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
-        assert server is not None
+        assert engine._host is not None
+        host = engine._host.proc.pid
         engine.submit(job(tmp_path))
         (result,) = engine.collect()
     assert result.ok, result.error
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     with pytest.raises(ProcessLookupError):
-        os.kill(server, 0)
+        os.kill(host, 0)
     # Importing Manim and the scenes alone takes more than a CPU second.
     assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) > 1.0
 
 
 class Running:
-    """Wraps the executor's fork_job: how many jobs run at once, and an event per start."""
+    """Wraps the executor's job runner: how many jobs run at once, and an event per start."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.now = self.most = 0
         self.started: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
-        real = executor.fork_job
+        real = LocalExecutor._run
 
-        def fork_job(job: RenderJob, track: Workers | None = None) -> SceneResult:
+        def run(engine: LocalExecutor, job: RenderJob) -> SceneResult:
             with self._lock:
                 self.now += 1
                 self.most = max(self.most, self.now)
                 self.started.setdefault(job.media_dir.name, threading.Event()).set()
             try:
-                return real(job, track)
+                return real(engine, job)
             finally:
                 with self._lock:
                     self.now -= 1
 
-        monkeypatch.setattr(executor, "fork_job", fork_job)
+        monkeypatch.setattr(LocalExecutor, "_run", run)
 
     def event(self, name: str) -> threading.Event:
         with self._lock:
@@ -183,24 +178,34 @@ def test_leaving_the_executor_with_jobs_waiting_does_not_hang(tmp_path: Path) ->
     assert not (tmp_path / "c").exists(), "a waiting job ran after the executor was left"
 
 
-def test_a_worker_that_starts_after_the_kill_is_killed_too() -> None:
-    """Ctrl-C kills the running workers; a job that was starting at that moment (a slot
-    freed by a scene whose clips were just made) must not render on with nobody waiting."""
-    sleepers = [subprocess.Popen(["sleep", "60"], start_new_session=True) for _ in range(2)]
-    workers = Workers()
-    workers.add(sleepers[0].pid)
-    workers.close()
-    workers.add(sleepers[1].pid)  # started while the command was being interrupted
-    try:
-        codes = [p.wait(timeout=10) for p in sleepers]
-    finally:
-        for p in sleepers:
-            p.kill()
-    assert codes == [-signal.SIGTERM, -signal.SIGTERM]
+def test_a_worker_killed_while_it_is_being_forked_is_killed_once_forked(tmp_path: Path) -> None:
+    """Ctrl-C kills the running workers; a job that was starting at that moment (asked for,
+    its pid not yet known) must not render on with nobody waiting."""
+    hangs = RenderJob("HangsScene", "low", tmp_path, size=SIZE, fps=5)
+    with warm_host.WarmHost() as host:
+        fork = host.start(hangs.worker_args(), hangs.environment())
+        fork.kill()  # before the host has even finished its imports
+        assert fork.wait(timeout=120) == -signal.SIGTERM
 
 
-def test_the_server_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> None:
-    """A scene module with an error (an edit in progress) must not stop the fork server, or
+def test_after_a_kill_the_executor_starts_no_job(tmp_path: Path) -> None:
+    with LocalExecutor(1) as engine:
+        engine.submit(RenderJob("HangsScene", "low", tmp_path / "hangs", size=SIZE, fps=5))
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "hangs").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # the worker has started rendering
+        engine.kill()
+        (killed,) = engine.collect()
+        assert not killed.ok
+        assert f"worker exited {-signal.SIGTERM}" in killed.error
+        engine.submit(job(tmp_path / "late"))
+        with pytest.raises(RuntimeError, match="not rendered, the executor was closed"):
+            list(engine.collect())
+    assert not (tmp_path / "late").exists()
+
+
+def test_the_host_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> None:
+    """A scene module with an error (an edit in progress) must not stop the warm host, or
     every render would fail instead of that scene reporting its error."""
     broken = tmp_path / "scenes"
     broken.mkdir()
@@ -213,9 +218,9 @@ def test_the_server_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("module", ["pipeline.fork_server", "pipeline.executor"])
+@pytest.mark.parametrize("module", ["pipeline.warm_host", "pipeline.executor"])
 def test_workers_can_start_before_manim_is_imported(module: str) -> None:
-    """``lecture render`` starts the fork server, and ``lecture preview`` its worker, before
+    """``lecture render`` and ``lecture preview`` start their warm host before
     it imports Manim itself, so that the imports run at once on two cores; that only works
     while these modules stay this light."""
     code = f"import sys, {module}; print(sorted({{'manim', 'scenes'}} & set(sys.modules)))"
@@ -225,31 +230,27 @@ def test_workers_can_start_before_manim_is_imported(module: str) -> None:
     assert proc.stdout.strip() == "[]"
 
 
-def test_the_render_command_stops_the_server_it_started(
+def test_the_render_command_stops_the_host_it_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A render that ends before any worker ran (here: an unknown scene) leaves no server."""
+    """A render that ends before any worker ran (here: an unknown scene) leaves no host."""
     from click.testing import CliRunner
 
-    from pipeline import fork_server
     from pipeline.cli import main
 
-    started: list[int] = []
+    started: list[warm_host.WarmHost] = []
+    real_init = warm_host.WarmHost.__init__
 
-    def start_and_note() -> None:
-        start()
-        started.append(forkserver._forkserver._forkserver_pid)  # type: ignore[attr-defined]
+    def init_and_note(self: warm_host.WarmHost, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        started.append(self)
 
-    start = fork_server.start_fork_server
-    monkeypatch.setattr(fork_server, "start_fork_server", start_and_note)
+    monkeypatch.setattr(warm_host.WarmHost, "__init__", init_and_note)
     result = CliRunner().invoke(main, ["render", "NoSuchScene", "--output-dir", str(tmp_path)])
     assert result.exit_code != 0
     assert "unknown scene 'NoSuchScene'" in result.output
-    assert len(started) == 1, "the command starts the server before it imports Manim"
-    assert started[0] is not None
-    assert forkserver._forkserver._forkserver_pid is None  # type: ignore[attr-defined]
-    with pytest.raises(ProcessLookupError):
-        os.kill(started[0], 0)
+    assert len(started) == 1, "the command starts the host before it imports Manim"
+    assert started[0].proc.poll() is not None
 
 
 def test_a_worker_waits_for_its_speech_file_and_gives_up_by_name(tmp_path: Path) -> None:

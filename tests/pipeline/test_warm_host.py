@@ -1,5 +1,6 @@
-"""The warm host that Dask workers fork their renders from: the same frames as a fresh worker,
-one host per version of the code, and nothing left running when whoever started it dies."""
+"""The warm host every render is forked from (pipeline.warm_host), as a Dask worker keeps one:
+the same frames as a fresh worker, one host per version of the code, and nothing left running
+when whoever started it dies."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from pipeline import keys, warm_host
-from pipeline.executor import RenderJob, run_job
+from pipeline.executor import RenderJob
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 from tests.pipeline.test_dask import framemd5
+from tests.pipeline.test_executor import fresh
 
 pytestmark = pytest.mark.slow
 
@@ -44,9 +46,9 @@ def test_a_fork_of_the_host_renders_what_a_fresh_worker_renders(tmp_path: Path) 
     code, stdout, _ = warm_host.run_warm(job.worker_args(), job.environment(), version)
     assert code == 0
     ours = json.loads(stdout.strip().splitlines()[-1])
-    fresh = run_job(RenderJob("TinyScene", "low", tmp_path / "fresh", size=SIZE, fps=10))
-    assert fresh.ok, fresh.error
-    assert framemd5(Path(ours["movie"])) == framemd5(Path(fresh.info["movie"]))
+    reference = fresh(RenderJob("TinyScene", "low", tmp_path / "fresh", size=SIZE, fps=10))
+    assert reference.ok, reference.error
+    assert framemd5(Path(ours["movie"])) == framemd5(Path(reference.info["movie"]))
     # The host is kept for the next job of the same version, and used again.
     (host,) = warm_host._idle
     again = RenderJob("TinyScene", "low", tmp_path / "again", size=SIZE, fps=10)
