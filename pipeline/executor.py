@@ -9,7 +9,6 @@ methods (submit, collect), so another engine (a cluster, a queue) can take the s
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline.warm_host import HostDiedError, WarmHost
+from pipeline.warm_host import HostDiedError, WarmHost, result_of
 
 
 @dataclass(frozen=True)
@@ -102,11 +101,7 @@ class Executor(Protocol):
 
 def parse_result(job: RenderJob, code: int, stdout: str, stderr: str) -> SceneResult:
     """A worker's result from its last JSON line; without one, how the worker ended."""
-    lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
-    if not lines:
-        tail = (stderr or stdout).strip().splitlines()[-5:]
-        return SceneResult(job, False, error=f"worker exited {code}: {' | '.join(tail)}")
-    info = json.loads(lines[-1])
+    info = result_of(code, stdout, stderr)
     return SceneResult(job, bool(info.get("ok")), info, info.get("error", ""))
 
 
@@ -127,6 +122,13 @@ def run_job(job: RenderJob) -> SceneResult:
         return run_on(host, job)
 
 
+def check_jobs(jobs: int) -> int:
+    """``jobs``, if it is a number of jobs at once (a positive integer); else a ValueError."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs}")
+    return jobs
+
+
 class LocalExecutor:
     """Up to ``jobs`` scene renders at a time on this machine, each in a fork of one warm host.
 
@@ -140,9 +142,7 @@ class LocalExecutor:
     """
 
     def __init__(self, jobs: int) -> None:
-        if jobs < 1:
-            raise ValueError(f"jobs must be a positive integer, got {jobs}")
-        self.jobs = jobs
+        self.jobs = check_jobs(jobs)
         self._pool = ThreadPoolExecutor(max_workers=jobs)
         self._closing = False
         self._lock = threading.Lock()

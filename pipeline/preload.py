@@ -11,23 +11,33 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 
 from pipeline.paths import ROOT
 
 
-def warm_up() -> None:
-    """Import and compute what every worker needs (run in the host, before any fork)."""
+def warm_up(scenes: bool = True, seed: int | None = None) -> None:
+    """Import and compute what every worker needs (run in the host, before any fork).
+
+    ``scenes`` False (``lecture preview --watch``): the scenes are not imported, so that each
+    fork imports them as they are saved now; the lecture's numbers are computed for ``seed``.
+    """
     # Manim reads ./manim.cfg when it is imported: import it from where a worker would run.
     os.chdir(ROOT)
     import manim  # noqa: F401
     from tqdm import tqdm
 
-    import scenes  # noqa: F401
-    from math_core.lecture import build_lecture
     from pipeline import worker  # noqa: F401
-    from scenes.kit.env import DEFAULT_SEED
 
-    build_lecture(DEFAULT_SEED)  # cached: the workers of a seed-5 render read it
+    if scenes:
+        from pipeline.storyboard import lecture
+
+        spec = lecture()
+        spec.numbers(spec.seed if seed is None else seed)  # cached for the forks that read it
+    elif seed is not None:  # (the lecture's own seed is the scenes' to say: not imported)
+        from math_core.lecture import build_lecture
+
+        build_lecture(seed)
     # Manim's progress bars are tqdm's, whose first bar makes a multiprocessing lock (a
     # named semaphore). Made here, every fork shares it; made in each fork, each would be
     # left for multiprocessing's resource tracker to warn about, as a fork ends without
@@ -35,8 +45,21 @@ def warm_up() -> None:
     tqdm.get_lock()
 
 
-# A scene that does not import (an edit in progress), say, must not stop the host: an error
-# here would kill it, and every render with it. Each fork then imports again and reports the
-# error as its scene's result, as a fresh worker would.
-with contextlib.suppress(Exception):
-    warm_up()
+def without_scenes(seed: int | None) -> None:
+    """:func:`warm_up` for a host whose forks import the scenes themselves; an error if the
+    scenes were imported all the same (a fork would then run them as they were at the start,
+    and no edit would show)."""
+    warm_up(scenes=False, seed=seed)
+    leaked = sorted(m for m in sys.modules if m == "scenes" or m.startswith("scenes."))
+    if leaked:
+        raise RuntimeError(f"the warm process imported {leaked[0]}: edits would not show")
+
+
+def with_scenes(seed: int | None) -> None:
+    """:func:`warm_up`, for a host whose forks render the scenes as the host imported them.
+
+    A scene that does not import (an edit in progress), say, must not stop the host: an
+    error here would kill it, and every render with it. Each fork then imports again and
+    reports the error as its scene's result, as a fresh worker would."""
+    with contextlib.suppress(Exception):
+        warm_up(scenes=True, seed=seed)

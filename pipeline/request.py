@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import clips
+from pipeline.executor import check_jobs
 from pipeline.paths import TAKES_DIR
 from pipeline.quality import check_quality
 from pipeline.speech import VOICES, SpeechReport
@@ -40,8 +41,7 @@ class RenderRequest:
             raise ValueError(f"unknown voice {self.voice!r}; the voices are {', '.join(VOICES)}")
         # No formats is allowed here (``lecture slides`` needs none); the CLI asks for one.
         self.formats = clips.parse_formats(self.formats) if self.formats else ()
-        if self.jobs < 1:
-            raise ValueError(f"jobs must be a positive integer, got {self.jobs}")
+        check_jobs(self.jobs)
 
 
 @dataclass

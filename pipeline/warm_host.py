@@ -53,6 +53,9 @@ from pipeline.paths import ROOT
 POLL_S = 0.02
 #: what a fork runs unless the request names another ``module:function(argv) -> int``
 WORKER = "pipeline.worker:main"
+#: in a fork: a handle on the host's own stderr (its caller's), kept before the fork's own
+#: output went to its files, for what the fork must say to the caller's user at once
+host_stderr: int | None = None
 
 
 class HostDiedError(RuntimeError):
@@ -77,6 +80,18 @@ def _terminate(pid: int, own_group: bool, sig: int = signal.SIGTERM) -> None:
             except ProcessLookupError:  # not its group's leader yet: the process alone
                 pass
         os.kill(pid, sig)
+
+
+def result_of(code: int | None, stdout: str, stderr: str, tail: int = 5) -> dict[str, Any]:
+    """What a fork reported: the last JSON line of its output (the worker's ``main`` ends with
+    one, ``"ok"`` and the rest); without one, how it ended and the last ``tail`` lines it
+    wrote, as a failed result."""
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
+    if lines:
+        found: dict[str, Any] = json.loads(lines[-1])
+        return found
+    last = (stderr or stdout).strip().splitlines()[-tail:]
+    return {"ok": False, "error": f"worker exited {code}: {' | '.join(last)}"}
 
 
 class Fork:
@@ -124,14 +139,22 @@ class Fork:
 class WarmHost:
     """One host process, the pipes to it, and the forks it runs for this process."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, scenes: bool = True, seed: int | None = None
+    ) -> None:
         """Start a host with ``env`` (default: this process's) as its environment; returns at
-        once (it imports while the caller does other work: :attr:`version` waits for it)."""
+        once (it imports while the caller does other work: :attr:`version` waits for it).
+
+        ``scenes`` False: the host never imports the scenes, each fork does, as they are
+        saved at that moment (``lecture preview --watch``); ``seed``: the lecture's numbers
+        it computes ahead (default: the lecture's own seed, with the scenes)."""
         env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}  # as a fresh worker
+        command = [sys.executable, "-m", "pipeline.warm_host"]
+        command += [] if scenes else ["--without-scenes"]
+        command += [] if seed is None else ["--seed", str(seed)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.warm_host"], cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
-        )  # fmt: skip
+            command, cwd=ROOT, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
         self._version: Future[str] = Future()
         self._forks: dict[int, Fork] = {}
         self._ids = itertools.count()
@@ -353,11 +376,15 @@ def _fork_main(request: dict[str, Any], channel: int) -> None:
         if own:
             os.setsid()  # its own group: its caller kills the group
         # Ctrl-C: a fork in its own group never gets the terminal's; one in the host's
-        # ends as a process does that Python did not start.
+        # ends as a process does that Python did not start. It was blocked across the fork
+        # (the host ignores it): one that came since is delivered now, not lost.
         signal.signal(signal.SIGINT, signal.default_int_handler if own else signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         os.chdir(ROOT)
         os.environ.clear()
         os.environ.update(request["env"])
+        global host_stderr
+        host_stderr = os.dup(2)
         for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
             target = os.open(path, os.O_WRONLY | os.O_TRUNC)
             os.dup2(target, fd)
@@ -392,12 +419,16 @@ def _requests(fd: int) -> Iterator[dict[str, Any] | None]:
         yield None
 
 
-def serve(channel: IO[str]) -> None:
+def serve(channel: IO[str], scenes: bool = True, seed: int | None = None) -> None:
     """The host's loop: fork for each request, say each fork's pid and then its exit."""
+    from pipeline import preload
     from pipeline.keys import project_digest
 
     version = project_digest()  # the version of the code it is about to load
-    import pipeline.preload  # noqa: F401
+    if scenes:
+        preload.with_scenes(seed)
+    else:
+        preload.without_scenes(seed)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # its caller decides (see above)
     parent = os.getppid()
@@ -415,9 +446,11 @@ def serve(channel: IO[str]) -> None:
     say({"version": version})
     for request in _requests(sys.stdin.fileno()):
         if request is not None:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             pid = os.fork()
             if pid == 0:
                 _fork_main(request, channel.fileno())
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
             running[pid] = (request["id"], request["group"] == "own")
             say({"id": request["id"], "pid": pid})
         while running:
@@ -432,7 +465,22 @@ def serve(channel: IO[str]) -> None:
     end()  # the input ended: its caller closed it or died
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """``python -m pipeline.warm_host [--without-scenes] [--seed N]``: serve on stdin."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline.warm_host")
+    parser.add_argument("--without-scenes", action="store_true")
+    parser.add_argument("--seed", type=int)
+    args = parser.parse_args()
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # whatever the imports print goes to stderr, not into the answers
-    serve(answers)
+    serve(answers, scenes=not args.without_scenes, seed=args.seed)
+
+
+if __name__ == "__main__":
+    # Run as the package's module, not as __main__: a fork's entry that imports
+    # pipeline.warm_host must find this module's state (host_stderr), not a second copy.
+    from pipeline.warm_host import main as serve_main
+
+    serve_main()

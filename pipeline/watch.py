@@ -1,11 +1,12 @@
 """``lecture preview --watch``: save a scene file, see the beat again a second or two later.
 
-One process stays warm: Manim, scipy and the lecture's numbers are imported and computed
-once (seconds that every one-shot preview pays again). It never imports a scene. Each render
-is a fork of it, which imports the scenes fresh: whatever was saved, a class attribute, a
-method or a helper module, is what the fork runs, with none of the traps of reloading a
-module in place. An edit under ``math_core/`` or ``pipeline/`` (which the warm process has
-imported) restarts the watcher itself.
+One process stays warm, the watcher's warm host (:mod:`pipeline.warm_host`, started without
+the scenes): Manim, scipy and the lecture's numbers are imported and computed once (seconds
+that every one-shot preview pays again). It never imports a scene. Each render is a fork of
+it, which imports the scenes fresh: whatever was saved, a class attribute, a method or a
+helper module, is what the fork runs, with none of the traps of reloading a module in place.
+An edit under ``math_core/`` or ``pipeline/`` (which the host has imported) restarts the
+watcher itself, and with it its host.
 
 Saves are seen by ``watchdog`` (inotify on Linux, FSEvents on macOS, polling elsewhere):
 :class:`Edits` collects the ``.py`` files created, modified, moved or deleted under the
@@ -31,7 +32,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -45,6 +45,7 @@ from watchdog.observers import Observer
 
 from pipeline import pages
 from pipeline.paths import ROOT, TAKES_DIR
+from pipeline.warm_host import HostDiedError, WarmHost, result_of
 
 #: seconds between two looks at a running child
 POLL_S = 0.1
@@ -282,20 +283,6 @@ def serve(frame: Frame, title: str, port: int = 0) -> http.server.ThreadingHTTPS
     return server
 
 
-def warm(seed: int) -> None:
-    """Import and compute, once, what every render needs, without importing a scene."""
-    os.chdir(ROOT)  # Manim reads ./manim.cfg when it is imported
-    import manim  # noqa: F401
-
-    from math_core.lecture import build_lecture
-    from pipeline import worker  # noqa: F401
-
-    build_lecture(seed)
-    leaked = sorted(m for m in sys.modules if m == "scenes" or m.startswith("scenes."))
-    if leaked:  # a fork would run the scenes as they were when the watcher started
-        raise RuntimeError(f"the warm process imported {leaked[0]}: edits would not show")
-
-
 @dataclass
 class Outcome:
     ok: bool
@@ -305,76 +292,55 @@ class Outcome:
 
 
 class Child:
-    """A worker in a fork of this process, in this process group (Ctrl-C reaches it too)."""
+    """A render in a fork of the watcher's warm host, in the watcher's process group (Ctrl-C
+    reaches it too): :func:`child_main` with the render's arguments."""
 
     def __init__(
-        self, argv: list[str], scene: str, beat: str | None, spoken: Spoken | None = None
-    ) -> None:
+        self, host: WarmHost, argv: list[str], scene: str, beat: str | None,
+        spoken: Spoken | None = None, entry: str = "pipeline.watch:child_main",
+    ) -> None:  # fmt: skip
         self.start = time.perf_counter()
-        self.scratch = tempfile.TemporaryDirectory(prefix="lecture-watch-")
-        self.out = Path(self.scratch.name, "stdout")
-        self.err = Path(self.scratch.name, "stderr")
-        self.pid = os.fork()
-        if self.pid == 0:
-            global _phase_fd
-            code = 1
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                _phase_fd = os.dup(1)
-                for fd, path in ((1, self.out), (2, self.err)):
-                    target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-                    os.dup2(target, fd)
-                    os.close(target)
-                code = _child(argv, scene, beat, spoken)
-            except KeyboardInterrupt:  # Ctrl-C came before SIG_DFL: end as SIGINT would
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                os.kill(os.getpid(), signal.SIGINT)
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
+        payload = {"argv": argv, "scene": scene, "beat": beat,
+                   "spoken": None if spoken is None else spoken.as_json()}  # fmt: skip
+        env = dict(os.environ)
+        self.fork = host.start([json.dumps(payload)], env, entry=entry, own_group=False)
         self.outcome: Outcome | None = None
 
     def poll(self, block: bool = False) -> Outcome | None:
         """Its outcome once it has ended (``block``: wait for that), else None."""
         if self.outcome is not None:
             return self.outcome
-        pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
-        if pid == 0:
-            return None
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
-            # Only Ctrl-C to the group ends a child so. The watcher can miss that SIGINT
-            # itself when it lands while it forks (measured: 2 of 47 Ctrl-C's timed at the
-            # first render, the watcher went on idling): the child's death says it instead.
-            self.outcome = Outcome(False, time.perf_counter() - self.start, {}, "stopped")
-            self.scratch.cleanup()
-            raise KeyboardInterrupt
-        seconds = time.perf_counter() - self.start
-        stdout = self.out.read_text(errors="replace") if self.out.exists() else ""
-        stderr = self.err.read_text(errors="replace") if self.err.exists() else ""
-        self.scratch.cleanup()
-        lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
-        if not lines:
-            tail = "\n".join((stderr or stdout).strip().splitlines()[-20:])
-            error = f"the render ended with status {status}:\n{tail}"
-            self.outcome = Outcome(False, seconds, {}, error)
+        try:
+            code = self.fork.wait() if block else self.fork.poll()
+        except HostDiedError as exc:
+            code, died = None, str(exc)
         else:
-            info = json.loads(lines[-1])
-            error = info.get("traceback") or info.get("error", "")
-            self.outcome = Outcome(bool(info.get("ok")), seconds, info, error)
+            died = ""
+        if code is None and not died:
+            return None
+        seconds = time.perf_counter() - self.start
+        if code == -signal.SIGINT:
+            # Only Ctrl-C to the group ends a child so. The watcher can miss that SIGINT
+            # itself when it lands while it asks for a fork (measured, when the watcher
+            # forked itself: 2 of 47 Ctrl-C's timed at the first render, the watcher went on
+            # idling): the child's death says it instead.
+            self.outcome = Outcome(False, seconds, {}, "stopped")
+            self.fork.output()
+            raise KeyboardInterrupt
+        stdout, stderr = self.fork.output() if not died else ("", died)
+        info = result_of(code, stdout, stderr, tail=20)
+        error = info.get("traceback") or info.get("error", "")
+        self.outcome = Outcome(bool(info.get("ok")), seconds, info, error)
         return self.outcome
 
     def kill(self) -> None:
         if self.outcome is None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+            self.fork.kill(signal.SIGKILL)
+            with contextlib.suppress(HostDiedError):
+                self.fork.wait()
             self.outcome = Outcome(False, time.perf_counter() - self.start, {}, "stopped")
-            self.scratch.cleanup()
+            with contextlib.suppress(OSError):
+                self.fork.output()
 
 
 def _to_stderr(message: str) -> None:
@@ -389,6 +355,26 @@ class Spoken:
     voice: str
     takes: Path
     output_dir: Path
+
+    def as_json(self) -> dict[str, Any]:
+        return {"seed": self.seed, "voice": self.voice, "takes": str(self.takes),
+                "output_dir": str(self.output_dir)}  # fmt: skip
+
+
+def child_main(args: list[str]) -> int:
+    """In a fork of the watcher's host: the render :class:`Child` asked for. Its phase lines
+    go to the watcher's own output (the host's stderr), its own output to its files."""
+    global _phase_fd
+    from pipeline import warm_host
+
+    if warm_host.host_stderr is not None:
+        _phase_fd = warm_host.host_stderr
+    payload = json.loads(args[0])
+    given = payload["spoken"]
+    spoken = None if given is None else Spoken(
+        given["seed"], given["voice"], Path(given["takes"]), Path(given["output_dir"])
+    )  # fmt: skip
+    return _child(payload["argv"], payload["scene"], payload["beat"], spoken)
 
 
 def _child(argv: list[str], scene: str, beat: str | None, spoken: Spoken | None) -> int:
@@ -480,26 +466,29 @@ class Watch:
         frame.path.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         phase("warming")
-        warm(self.seed)
-        warmed = time.perf_counter() - started
-        self.echo(f"warm in {warmed:.1f} s (Manim and the lecture's numbers)")
-        if port is not None:
-            server = serve(frame, self.scene, port)
-            self.echo(f"watching: http://127.0.0.1:{server.server_address[1]}/")
-        source_path = self.scene_file()
-        source = source_path.read_text(errors="replace") if source_path else ""
-        with Edits(self.roots + self.restart_roots) as saves:
-            self._loop(saves, frame, source_path, source, open_frame)
+        # The host never imports the scenes: each render is a fork that imports them as they
+        # are saved at that moment.
+        with WarmHost(scenes=False, seed=self.seed) as host:
+            host.version  # noqa: B018  (waits for its imports; raises if they failed)
+            warmed = time.perf_counter() - started
+            self.echo(f"warm in {warmed:.1f} s (Manim and the lecture's numbers)")
+            if port is not None:
+                server = serve(frame, self.scene, port)
+                self.echo(f"watching: http://127.0.0.1:{server.server_address[1]}/")
+            source_path = self.scene_file()
+            source = source_path.read_text(errors="replace") if source_path else ""
+            with Edits(self.roots + self.restart_roots) as saves:
+                self._loop(host, saves, frame, source_path, source, open_frame)
 
     def _loop(
-        self, saves: Edits, frame: Frame, source_path: Path | None, source: str,
+        self, host: WarmHost, saves: Edits, frame: Frame, source_path: Path | None, source: str,
         open_frame: Callable[[Path], None] | None,
     ) -> None:  # fmt: skip
         beat = self.section
         opened = False
         saved = time.perf_counter()
         while True:
-            edits = self.render(beat, frame, saved, saves.peek)
+            edits = self.render(host, beat, frame, saved, saves.peek)
             if frame.version and not opened and open_frame is not None:
                 open_frame(frame.path)
                 opened = True
@@ -512,6 +501,7 @@ class Watch:
             if any(_under(p, self.restart_roots) for p in edits):
                 self.echo(f"{_rel(edits[0])} changed: restarting the watcher")
                 phase("restarting")
+                host.close()  # ended and reaped here: after the exec, nobody would reap it
                 _restart()
             if source_path is None or not source_path.exists():
                 source_path = self.scene_file()
@@ -522,14 +512,15 @@ class Watch:
             self.echo(f"{', '.join(_rel(p) for p in edits)} saved")
 
     def render(
-        self, beat: str | None, frame: Frame, since: float, edited: Callable[[], list[Path]]
-    ) -> list[Path]:
+        self, host: WarmHost, beat: str | None, frame: Frame, since: float,
+        edited: Callable[[], list[Path]],
+    ) -> list[Path]:  # fmt: skip
         """The beat's frame, then its movie, each in a fork, side by side; the edits that
         came while they ran (a movie made stale by one is stopped)."""
         what = f"{self.scene} / {beat}" if beat else self.scene
-        still, movie = Child(self.argv(beat, "frame"), self.scene, beat), None
+        still, movie = Child(host, self.argv(beat, "frame"), self.scene, beat), None
         try:
-            movie = Child(self.argv(beat, "movie"), self.scene, beat, self.spoken())
+            movie = Child(host, self.argv(beat, "movie"), self.scene, beat, self.spoken())
             phase("still")
             done = still.poll(block=True)
             assert done is not None

@@ -33,8 +33,12 @@ force_option = click.option(
 
 
 def check_jobs(jobs: int) -> None:
-    if jobs < 1:
-        raise click.BadParameter(f"must be a positive integer, got {jobs}", param_hint="--jobs")
+    from pipeline.executor import check_jobs as positive
+
+    try:
+        positive(jobs)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).removeprefix("jobs "), param_hint="--jobs") from None
 
 
 def check_output_dir(out_dir: Path) -> None:

@@ -214,7 +214,8 @@ def test_the_host_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> None
     run = {"capture_output": True, "text": True, "cwd": ROOT}
     proc = subprocess.run([sys.executable, "-c", first + "import scenes"], **run)
     assert "half-edited scene" in proc.stderr, "the broken package shadows the real one"
-    proc = subprocess.run([sys.executable, "-c", first + "import pipeline.preload"], **run)
+    warm = "from pipeline import preload; preload.with_scenes(None)"
+    proc = subprocess.run([sys.executable, "-c", first + warm], **run)
     assert proc.returncode == 0, proc.stderr
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 from PIL import Image
 
@@ -72,32 +73,32 @@ def test_the_touched_beat_is_the_block_the_edit_lies_in() -> None:
     assert touched_beat(SCENE, broken, "WatchDemo") is None
 
 
-@pytest.mark.parametrize("early", [False, True])
-def test_a_child_ended_by_ctrl_c_stops_the_watcher(
-    early: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def sleeping_child(args: list[str]) -> int:
+    """A watcher's child that renders nothing: it waits to be stopped."""
+    time.sleep(60)
+    return 0
+
+
+def test_a_child_ended_by_ctrl_c_stops_the_watcher() -> None:
     """Ctrl-C reaches the whole group; a child that it ends tells the watcher, which may have
-    missed the signal itself while it forked (2 of 47 timed Ctrl-C's did: it went on idling).
-    ``early``: the child's Ctrl-C came before it set SIGINT's default, as a KeyboardInterrupt."""
+    missed the signal itself (2 of 47 timed Ctrl-C's did, when the watcher forked its own
+    children: it went on idling)."""
     from pipeline import watch
+    from pipeline.warm_host import WarmHost
 
-    def child(*_: object) -> int:
-        if early:
-            raise KeyboardInterrupt
-        time.sleep(30)
-        return 0
-
-    monkeypatch.setattr(watch, "_child", child)
-    forked = watch.Child(["Scene"], "Scene", None)
-    if not early:
-        time.sleep(0.3)  # past its SIG_DFL
-        os.kill(forked.pid, signal.SIGINT)
-    with pytest.raises(KeyboardInterrupt):
-        forked.poll(block=True)
-    assert forked.outcome is not None
-    assert forked.outcome.error == "stopped"
-    with pytest.raises(ChildProcessError):
-        os.waitpid(forked.pid, os.WNOHANG)  # reaped: nothing left behind
+    with WarmHost(scenes=False) as host:
+        entry = "tests.pipeline.test_watch:sleeping_child"
+        child = watch.Child(host, ["Scene"], "Scene", None, entry=entry)
+        assert child.poll() is None
+        os.kill(child.fork.pid, signal.SIGINT)
+        with pytest.raises(KeyboardInterrupt):
+            child.poll(block=True)
+        assert child.outcome is not None
+        assert child.outcome.error == "stopped"
+        assert (
+            not psutil.pid_exists(child.fork.pid)
+            or psutil.Process(child.fork.pid).status() == psutil.STATUS_ZOMBIE
+        )
 
 
 class Watcher:
