@@ -32,8 +32,8 @@ from pipeline.paths import MANIM_CFG, ROOT
 
 #: the worker that renders every scene: its imports are every scene's
 WORKER = "pipeline.worker"
-#: what the process every worker is forked from runs first (pipeline.executor): its code and
-#: imports are in every worker too
+#: what the warm host every worker is forked from runs first (pipeline.warm_host): its code
+#: and imports are in every worker too
 PRELOAD = "pipeline.preload"
 #: read by value (the sections a scene reads), not by source
 BY_VALUE = ("math_core.lecture",)

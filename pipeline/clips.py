@@ -152,8 +152,8 @@ def make_clips(
             outputs += ["-map", "0:v" if remux else "[mp4]", *codec, *tracks["mp4"],
                         "-movflags", "+faststart", "-f", "mp4", str(tmp["mp4"])]  # fmt: skip
         if "webm" in tmp:
-            # One thread: 0.7 of the CPU of row-multithreading (measured on lecture.mp4); the
-            # clips are made while the next scene renders, so CPU is what they cost.
+            # One thread (less CPU than row-multithreading: bench/RESULTS.md): the clips are
+            # made while the next scene renders, so CPU is what they cost.
             outputs += ["-map", "[webm]", "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36",
                         "-deadline", "realtime", "-cpu-used", "8", "-threads", "1",
                         "-pix_fmt", "yuv420p",

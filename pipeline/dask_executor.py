@@ -396,8 +396,8 @@ class DaskExecutor:
         """The results, as jobs finish. Jobs are sent as many as the workers have threads,
         and the next one as soon as one finishes: Dask,
         which knows nothing of a render's length, would otherwise share them all out at
-        once and leave a worker idle while another still has a queue (measured: 120 s of
-        idle workers in a 296 s render of the lecture). Longest first, by their speech."""
+        once and leave a worker idle while another still has a queue (bench/RESULTS.md,
+        "Dask cluster: where the 44 % went"). Longest first, by their speech."""
         from distributed import as_completed
 
         # The longest first, so that the last job to end does not start late.

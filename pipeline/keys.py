@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -26,15 +27,41 @@ from typing import Any
 from cachekeys import file_digest
 from pipeline.paths import MANIM_CFG, ROOT
 
-#: the project's packages: imports of anything else are libraries (keyed by their version)
-PACKAGES = ("cachekeys", "scenes", "math_core", "pipeline")
+
+def project_packages(root: Path = ROOT) -> list[str]:
+    """The project's packages: every folder of ``root`` with an ``__init__.py``, found, not
+    listed, so that a package added to the project (a new lecture's, say) is one at once."""
+    return sorted(
+        p.name for p in root.iterdir() if (p / "__init__.py").is_file() and p.name.isidentifier()
+    )
+
+
+#: the first name of each import statement (any indentation: imports in functions count)
+_IMPORTED = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def packages_reached(start: str, root: Path = ROOT) -> list[str]:
+    """The project packages that package ``start``'s code imports, directly or through
+    another project package, with ``start``: whole packages, read as text (a tenth of the
+    time :func:`imported_sources` takes to parse each module, for the render stamp's fast
+    path, which must stay well under a second)."""
+    found, todo = {start}, [start]
+    packages = set(project_packages(root))
+    while todo:
+        for path in (root / todo.pop()).rglob("*.py"):
+            for name in _IMPORTED.findall(path.read_bytes()):
+                package = name.decode()
+                if package in packages and package not in found:
+                    found.add(package)
+                    todo.append(package)
+    return sorted(found)
 
 
 def project_digest() -> str:
     """A digest of the project's code as it is on disk now: every file of its packages, its
     ``manim.cfg`` and ``pyproject.toml``. Two machines render alike if theirs agree."""
     files = []
-    for package in PACKAGES:
+    for package in project_packages():
         base = ROOT / package
         files += sorted(
             p for p in base.rglob("*.py") if "__pycache__" not in p.relative_to(base).parts
@@ -43,10 +70,9 @@ def project_digest() -> str:
 
 
 def module_file(name: str, root: Path = ROOT) -> Path | None:
-    """The file of project module ``name`` under ``root`` (its ``__init__.py`` for a package),
-    or None if it is not one of the project's."""
-    if name.split(".")[0] not in PACKAGES:
-        return None
+    """The file of module ``name`` if it is the project's, under ``root`` (its
+    ``__init__.py`` for a package), whichever package it is in; None for any other module
+    (a library's, keyed by its version instead)."""
     base = root.joinpath(*name.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():

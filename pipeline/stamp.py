@@ -7,8 +7,10 @@ importing neither.
 
 A render that finishes with every scene ok writes ``<out_dir>/.render-stamp.json``:
 
-- a fingerprint of every input the ordinary cache looks at, and more: each file of the
-  ``scenes``, ``math_core`` and ``pipeline`` packages, ``manim.cfg`` and ``pyproject.toml``,
+- a fingerprint of every input the ordinary cache looks at, and more: each file (code,
+  templates, settings) of every project package that the pipeline's code imports, directly
+  or not (found, not listed: :func:`pipeline.keys.packages_reached`), ``manim.cfg`` and
+  ``pyproject.toml``,
   the versions of Python and of the libraries that decide pixels or numbers, what draws the
   frames from outside the code (``pipeline.keys.render_environment``), the options of
   the command (not ``--jobs``, which changes no output) and the extra scene modules of
@@ -81,7 +83,7 @@ def fingerprint(options: dict[str, Any]) -> str | None:
         extra_files = _extra_scene_files(extra)
     except LookupError:
         return None  # the ordinary path explains what is wrong with the variable
-    files = [f for pkg in keys.PACKAGES for f in _package_files(pkg)]
+    files = [f for package in keys.packages_reached("pipeline") for f in _package_files(package)]
     sources = file_digest([*files, MANIM_CFG, ROOT / "pyproject.toml", *extra_files])
     return cachekeys.key(
         "render-stamp",

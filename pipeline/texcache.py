@@ -6,12 +6,10 @@ Each worker keeps its own ``tex_dir``, so parallel compiles never touch one file
 rendering, the worker copies in every SVG of the shared store it lacks. While it renders,
 each expression it lacks is looked up in the store once more just before LaTeX would run
 (another worker may have typeset it since), and each SVG it compiles goes into the store at
-once (:func:`shared`): with two workers from an empty store, 13 of the lecture's 84 compiles
-used to repeat one the other worker had finished, because stores were only filled when a
-scene ended. Store entries are only ever added, each by an atomic rename of a complete file,
-so a reader finds a whole SVG or none.
-
-Measured on the lecture: 112 compiles in ten scenes, 70 of them distinct, about 0.19 s each.
+once (:func:`shared`), so that two workers from an empty store do not both typeset what
+one has finished (bench/RESULTS.md, "Figures once quoted in the code"). Store entries are
+only ever added, each by an atomic rename of a complete file, so a reader finds a whole SVG
+or none.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ while it earns its place: toggled alone in one bench run (``python -m bench.patc
 made for.
 
 Gain: 1 - CPU(all patches) / CPU(all but this one), the two renders of a round side by side,
-5 rounds, low quality; the interval is Student's t over the rounds
-(``bench/results/2026-12-07-patches.json``; per-round gains in ``bench/RESULTS.md``). The
+5 rounds, low quality; the interval is Student's t over the rounds. The figures below are
+those of the last decision (``bench/results/2026-12-07-patches.json``); the per-round gains,
+and every patch measured and removed, are in ``bench/RESULTS.md`` ("Manim patches"). The
 tests named are in ``tests/scenes/``.
 
 =================  ==================================  ==============  =====================
@@ -23,6 +24,27 @@ patch              replaces                            tested in       gain, 95%
 shared_svg_path    VMobjectFromSVGPath.__deepcopy__    test_copies.py  29%, 22-34% (Title)
 path_replay        Camera.set_cairo_context_path       test_camera.py  19%, 12-22% (InverseCDF)
 =================  ==================================  ==============  =====================
+
+The hooks below change no pixel and are not benched by scene; they are switched by the same
+variable, and each has its test (in ``tests/scenes/test_patches.py`` unless named):
+
+==============  =======================================  =====================================
+hook            replaces or uses                         what for
+==============  =======================================  =====================================
+tex_store       tex_mobject.tex_to_svg_file              each TeX compile looks in the shared
+                                                         store first and adds to it at once
+                                                         (``pipeline.texcache``)
+quiet_slides    manim_slides.convert.tqdm                no progress bars in our output while
+                                                         the deck converts (``TQDM_DISABLE`` is
+                                                         read once, at tqdm's import)
+pptx_autoplay   manim_slides.convert                     each movie of the PowerPoint deck
+                ._auto_play_pptx_media (private, used)   plays when its slide shows
+==============  =======================================  =====================================
+
+Manim and manim-slides outside the versions these were written against
+(:data:`TESTED_VERSIONS`) are an error as soon as anything here is installed: it names the
+versions and the way out, ``LECTURE_MANIM_PATCHES=none`` (plain Manim: slower, TeX shared
+only between renders, deck movies that play on a click).
 
 The hooks below change no pixel and are not benched by scene; they are switched by the same
 variable, and each has its test (in ``tests/scenes/test_patches.py`` unless named):

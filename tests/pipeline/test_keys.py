@@ -150,3 +150,31 @@ def test_key_kinds_and_parts_all_count() -> None:
     assert key("a", "12") != key("a", "1", "2")
     with pytest.raises(TypeError, match="cannot key a object"):
         key("a", object())
+
+
+def test_a_package_new_to_the_project_is_followed_without_being_listed(tmp_path: Path) -> None:
+    """A new lecture's package (any name) enters its scenes' keys, the project's version and
+    the render stamp as soon as it exists: the packages are found, not listed. Mutation
+    caught: the former hand list of packages (scenes, math_core, pipeline) in module_file."""
+    from pipeline.keys import packages_reached, project_packages
+
+    lecture = tmp_path / "lecture9"
+    (tmp_path / "common").mkdir()
+    lecture.mkdir()
+    (tmp_path / "common" / "__init__.py").write_text("")
+    (tmp_path / "notes").mkdir()  # a folder without __init__.py is not a package
+    files = {
+        "__init__.py": "",
+        "scene.py": "from lecture9 import helpers\n\ndef f():\n    import lecture9.numbers\n",
+        "helpers.py": "import numpy\nfrom common import shared\n",
+        "numbers.py": "import math\n",
+    }
+    for name, text in files.items():
+        (lecture / name).write_text(text)
+    (tmp_path / "common" / "shared.py").write_text("")
+    found = imported_sources(["lecture9.scene"], root=tmp_path)
+    expected = [*(lecture / name for name in files), tmp_path / "common" / "__init__.py"]
+    assert found == sorted([*expected, tmp_path / "common" / "shared.py"])
+    assert project_packages(tmp_path) == ["common", "lecture9"]
+    assert packages_reached("lecture9", tmp_path) == ["common", "lecture9"]
+    assert packages_reached("common", tmp_path) == ["common"]
