@@ -6,11 +6,13 @@ A scene's key covers what decides its pixels:
   worker and the preload of the process workers are forked from, followed import by import
   through the project (:func:`pipeline.keys.imported_sources`), so a module a scene starts
   to use is keyed without anyone listing it. Two kinds of module are not followed: the
-  storyboard's other scenes (the worker imports them, renders only this one), and
-  ``math_core.lecture``, which enters by value below;
-- the values of the math_core sections the scene read the last time it rendered: if its
-  source is unchanged it reads the same sections, so those values are the only math of the
-  lecture that matters (a change to the math behind one scene re-renders that scene alone);
+  storyboard's other scenes (the worker imports them, renders only this one), and the
+  module of the lecture's numbers function (as the lecture declares it), which enters by
+  value below;
+- the values of the sections of the lecture's numbers the scene read the last time it
+  rendered: if its source is unchanged it reads the same sections, so those values are the
+  only math of the lecture that matters (a change to the math behind one scene re-renders
+  that scene alone);
 - what draws it from outside the code (:func:`pipeline.keys.render_environment`): the versions
   of Manim, manim-slides, Cairo, Pango, numpy and scipy, the TeX Live version, the font files
   and the Manim patches asked for (``$LECTURE_MANIM_PATCHES``);
@@ -35,20 +37,26 @@ WORKER = "pipeline.worker"
 #: what the warm host every worker is forked from runs first (pipeline.warm_host): its code
 #: and imports are in every worker too
 PRELOAD = "pipeline.preload"
-#: read by value (the sections a scene reads), not by source
-BY_VALUE = ("math_core.lecture",)
+
+
+def by_value() -> tuple[str, ...]:
+    """The modules a scene's key holds by value (the sections of the lecture's numbers it
+    reads), not by source: the module of the lecture's numbers function."""
+    from pipeline.storyboard import lecture
+
+    return (lecture().numbers.__module__,)
 
 
 def lecture_digest(seed: int, sections: Iterable[str]) -> str:
-    from math_core.lecture import build_lecture  # cached per seed by math_core itself
+    from pipeline.storyboard import lecture as declared
 
-    lecture = build_lecture(seed)
-    return digest({name: getattr(lecture, name) for name in sorted(sections)})
+    numbers = declared().numbers(seed)  # cached per seed by the lecture's own function
+    return digest({name: getattr(numbers, name) for name in sorted(sections)})
 
 
 def scene_sources(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> list[Path]:
     """The project files whose code runs when the worker renders the scene of ``module``."""
-    leave_out = {*other_scenes, *BY_VALUE} - {module}
+    leave_out = {*other_scenes, *by_value()} - {module}
     return imported_sources([module, WORKER, PRELOAD], root, leave_out=leave_out)
 
 

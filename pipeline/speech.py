@@ -127,9 +127,9 @@ def beat_id(name: str) -> str:
 
 def script(scenes: Iterable[type], seed: int) -> list[BeatScript]:
     """Every beat of ``scenes`` (LectureScene classes), in order, in both forms."""
-    from math_core.lecture import build_lecture
+    from pipeline.storyboard import lecture as declared
 
-    lecture = build_lecture(seed)
+    lecture = declared().numbers(seed)
     beats = []
     for cls in scenes:
         for beat, template in cls.narration.items():
