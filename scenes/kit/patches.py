@@ -45,38 +45,6 @@ Manim and manim-slides outside the versions these were written against
 (:data:`TESTED_VERSIONS`) are an error as soon as anything here is installed: it names the
 versions and the way out, ``LECTURE_MANIM_PATCHES=none`` (plain Manim: slower, TeX shared
 only between renders, deck movies that play on a click).
-
-The hooks below change no pixel and are not benched by scene; they are switched by the same
-variable, and each has its test (in ``tests/scenes/test_patches.py`` unless named):
-
-==============  =======================================  =====================================
-hook            replaces or uses                         what for
-==============  =======================================  =====================================
-tex_store       tex_mobject.tex_to_svg_file              each TeX compile looks in the shared
-                                                         store first and adds to it at once
-                                                         (``pipeline.texcache``)
-quiet_slides    manim_slides.convert.tqdm                no progress bars in our output while
-                                                         the deck converts (``TQDM_DISABLE`` is
-                                                         read once, at tqdm's import)
-pptx_autoplay   manim_slides.convert                     each movie of the PowerPoint deck
-                ._auto_play_pptx_media (private, used)   plays when its slide shows
-==============  =======================================  =====================================
-
-Manim and manim-slides outside the versions these were written against
-(:data:`TESTED_VERSIONS`) are an error as soon as anything here is installed: it names the
-versions and the way out, ``LECTURE_MANIM_PATCHES=none`` (plain Manim: slower, TeX shared
-only between renders, deck movies that play on a click).
-
-Measured and removed (interval not clear of 5%): ``Mobject.get_family`` in one walk (median
-13%, interval -2% to 20% on InverseCDF: rounds of 13%, -2%, 17%, 2%, 17%),
-``Camera.display_vectorized`` skipping fully transparent VMobjects (-1%, -22% to 13% on
-Summary), ``_Fade._create_faded_mobject`` without ``scale(1)`` (1%, -17% to 17% on Summary);
-the three had passed a median-of-3 rule on 2026-12-03 and were dropped on 2026-12-07.
-Earlier: ``Scene.get_moving_mobjects`` in one pass (1.3% on InverseCDF),
-``SVGMobject.generate_mobject`` kept on disk (-5.6% on SingleGaussianFit: loading the pickles
-cost more than parsing), ``DecimalNumber.set_value`` skipping unchanged digits (4.8% on
-SingleGaussianFit), ``Mobject.interpolate`` keeping still points (4.5% on ModelFamilies; it
-was the one patch that moved pixels).
 """
 
 from __future__ import annotations
