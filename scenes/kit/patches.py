@@ -270,6 +270,8 @@ PATCHES: dict[str, Patch] = {
 USES = ("pptx_autoplay",)
 #: what a scene's pixels can depend on: the patches the bench measures on scenes
 SPEED_PATCHES = tuple(name for name, patch in PATCHES.items() if patch.scenes)
+#: what a render worker installs unless told otherwise (the deck's maker applies its own)
+RENDER_PATCHES = tuple(name for name, patch in PATCHES.items() if patch.stage == "render")
 
 
 def chosen(raw: str | None = None) -> list[str]:
@@ -305,7 +307,7 @@ def install(names: Iterable[str] | None = None) -> list[str]:
     Calling it again changes the set to the one asked for: a patch not named is taken out.
     """
     if names is None:
-        names = [n for n in chosen() if n in PATCHES and PATCHES[n].stage == "render"]
+        names = [n for n in chosen() if n in RENDER_PATCHES]
     wanted = set(names) - set(USES)
     unknown = wanted - set(PATCHES)
     if unknown:

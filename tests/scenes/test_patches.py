@@ -44,7 +44,11 @@ def test_the_render_installs_the_render_patches_and_the_deck_applies_its_own(
 
     monkeypatch.delenv(PATCHES_ENV, raising=False)
     try:
-        assert patches.install() == ["shared_svg_path", "path_replay", "tex_store"]
+        assert (
+            patches.install()
+            == list(patches.RENDER_PATCHES)
+            == ["shared_svg_path", "path_replay", "tex_store"]
+        )
     finally:
         patches.uninstall()
     original = convert.tqdm

@@ -20,7 +20,7 @@ from pipeline.worker import measure_beats
 from scenes import SCENES_IN_ORDER, theme
 from scenes.base import LectureScene
 from scenes.kit.env import STATES_ENV
-from scenes.kit.patches import PATCHES
+from scenes.kit.patches import RENDER_PATCHES
 from scenes.kit.patches import installed as patches_installed
 from scenes.s00_title import TitleScene
 from tests.conftest import LectureRender
@@ -210,7 +210,7 @@ def test_frames_match_the_references(
     info = json.loads((lecture_render.out / "low" / "scenes" / f"{name}.json").read_text())
     # Real renders keep one Manim section per beat (dry runs drop them as "empty").
     assert info["sections"] == list(find_scene(name).narration)
-    assert info["patches"] == list(PATCHES), "the worker installs every patch by default"
+    assert info["patches"] == list(RENDER_PATCHES), "the worker installs its patches by default"
     assert frames.shape[1:] == (480, 854, 3)
     assert [label.split(" @ ")[0] for label in labels if label.endswith(" @ end")] == list(
         find_scene(name).narration
