@@ -28,7 +28,8 @@ class RenderJob:
     scene: str
     quality: str
     media_dir: Path
-    seed: int = 5
+    #: None: the seed the lecture declares (the worker looks it up)
+    seed: int | None = None
     section: str | None = None
     last_frame: bool = False
     transparent: bool = False
@@ -49,7 +50,8 @@ class RenderJob:
     def worker_args(self) -> list[str]:
         """The worker's command-line arguments (see :func:`pipeline.worker.main`)."""
         cmd = [self.scene, "--quality", self.quality, "--media-dir", str(self.media_dir)]
-        cmd += ["--seed", str(self.seed)]
+        if self.seed is not None:
+            cmd += ["--seed", str(self.seed)]
         if self.section:
             cmd += ["--section", self.section]
         if self.last_frame:

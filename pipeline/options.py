@@ -20,8 +20,9 @@ output_dir_option = click.option(
     "--output-dir", type=click.Path(path_type=Path), default=RENDERS, show_default=True
 )
 seed_option = click.option(
-    "--seed", type=click.IntRange(min=0), default=5, show_default=True,
-    help="Lecture seed (5 reproduces the source).",
+    "--seed", type=click.IntRange(min=0), default=None,
+    help="The seed of the lecture's numbers [default: the one the lecture declares, which "
+    "reproduces its source].",
 )  # fmt: skip
 voice_option = click.option(
     "--voice", type=click.Choice(["piper", "recorded", "none"]), default="piper",

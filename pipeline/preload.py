@@ -10,17 +10,19 @@ starts with all of that done.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 
 from pipeline.paths import ROOT
 
 
-def warm_up(scenes: bool = True, seed: int | None = None) -> None:
+def warm_up(scenes: bool = True, seed: int | None = None, numbers: str | None = None) -> None:
     """Import and compute what every worker needs (run in the host, before any fork).
 
     ``scenes`` False (``lecture preview --watch``): the scenes are not imported, so that each
-    fork imports them as they are saved now; the lecture's numbers are computed for ``seed``.
+    fork imports them as they are saved now; the lecture's numbers are computed for ``seed``
+    by ``numbers`` ("module:function", as the lecture declares it), if both are given.
     """
     # Manim reads ./manim.cfg when it is imported: import it from where a worker would run.
     os.chdir(ROOT)
@@ -34,10 +36,9 @@ def warm_up(scenes: bool = True, seed: int | None = None) -> None:
 
         spec = lecture()
         spec.numbers(spec.seed if seed is None else seed)  # cached for the forks that read it
-    elif seed is not None:  # (the lecture's own seed is the scenes' to say: not imported)
-        from math_core.lecture import build_lecture
-
-        build_lecture(seed)
+    elif seed is not None and numbers:
+        module, _, function = numbers.partition(":")
+        getattr(importlib.import_module(module), function)(seed)
     # Manim's progress bars are tqdm's, whose first bar makes a multiprocessing lock (a
     # named semaphore). Made here, every fork shares it; made in each fork, each would be
     # left for multiprocessing's resource tracker to warn about, as a fork ends without
@@ -45,11 +46,11 @@ def warm_up(scenes: bool = True, seed: int | None = None) -> None:
     tqdm.get_lock()
 
 
-def without_scenes(seed: int | None) -> None:
+def without_scenes(seed: int | None, numbers: str | None) -> None:
     """:func:`warm_up` for a host whose forks import the scenes themselves; an error if the
     scenes were imported all the same (a fork would then run them as they were at the start,
     and no edit would show)."""
-    warm_up(scenes=False, seed=seed)
+    warm_up(scenes=False, seed=seed, numbers=numbers)
     leaked = sorted(m for m in sys.modules if m == "scenes" or m.startswith("scenes."))
     if leaked:
         raise RuntimeError(f"the warm process imported {leaked[0]}: edits would not show")

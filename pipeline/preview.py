@@ -35,8 +35,8 @@ def keep_still(image: Path, output_dir: Path, scene: str, section: str | None) -
 
 
 def beat_speech(
-    scene: str, section: str | None, seed: int, voice: str, takes: Path, output_dir: Path,
-    echo: Callable[[str], None],
+    scene: str, section: str | None, seed: int | None, voice: str, takes: Path,
+    output_dir: Path, echo: Callable[[str], None],
 ) -> dict[str, Speech]:  # fmt: skip
     """The speech of the beats a preview plays (``section``, or all of the scene's), by beat.
 

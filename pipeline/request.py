@@ -13,7 +13,7 @@ from pipeline.executor import check_jobs
 from pipeline.paths import TAKES_DIR
 from pipeline.quality import check_quality
 from pipeline.speech import VOICES, SpeechReport
-from pipeline.storyboard import find_scene, scene_names
+from pipeline.storyboard import find_scene, scene_names, seed_of
 
 
 @dataclass
@@ -22,7 +22,8 @@ class RenderRequest:
     quality: str = "low"
     formats: tuple[str, ...] = clips.DEFAULT_FORMATS
     jobs: int = 1
-    seed: int = 5
+    #: None: the seed the lecture declares
+    seed: int | None = None
     out_root: Path = Path("renders")
     force: bool = False
     #: assemble lecture.mp4, its captions and the slide deck (needs every lecture scene)
@@ -42,6 +43,7 @@ class RenderRequest:
         # No formats is allowed here (``lecture slides`` needs none); the CLI asks for one.
         self.formats = clips.parse_formats(self.formats) if self.formats else ()
         check_jobs(self.jobs)
+        self.seed = seed_of(self.seed)
 
 
 @dataclass

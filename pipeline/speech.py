@@ -125,11 +125,13 @@ def beat_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def script(scenes: Iterable[type], seed: int) -> list[BeatScript]:
-    """Every beat of ``scenes`` (LectureScene classes), in order, in both forms."""
+def script(scenes: Iterable[type], seed: int | None) -> list[BeatScript]:
+    """Every beat of ``scenes`` (LectureScene classes), in order, in both forms, with the
+    lecture's numbers for ``seed`` (None: the seed the lecture declares)."""
     from pipeline.storyboard import lecture as declared
+    from pipeline.storyboard import seed_of
 
-    lecture = declared().numbers(seed)
+    lecture = declared().numbers(seed_of(seed))
     beats = []
     for cls in scenes:
         for beat, template in cls.narration.items():

@@ -22,6 +22,18 @@ def lecture() -> LectureSpec:
     return LECTURE
 
 
+def seed_of(given: int | None) -> int:
+    """``given``, or the seed the lecture declares if none was given."""
+    return lecture().seed if given is None else given
+
+
+def numbers_path() -> str:
+    """The lecture's numbers function as ``module:name``, for a process that computes the
+    numbers without importing the scenes (the watcher's warm host)."""
+    numbers = lecture().numbers
+    return f"{numbers.__module__}:{numbers.__qualname__}"
+
+
 def extra_scenes() -> list[type[LectureScene]]:
     found: list[type[LectureScene]] = []
     for module in filter(None, os.environ.get(EXTRA_SCENES_ENV, "").split(",")):

@@ -140,18 +140,21 @@ class WarmHost:
     """One host process, the pipes to it, and the forks it runs for this process."""
 
     def __init__(
-        self, env: dict[str, str] | None = None, scenes: bool = True, seed: int | None = None
-    ) -> None:
+        self, env: dict[str, str] | None = None, scenes: bool = True, seed: int | None = None,
+        numbers: str | None = None,
+    ) -> None:  # fmt: skip
         """Start a host with ``env`` (default: this process's) as its environment; returns at
         once (it imports while the caller does other work: :attr:`version` waits for it).
 
         ``scenes`` False: the host never imports the scenes, each fork does, as they are
         saved at that moment (``lecture preview --watch``); ``seed``: the lecture's numbers
-        it computes ahead (default: the lecture's own seed, with the scenes)."""
+        it computes ahead (default: the lecture's own seed, with the scenes), by the function
+        ``numbers`` names ("module:function") when it does not import the scenes."""
         env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}  # as a fresh worker
         command = [sys.executable, "-m", "pipeline.warm_host"]
         command += [] if scenes else ["--without-scenes"]
         command += [] if seed is None else ["--seed", str(seed)]
+        command += [] if numbers is None else ["--numbers", numbers]
         self.proc = subprocess.Popen(
             command, cwd=ROOT, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
         )
@@ -419,7 +422,9 @@ def _requests(fd: int) -> Iterator[dict[str, Any] | None]:
         yield None
 
 
-def serve(channel: IO[str], scenes: bool = True, seed: int | None = None) -> None:
+def serve(
+    channel: IO[str], scenes: bool = True, seed: int | None = None, numbers: str | None = None
+) -> None:
     """The host's loop: fork for each request, say each fork's pid and then its exit."""
     from pipeline import preload
     from pipeline.keys import project_digest
@@ -428,7 +433,7 @@ def serve(channel: IO[str], scenes: bool = True, seed: int | None = None) -> Non
     if scenes:
         preload.with_scenes(seed)
     else:
-        preload.without_scenes(seed)
+        preload.without_scenes(seed, numbers)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # its caller decides (see above)
     parent = os.getppid()
@@ -466,16 +471,18 @@ def serve(channel: IO[str], scenes: bool = True, seed: int | None = None) -> Non
 
 
 def main() -> None:
-    """``python -m pipeline.warm_host [--without-scenes] [--seed N]``: serve on stdin."""
+    """``python -m pipeline.warm_host [--without-scenes] [--seed N] [--numbers M:F]``: serve
+    on stdin."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m pipeline.warm_host")
     parser.add_argument("--without-scenes", action="store_true")
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--numbers", help="module:function computing the lecture's numbers")
     args = parser.parse_args()
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # whatever the imports print goes to stderr, not into the answers
-    serve(answers, scenes=not args.without_scenes, seed=args.seed)
+    serve(answers, scenes=not args.without_scenes, seed=args.seed, numbers=args.numbers)
 
 
 if __name__ == "__main__":

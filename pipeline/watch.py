@@ -421,7 +421,8 @@ class Watch:
 
     scene: str
     section: str | None
-    seed: int
+    #: None: the seed the lecture declares (looked up as the watcher warms)
+    seed: int | None
     output_dir: Path
     roots: list[Path]
     restart_roots: list[Path]
@@ -468,7 +469,12 @@ class Watch:
         phase("warming")
         # The host never imports the scenes: each render is a fork that imports them as they
         # are saved at that moment.
-        with WarmHost(scenes=False, seed=self.seed) as host:
+        # The watcher itself imports the lecture's declaration, for its seed and for the
+        # function its host computes the numbers with; the host does not (see above).
+        from pipeline.storyboard import numbers_path, seed_of
+
+        self.seed = seed_of(self.seed)
+        with WarmHost(scenes=False, seed=self.seed, numbers=numbers_path()) as host:
             host.version  # noqa: B018  (waits for its imports; raises if they failed)
             warmed = time.perf_counter() - started
             self.echo(f"warm in {warmed:.1f} s (Manim and the lecture's numbers)")

@@ -179,12 +179,13 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     os.environ.pop(SPEECH_ENV, None)
     if args.speech:
         os.environ[SPEECH_ENV] = args.speech
-    if args.seed is not None:
-        os.environ[SEED_ENV] = str(args.seed)
     os.environ.pop(SECTION_ENV, None)
     if args.section:
         os.environ[SECTION_ENV] = args.section
     try:
+        from pipeline.storyboard import seed_of
+
+        os.environ[SEED_ENV] = str(seed_of(args.seed))  # none given: the lecture's own
         if args.speech_file:
             from pipeline.storyboard import find_scene
 

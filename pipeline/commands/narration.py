@@ -19,7 +19,7 @@ def narration() -> None:
     """The narration script, and the lecturer's recorded takes."""
 
 
-def _beats(seed: int) -> list[BeatScript]:
+def _beats(seed: int | None) -> list[BeatScript]:
     from pipeline.speech import script
     from pipeline.storyboard import lecture_scenes
 
@@ -29,7 +29,7 @@ def _beats(seed: int) -> list[BeatScript]:
 @narration.command("script")
 @seed_option
 @takes_option
-def script_command(seed: int, takes: Path) -> None:
+def script_command(seed: int | None, takes: Path) -> None:
     """Write the script to read from: <takes>/script.md and a printable script.html."""
     from pipeline import pages
     from pipeline.media import write_text_atomic
@@ -51,7 +51,7 @@ def script_command(seed: int, takes: Path) -> None:
 @seed_option
 @takes_option
 @output_dir_option
-def status_command(seed: int, takes: Path, output_dir: Path) -> None:
+def status_command(seed: int | None, takes: Path, output_dir: Path) -> None:
     """Each beat's voice (take or synthetic), its length, and every take that is stale."""
     from pipeline.speech import (
         PiperVoice,

@@ -54,7 +54,7 @@ def preview(
     port: int | None,
     voice: str,
     takes: Path,
-    seed: int,
+    seed: int | None,
     output_dir: Path,
 ) -> None:
     """Render SCENE (or one --section of it) at low quality; print the file's path.
@@ -111,7 +111,7 @@ def preview(
 
 
 def _speech(
-    scene: str, section: str | None, seed: int, voice: str, takes: Path, output_dir: Path
+    scene: str, section: str | None, seed: int | None, voice: str, takes: Path, output_dir: Path
 ) -> dict[str, Speech]:
     from pipeline.speech import SpeechError
 
@@ -143,7 +143,7 @@ def _check_names(scene: str, section: str | None) -> None:
 
 
 def _watch(
-    scene: str, section: str | None, open_it: bool | None, port: int | None, seed: int,
+    scene: str, section: str | None, open_it: bool | None, port: int | None, seed: int | None,
     output_dir: Path, voice: str, takes: Path,
 ) -> None:  # fmt: skip
     from pipeline.watch import Watch, roots_of

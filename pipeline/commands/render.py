@@ -220,7 +220,7 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
 def render(
     scenes: tuple[str, ...], quality: str, jobs: int, formats: str, force: bool, slides: bool,
     voice: str, takes: Path, audio: bool, executor: str, scheduler: str | None,
-    shared_dir: Path | None, seed: int, output_dir: Path,
+    shared_dir: Path | None, seed: int | None, output_dir: Path,
 ) -> None:  # fmt: skip
     """Render SCENES (default: the whole lecture) and everything made from them.
 

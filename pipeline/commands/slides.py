@@ -32,7 +32,7 @@ from pipeline.options import (
 @seed_option
 @output_dir_option
 def slides(
-    quality: str, jobs: int, force: bool, voice: str, takes: Path, seed: int,
+    quality: str, jobs: int, force: bool, voice: str, takes: Path, seed: int | None,
     output_dir: Path,
 ) -> None:  # fmt: skip
     """Build renders/<quality>/slides/lecture.html and lecture.pptx.
