@@ -93,7 +93,7 @@ def point_clouds(
 
 def scene_realtime(scratch: Path, repeats: int) -> dict[str, Any]:
     """Each lecture scene at low quality: fresh media dir (cold TeX cache), then warm."""
-    from pipeline.executor import RenderJob, run_job
+    from pipeline.running.executor import RenderJob, run_job
     from pipeline.storyboard import scene_names
 
     out: dict[str, Any] = {}

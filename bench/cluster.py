@@ -35,8 +35,8 @@ from typing import Any
 
 import psutil
 
-from pipeline.dask_executor import _worker_tex_store
 from pipeline.paths import ROOT
+from pipeline.running.cluster import _worker_tex_store
 
 SIDES = ("local", "dask")
 
@@ -58,7 +58,7 @@ def _kind(command: str, name: str, parent: str | None) -> str:
         return "ffmpeg"
     if "latex" in name or "dvisvgm" in name:
         return "tex"
-    if "pipeline.warm_host" in command:  # the host, or a render forked from it
+    if "pipeline.running.host" in command:  # the host, or a render forked from it
         return "render" if parent == "warm host" else "warm host"
     if "spawn_main" in command:
         return "dask worker"

@@ -55,7 +55,7 @@ def main() -> int:
     width = round(height * 16 / 9) // 2 * 2
     cpu_start = resource.getrusage(resource.RUSAGE_SELF)
     if args.case.startswith("scene:"):
-        from pipeline.worker import render_scene
+        from pipeline.running.worker import render_scene
 
         cpu_start = resource.getrusage(resource.RUSAGE_SELF)  # after the imports
         info = render_scene(args.case.removeprefix("scene:"), args.quality, args.media_dir)

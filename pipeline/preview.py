@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.media import atomic_path, copy_atomic, run_ffmpeg
 
 if TYPE_CHECKING:
-    from pipeline.speech import Speech
+    from pipeline.sound.speech import Speech
 
 
 def preview_path(output_dir: Path, scene: str, section: str | None, suffix: str) -> Path:
@@ -40,9 +40,9 @@ def beat_speech(
 ) -> dict[str, Speech]:  # fmt: skip
     """The speech of the beats a preview plays (``section``, or all of the scene's), by beat.
 
-    Raises :class:`pipeline.speech.SpeechError` if the voice cannot speak.
+    Raises :class:`pipeline.sound.speech.SpeechError` if the voice cannot speak.
     """
-    from pipeline.speech import make_voice, script, speak
+    from pipeline.sound.speech import make_voice, script, speak
     from pipeline.storyboard import find_scene
 
     service, notes = make_voice(voice, takes)
@@ -71,15 +71,15 @@ def keep_movie(
     if not beats or not any(s.audio for s in speech.values()):
         copy_atomic(movie, final)
         return final
-    from pipeline import captions, sound
-    from pipeline.scene_files import scene_audio, scene_captions
+    from pipeline.outputs.scene_files import scene_audio, scene_captions
+    from pipeline.sound import captions, mix
 
     at = beats[0]["start"]
     beats = [{**b, **{k: b[k] - at for k in ("start", "end", "speech_start")}} for b in beats]
     vtt = captions.to_vtt(captions.scene_cues(scene_captions(beats, speech)))
     with tempfile.TemporaryDirectory() as scratch, atomic_path(final) as tmp:
         track, subs = Path(scratch) / "speech.m4a", Path(scratch) / "captions.vtt"
-        sound.encode(scene_audio(beats, speech, beats[-1]["end"]), "aac", track)
+        mix.encode(scene_audio(beats, speech, beats[-1]["end"]), "aac", track)
         subs.write_text(vtt)
         run_ffmpeg(
             ["-i", str(movie), "-i", str(track), "-i", str(subs),

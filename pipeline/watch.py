@@ -1,6 +1,6 @@
 """``lecture preview --watch``: save a scene file, see the beat again a second or two later.
 
-One process stays warm, the watcher's warm host (:mod:`pipeline.warm_host`, started without
+One process stays warm, the watcher's warm host (:mod:`pipeline.running.host`, started without
 the scenes): Manim, scipy and the lecture's numbers are imported and computed once (seconds
 that every one-shot preview pays again). It never imports a scene. Each render is a fork of
 it, which imports the scenes fresh: whatever was saved, a class attribute, a method or a
@@ -43,9 +43,9 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from pipeline import pages
+from pipeline.outputs import pages
 from pipeline.paths import ROOT, TAKES_DIR
-from pipeline.warm_host import HostDiedError, WarmHost, result_of
+from pipeline.running.host import HostDiedError, WarmHost, result_of
 
 #: seconds between two looks at a running child
 POLL_S = 0.1
@@ -365,7 +365,7 @@ def child_main(args: list[str]) -> int:
     """In a fork of the watcher's host: the render :class:`Child` asked for. Its phase lines
     go to the watcher's own output (the host's stderr), its own output to its files."""
     global _phase_fd
-    from pipeline import warm_host
+    from pipeline.running import host as warm_host
 
     if warm_host.host_stderr is not None:
         _phase_fd = warm_host.host_stderr
@@ -380,7 +380,7 @@ def child_main(args: list[str]) -> int:
 def _child(argv: list[str], scene: str, beat: str | None, spoken: Spoken | None) -> int:
     """In the fork: check the names against the scenes as saved now, then render (a movie
     paced by, and carrying, the beat's speech as the scene file now words it)."""
-    from pipeline import worker
+    from pipeline.running import worker
     from pipeline.storyboard import find_scene
 
     try:
@@ -394,7 +394,7 @@ def _child(argv: list[str], scene: str, beat: str | None, spoken: Spoken | None)
             from pipeline.preview import beat_speech
 
             phase("speaking")
-            from pipeline.scene_files import speech_plan
+            from pipeline.outputs.scene_files import speech_plan
 
             speech = beat_speech(
                 scene, beat, spoken.seed, spoken.voice, spoken.takes, spoken.output_dir,

@@ -301,7 +301,7 @@ class LectureScene(Slide):
         fill the time the voice takes to get there, so a scene can show each thing as it is
         said instead of showing everything at once and holding still. A phrase is placed
         within its sentence in proportion to the characters before it, as the captions are
-        cut (``pipeline.captions``): a long sentence can carry several reveals.
+        cut (``pipeline.sound.captions``): a long sentence can carry several reveals.
         """
         playing = self._playing
         if playing is None:

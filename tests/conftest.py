@@ -87,7 +87,7 @@ def lecture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tex_store(lecture_dir: Path) -> Path:
-    """The session's store of typeset TeX (pipeline.texcache): the lecture render's, which the
+    """The session's store of typeset TeX (pipeline.caches.tex): the lecture render's, which the
     dry runs and the small renders of the scene tests share, so that each formula of the
     lecture is typeset once per session, not once per test (a third of a dry run's time)."""
     from pipeline.paths import tex_store as store_of

@@ -54,5 +54,5 @@ def test_an_import_of_the_pipeline_from_a_scene_is_found(tmp_path: Path) -> None
     """The check reads imports inside functions too (mutation: the one scenes/kit/stored.py
     had until the key function moved below both, in a helper function here)."""
     module = tmp_path / "scene.py"
-    module.write_text("def keep():\n    from pipeline.keys import key\n    return key\n")
+    module.write_text("def keep():\n    from pipeline.caches.inputs import key\n    return key\n")
     assert imported_packages(module) == {"pipeline": 2}

@@ -36,7 +36,7 @@ KIND_NAMES = [k.name for k in KINDS]
 def _paths(out_root: Path, kind: str) -> list[Path]:
     """The files and directories of one kind of cache under ``out_root``."""
     if kind == "stamp":
-        from pipeline.stamp import STAMP
+        from pipeline.caches.stamp import STAMP
 
         return [p for p in [out_root / STAMP] if p.exists()]
     if kind == "scenes":
@@ -101,7 +101,7 @@ def clear(kinds: tuple[str, ...], output_dir: Path) -> None:
     With ``scenes`` cleared, the next render renders every scene again; the clips, the
     lecture and the decks stay until that render replaces them.
     """
-    from pipeline.render import exclusive
+    from pipeline.running.make import exclusive
 
     chosen = kinds or tuple(KIND_NAMES)
     with ExitStack() as stack:

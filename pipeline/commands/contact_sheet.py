@@ -17,7 +17,7 @@ def contact_sheet(quality: str, output_dir: Path) -> None:
 
     Made again only if a scene was rendered again since.
     """
-    from pipeline.contact_sheet import current_sheet, make_contact_sheet, sheet_key
+    from pipeline.outputs.contact_sheet import current_sheet, make_contact_sheet, sheet_key
 
     out_dir = output_dir / quality
     out, scene_dir = out_dir / "contact_sheet.png", out_dir / "scenes"

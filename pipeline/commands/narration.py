@@ -11,7 +11,7 @@ import click
 from pipeline.options import output_dir_option, seed_option, takes_option
 
 if TYPE_CHECKING:
-    from pipeline.speech import BeatScript
+    from pipeline.sound.speech import BeatScript
 
 
 @click.group()
@@ -20,7 +20,7 @@ def narration() -> None:
 
 
 def _beats(seed: int | None) -> list[BeatScript]:
-    from pipeline.speech import script
+    from pipeline.sound.speech import script
     from pipeline.storyboard import lecture_scenes
 
     return script(lecture_scenes(), seed)
@@ -31,8 +31,8 @@ def _beats(seed: int | None) -> list[BeatScript]:
 @takes_option
 def script_command(seed: int | None, takes: Path) -> None:
     """Write the script to read from: <takes>/script.md and a printable script.html."""
-    from pipeline import pages
     from pipeline.media import write_text_atomic
+    from pipeline.outputs import pages
     from pipeline.storyboard import find_scene, lecture
 
     beats = _beats(seed)
@@ -53,7 +53,7 @@ def script_command(seed: int | None, takes: Path) -> None:
 @output_dir_option
 def status_command(seed: int | None, takes: Path, output_dir: Path) -> None:
     """Each beat's voice (take or synthetic), its length, and every take that is stale."""
-    from pipeline.speech import (
+    from pipeline.sound.speech import (
         PiperVoice,
         SpeechError,
         cached_speech,
@@ -80,7 +80,7 @@ def status_command(seed: int | None, takes: Path, output_dir: Path) -> None:
             click.echo(f"{name:<58} {'piper' if spoken else 'synthetic':<10} {length}")
             continue
         try:
-            from pipeline.loudness import RATE
+            from pipeline.sound.loudness import RATE
 
             seconds = f"{len(checked_take(take)) / RATE:6.1f}"
             flag = "  STALE: the text changed since this take" if beat_key(beat) in stale else ""

@@ -14,7 +14,7 @@ from pipeline.options import output_dir_option, seed_option, takes_option, voice
 from pipeline.preview import beat_speech
 
 if TYPE_CHECKING:
-    from pipeline.speech import Speech
+    from pipeline.sound.speech import Speech
 
 
 def has_display() -> bool:
@@ -65,10 +65,10 @@ def preview(
     if watch:
         _watch(scene, section, open_it, port, seed, output_dir, voice, takes)
         return
-    from pipeline.executor import RenderJob, parse_result
     from pipeline.paths import tex_store
     from pipeline.preview import keep_movie, keep_still
-    from pipeline.warm_host import HostDiedError, WarmHost
+    from pipeline.running.executor import RenderJob, parse_result
+    from pipeline.running.host import HostDiedError, WarmHost
 
     media = (output_dir / "media" / "preview" / scene).resolve()
     spoken = not last_frame and voice != "none"
@@ -89,7 +89,7 @@ def preview(
             _check_names(scene, section)
             if spoken:
                 from pipeline.media import write_text_atomic
-                from pipeline.scene_files import speech_plan
+                from pipeline.outputs.scene_files import speech_plan
 
                 speech = _speech(scene, section, seed, voice, takes, output_dir)
                 write_text_atomic(plan, speech_plan(speech))
@@ -113,7 +113,7 @@ def preview(
 def _speech(
     scene: str, section: str | None, seed: int | None, voice: str, takes: Path, output_dir: Path
 ) -> dict[str, Speech]:
-    from pipeline.speech import SpeechError
+    from pipeline.sound.speech import SpeechError
 
     try:
         return beat_speech(scene, section, seed, voice, takes, output_dir, _note)
@@ -127,7 +127,7 @@ def _note(message: str) -> None:
 
 def _check_names(scene: str, section: str | None) -> None:
     """A clear error for an unknown scene or section (this imports the scenes)."""
-    from pipeline.render import resolve_scenes
+    from pipeline.running.make import resolve_scenes
     from pipeline.storyboard import find_scene
 
     try:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipeline import stamp
+from pipeline.caches import stamp
 from pipeline.options import (
     output_dir_option,
     quality_option,
@@ -19,8 +19,8 @@ from pipeline.options import (
 )
 
 if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` need not wait for
-    from pipeline.executor import Executor
-    from pipeline.render import RenderReport, RenderRequest, SceneOutcome
+    from pipeline.running.executor import Executor
+    from pipeline.running.make import RenderReport, RenderRequest, SceneOutcome
 
 jobs_option = click.option(
     "--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True,
@@ -33,7 +33,7 @@ force_option = click.option(
 
 
 def check_jobs(jobs: int) -> None:
-    from pipeline.executor import check_jobs as positive
+    from pipeline.running.executor import check_jobs as positive
 
     try:
         positive(jobs)
@@ -72,7 +72,7 @@ def stamp_summary(report: RenderReport) -> dict[str, Any]:
 def watched_files(report: RenderReport) -> list[Path]:
     """What the ordinary cache checks before it reuses a render: the manifest and every output
     it lists, the scenes' movies and sidecars and their slide descriptions."""
-    from pipeline.manifest import MANIFEST, load
+    from pipeline.outputs.manifest import MANIFEST, load
 
     out_dir = report.out_dir
     files = [out_dir / MANIFEST, *(out_dir / entry["path"] for entry in load(out_dir))]
@@ -104,7 +104,7 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from pipeline.render import render
+    from pipeline.running.make import render
 
     console = Console(highlight=False)
     total = len(request.scenes) * (2 if "mov" in request.formats else 1)
@@ -113,7 +113,7 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
         f"rendering {len(request.scenes)} scene(s) at {request.quality} quality "
         f"with {request.jobs} job(s); formats: {', '.join(request.formats) or 'none'}"
     )
-    from pipeline.render import speak_scenes
+    from pipeline.running.make import speak_scenes
 
     spoken = time.perf_counter()
     try:
@@ -227,7 +227,7 @@ def render(
     Unchanged scenes are not rendered again. With no SCENES it also assembles
     renders/<quality>/lecture.mp4 (chapters, subtitles), lecture.srt/.vtt and the slide deck.
     """
-    from pipeline.clips import parse_formats
+    from pipeline.outputs.clips import parse_formats
 
     check_jobs(jobs)
     try:
@@ -253,7 +253,7 @@ def render(
             "--scheduler and --shared-dir are for --executor dask", param_hint="--executor"
         )
     with _engine(executor, jobs, scheduler, shared_dir) as engine:
-        from pipeline.render import RenderRequest, resolve_scenes
+        from pipeline.running.make import RenderRequest, resolve_scenes
 
         try:
             names = resolve_scenes(scenes)
@@ -274,10 +274,10 @@ def render(
 def _engine(executor: str, jobs: int, scheduler: str | None, shared_dir: Path | None) -> Any:
     """The executor the scenes render on, entered by the caller."""
     if executor == "local":
-        from pipeline.executor import LocalExecutor
+        from pipeline.running.executor import LocalExecutor
 
         return LocalExecutor(jobs)
-    from pipeline.dask_executor import DaskExecutor
+    from pipeline.running.cluster import DaskExecutor
 
     return _ClusterErrors(DaskExecutor(scheduler, shared_dir, echo=click.echo))
 
@@ -289,7 +289,7 @@ class _ClusterErrors:
         self.inner = inner
 
     def __enter__(self) -> Any:
-        from pipeline.dask_executor import ClusterError
+        from pipeline.running.cluster import ClusterError
 
         try:
             return self.inner.__enter__()

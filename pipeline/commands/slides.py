@@ -40,7 +40,7 @@ def slides(
     One slide per beat, the narration as speaker notes. Scenes not rendered yet (or changed)
     are rendered first; the HTML deck needs no network (keys: arrows, N for notes).
     """
-    from pipeline.render import RenderRequest, resolve_scenes
+    from pipeline.running.make import RenderRequest, resolve_scenes
 
     check_jobs(jobs)
     check_tools()

@@ -2,7 +2,7 @@
 it uses, in one place, off until installed.
 
 Importing a scene changes nothing in Manim: a scene renders with plain Manim. The render
-worker (:mod:`pipeline.worker`) calls :func:`install`, which puts in the patches that
+worker (:mod:`pipeline.running.worker`) calls :func:`install`, which puts in the patches that
 ``$LECTURE_MANIM_PATCHES`` asks for: unset or ``all``, every one; ``none``, none; a list such
 as ``shared_svg_path,path_replay`` only those; ``-path_replay`` all but those. :func:`uninstall`
 puts Manim's own functions back. Each patch draws the same frames as Manim's function (the
@@ -33,7 +33,7 @@ hook            replaces or uses                         what for
 ==============  =======================================  =====================================
 tex_store       tex_mobject.tex_to_svg_file              each TeX compile looks in the shared
                                                          store first and adds to it at once
-                                                         (``pipeline.texcache``)
+                                                         (``pipeline.caches.tex``)
 quiet_slides    manim_slides.convert.tqdm                no progress bars in our output while
                                                          the deck converts (``TQDM_DISABLE`` is
                                                          read once, at tqdm's import)

@@ -47,9 +47,9 @@ def test_cluster_bench_names_each_process_by_what_it_does() -> None:
 
     py = "/venv/bin/python"
     assert _kind(f"{py} -m pipeline.cli render -q low", "python", None) == "client"
-    assert _kind(f"{py} -m pipeline.warm_host", "python", "dask worker") == "warm host"
-    assert _kind(f"{py} -m pipeline.warm_host", "python", "client") == "warm host"
-    assert _kind(f"{py} -m pipeline.warm_host", "python", "warm host") == "render"
+    assert _kind(f"{py} -m pipeline.running.host", "python", "dask worker") == "warm host"
+    assert _kind(f"{py} -m pipeline.running.host", "python", "client") == "warm host"
+    assert _kind(f"{py} -m pipeline.running.host", "python", "warm host") == "render"
     worker = f"{py} -B -c from multiprocessing.spawn import spawn_main; spawn_main(7)"
     assert _kind(worker, "python", "client") == "dask worker"
     assert _kind("ffmpeg -i in.mp4 out.webm", "ffmpeg", "client") == "ffmpeg"

@@ -71,9 +71,9 @@ class TexScene(LectureScene):
 
 def dask_worker() -> int:
     """The pid of the Dask worker this render runs under: its parent, or the parent of the
-    warm host (pipeline.warm_host) it was forked from. Linux only (it reads /proc)."""
+    warm host (pipeline.running.host) it was forked from. Linux only (it reads /proc)."""
     pid = os.getppid()
-    if b"pipeline.warm_host" in Path(f"/proc/{pid}/cmdline").read_bytes():
+    if b"pipeline.running.host" in Path(f"/proc/{pid}/cmdline").read_bytes():
         pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     return pid
 

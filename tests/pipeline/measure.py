@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.loudness import RATE
+from pipeline.sound.loudness import RATE
 
 
 def ebur128(path: Path) -> tuple[float, float]:
@@ -66,7 +66,7 @@ def bursts(seconds: float = 6.0, level: float = 0.3, seed: int = 3) -> np.ndarra
 
 def take(path: Path, samples: np.ndarray) -> Path:
     """A recorded take at ``path`` (a WAV at the pipeline's rate)."""
-    from pipeline.speech import write_wav
+    from pipeline.sound.speech import write_wav
 
     path.parent.mkdir(parents=True, exist_ok=True)
     write_wav(path, samples)

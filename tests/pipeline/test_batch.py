@@ -1,5 +1,5 @@
 """Outputs asked for together are made at the same time, and one that fails loses no other
-(``pipeline.outputs.Outputs.together``), without rendering anything."""
+(``pipeline.outputs.current.Outputs.together``), without rendering anything."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import manifest
-from pipeline.outputs import Outputs as _Outputs
+from pipeline.outputs import manifest
+from pipeline.outputs.current import Outputs as _Outputs
 
 
 def _writer(text: str, barrier: threading.Barrier | None = None) -> Callable[[Path], None]:

@@ -94,7 +94,7 @@ def test_bad_quality_and_jobs_are_refused(runner: CliRunner) -> None:
 def test_unknown_section_lists_the_sections_and_stops_the_worker(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from pipeline import warm_host
+    from pipeline.running import host as warm_host
 
     started: list[tuple[warm_host.WarmHost, warm_host.Fork]] = []
     real_start = warm_host.WarmHost.start

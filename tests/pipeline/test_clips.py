@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clips import FROM_MOVIE, make_clips, parse_formats
-from pipeline.manifest import png_size
 from pipeline.media import probe, run_ffmpeg, video_stream
+from pipeline.outputs.clips import FROM_MOVIE, make_clips, parse_formats
+from pipeline.outputs.manifest import png_size
 
 
 def test_formats_are_parsed_in_canonical_order() -> None:

@@ -32,7 +32,7 @@ def cluster() -> Iterator[str]:
     """Two single-threaded worker processes; their renders see the fixture scenes."""
     import dask
 
-    from pipeline.dask_executor import cluster_settings
+    from pipeline.running.cluster import cluster_settings
 
     saved = os.environ.get(EXTRA_SCENES_ENV)
     os.environ[EXTRA_SCENES_ENV] = "tests.pipeline.fixture_scenes"
@@ -126,9 +126,9 @@ def test_a_scene_that_always_fails_is_reported_and_the_others_finish(
 def test_an_unchanged_scene_is_not_sent(
     cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipeline.dask_executor import DaskExecutor
-    from pipeline.render import RenderRequest
-    from pipeline.render import render as render_scenes
+    from pipeline.running.cluster import DaskExecutor
+    from pipeline.running.make import RenderRequest
+    from pipeline.running.make import render as render_scenes
 
     monkeypatch.setenv(EXTRA_SCENES_ENV, "tests.pipeline.fixture_scenes")
     request = RenderRequest(
@@ -146,7 +146,7 @@ def test_an_unchanged_scene_is_not_sent(
 
 def _warm_hosts() -> list[int]:
     """On a Dask worker: the pids of its warm hosts, started or starting."""
-    from pipeline import warm_host
+    from pipeline.running import host as warm_host
 
     for future in list(warm_host._starting):
         future.result(timeout=120)
@@ -154,7 +154,7 @@ def _warm_hosts() -> list[int]:
 
 
 def test_each_worker_starts_its_warm_host_before_its_first_task() -> None:
-    from pipeline.dask_executor import DaskExecutor
+    from pipeline.running.cluster import DaskExecutor
 
     said: list[str] = []
     # Dask's own settings, as a `dask worker` started without DASK_CONFIG has.
@@ -173,7 +173,7 @@ def test_each_worker_starts_its_warm_host_before_its_first_task() -> None:
 
 
 def test_the_cluster_it_starts_runs_with_the_render_settings() -> None:
-    from pipeline.dask_executor import DaskExecutor, settings_not_applied
+    from pipeline.running.cluster import DaskExecutor, settings_not_applied
 
     said: list[str] = []
     with DaskExecutor(workers=1, echo=said.append) as engine:
@@ -183,7 +183,7 @@ def test_the_cluster_it_starts_runs_with_the_render_settings() -> None:
 
 
 def test_a_worker_with_other_code_is_named(cluster: str) -> None:
-    from pipeline.dask_executor import ClusterError, DaskExecutor
+    from pipeline.running.cluster import ClusterError, DaskExecutor
 
     engine = DaskExecutor(cluster, echo=lambda _: None)
     engine.version = "0123456789abcdef"  # as if the client ran another version
@@ -205,7 +205,7 @@ def test_an_unreachable_scheduler_is_named_within_ten_seconds(tmp_path: Path) ->
 def test_speech_is_made_on_the_cluster_and_its_scene_renders_after_it(
     cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipeline.speech import PiperVoice, piper_missing
+    from pipeline.sound.speech import PiperVoice, piper_missing
 
     if piper_missing():
         pytest.skip(piper_missing())
@@ -241,7 +241,7 @@ def test_speech_is_made_on_the_cluster_and_its_scene_renders_after_it(
 def test_a_render_does_not_inherit_what_dask_sets_for_its_workers() -> None:
     import dask
 
-    from pipeline.dask_executor import _without_dask_settings
+    from pipeline.running.cluster import _without_dask_settings
 
     preset = dask.config.get("distributed.nanny.pre-spawn-environ")
     assert "MALLOC_TRIM_THRESHOLD_" in preset  # what this test is about exists

@@ -1,5 +1,5 @@
-"""The local executor forks its workers from a warm host (pipeline.warm_host): they must render
-exactly what a fresh ``python -m pipeline.worker`` renders, and leave nothing behind."""
+"""The local executor forks its workers from a warm host (pipeline.running.host): they must render
+exactly what a fresh ``python -m pipeline.running.worker`` renders, and leave nothing behind."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import warm_host
-from pipeline.executor import (
+from pipeline.paths import EXTRA_SCENES_ENV, ROOT
+from pipeline.running import host as warm_host
+from pipeline.running.executor import (
     LocalExecutor,
     RenderJob,
     SceneResult,
@@ -23,7 +24,6 @@ from pipeline.executor import (
     run_job,
     run_on,
 )
-from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 
 SIZE = (160, 90)
 
@@ -46,7 +46,7 @@ def job(media: Path, **kw: object) -> RenderJob:
 
 
 def fresh(job: RenderJob) -> SceneResult:
-    """``job`` rendered by a fresh ``python -m pipeline.worker``: the reference."""
+    """``job`` rendered by a fresh ``python -m pipeline.running.worker``: the reference."""
     proc = subprocess.run(
         job.command(), capture_output=True, text=True, env=job.environment(), cwd=ROOT
     )
@@ -214,12 +214,12 @@ def test_the_host_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> None
     run = {"capture_output": True, "text": True, "cwd": ROOT}
     proc = subprocess.run([sys.executable, "-c", first + "import scenes"], **run)
     assert "half-edited scene" in proc.stderr, "the broken package shadows the real one"
-    warm = "from pipeline import preload; preload.with_scenes(None)"
+    warm = "from pipeline.running import preload; preload.with_scenes(None)"
     proc = subprocess.run([sys.executable, "-c", first + warm], **run)
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("module", ["pipeline.warm_host", "pipeline.executor"])
+@pytest.mark.parametrize("module", ["pipeline.running.host", "pipeline.running.executor"])
 def test_workers_can_start_before_manim_is_imported(module: str) -> None:
     """``lecture render`` and ``lecture preview`` start their warm host before
     it imports Manim itself, so that the imports run at once on two cores; that only works
@@ -255,7 +255,7 @@ def test_the_render_command_stops_the_host_it_started(
 
 
 def test_a_worker_waits_for_its_speech_file_and_gives_up_by_name(tmp_path: Path) -> None:
-    from pipeline.worker import await_file
+    from pipeline.running.worker import await_file
 
     plan = tmp_path / "speech.json"
     threading.Timer(0.3, lambda: plan.write_text('{"Beat": {}}')).start()

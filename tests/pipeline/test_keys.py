@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cachekeys import key
-from pipeline.cache import PRELOAD, WORKER, code_key, scene_sources
-from pipeline.keys import imported_sources, module_file
+from pipeline.caches.inputs import imported_sources, module_file
+from pipeline.caches.scene_keys import PRELOAD, WORKER, code_key, scene_sources
 from pipeline.paths import MANIM_CFG, ROOT
 from pipeline.storyboard import all_scenes, find_scene
 from scenes import SCENES_IN_ORDER
@@ -43,7 +43,7 @@ def test_editing_any_module_the_scene_imports_changes_its_key(project: Path, sce
     files = scene_sources(module, _others(), project)
     # the scene's own module, the shared scene code, the worker and what they import
     names = {str(p.relative_to(project)) for p in files}
-    assert {"scenes/base.py", "scenes/writer.py", "pipeline/worker.py"} <= names
+    assert {"scenes/base.py", "scenes/writer.py", "pipeline/running/worker.py"} <= names
     assert f"{module.replace('.', '/')}.py" in names
     for path in [*files, project / MANIM_CFG.name]:
         original = path.read_bytes()
@@ -103,14 +103,14 @@ def test_every_module_a_render_imported_is_in_its_key(
 def test_a_module_the_key_function_misses_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
     """The check above, against a key function that loses one module the render imports
     (scenes/kit/camera.py, the camera every scene draws with)."""
-    from pipeline import cache
+    from pipeline.caches import scene_keys as cache
 
     camera = module_file("scenes.kit.camera")
     follow = cache.imported_sources
     monkeypatch.setattr(
         cache, "imported_sources", lambda *a, **k: [p for p in follow(*a, **k) if p != camera]
     )
-    modules = ["scenes.s00_title", "scenes.base", "scenes.kit.camera", "pipeline.worker"]
+    modules = ["scenes.s00_title", "scenes.base", "scenes.kit.camera", "pipeline.running.worker"]
     assert unkeyed("TitleScene", modules) == ["scenes.kit.camera"]
     monkeypatch.setattr(cache, "imported_sources", follow)
     assert unkeyed("TitleScene", modules) == []
@@ -119,7 +119,8 @@ def test_a_module_the_key_function_misses_is_found(monkeypatch: pytest.MonkeyPat
 def test_what_draws_from_outside_the_code_is_in_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fonts, TeX Live, Cairo, Pango, numpy, scipy and the patch selection enter every scene's
     key: changing any one changes it."""
-    from pipeline import cache, keys
+    from pipeline.caches import inputs as keys
+    from pipeline.caches import scene_keys as cache
     from scenes.kit.patches import PATCHES_ENV
 
     assert keys.PATCHES_ENV == PATCHES_ENV  # keys names it without importing the scenes
@@ -156,7 +157,7 @@ def test_a_package_new_to_the_project_is_followed_without_being_listed(tmp_path:
     """A new lecture's package (any name) enters its scenes' keys, the project's version and
     the render stamp as soon as it exists: the packages are found, not listed. Mutation
     caught: the former hand list of packages (scenes, math_core, pipeline) in module_file."""
-    from pipeline.keys import packages_reached, project_packages
+    from pipeline.caches.inputs import packages_reached, project_packages
 
     lecture = tmp_path / "lecture9"
     (tmp_path / "common").mkdir()

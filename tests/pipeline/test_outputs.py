@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from pipeline.caches.stamp import STAMP
 from pipeline.cli import main
-from pipeline.executor import RenderJob, SceneResult, run_job
 from pipeline.media import PARTIAL, probe, video_stream
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
-from pipeline.render import RenderRequest
-from pipeline.render import render as render_outputs
-from pipeline.stamp import STAMP
+from pipeline.running.executor import RenderJob, SceneResult, run_job
+from pipeline.running.make import RenderRequest
+from pipeline.running.make import render as render_outputs
 
 pytestmark = pytest.mark.slow
 FIXTURES = "tests.pipeline.fixture_scenes"

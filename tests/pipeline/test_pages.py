@@ -11,10 +11,10 @@ import jinja2
 import pytest
 from click.testing import CliRunner
 
-from pipeline import pages
 from pipeline.cli import main
-from pipeline.speech import script
-from pipeline.transcript import Paragraph, clock
+from pipeline.outputs import pages
+from pipeline.outputs.transcript import Paragraph, clock
+from pipeline.sound.speech import script
 from scenes import LECTURE
 from scenes.kit.course import LectureSpec
 

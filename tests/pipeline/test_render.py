@@ -20,15 +20,15 @@ from click.testing import CliRunner, Result
 from PIL import Image
 from pptx import Presentation
 
-from pipeline.assembly import chapter_metadata
+from pipeline.caches.stamp import STAMP
 from pipeline.cli import main
-from pipeline.contact_sheet import LABEL_HEIGHT, THUMB
-from pipeline.loudness import RATE
 from pipeline.media import probe, video_stream
+from pipeline.outputs.assembly import chapter_metadata
+from pipeline.outputs.contact_sheet import LABEL_HEIGHT, THUMB
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 from pipeline.paths import tex_store as tex_store_of
-from pipeline.speech import PiperVoice, cached_speech, script
-from pipeline.stamp import STAMP
+from pipeline.sound.loudness import RATE
+from pipeline.sound.speech import PiperVoice, cached_speech, script
 from scenes import SCENES_IN_ORDER, theme
 from scenes.s09_summary import SummaryScene
 from tests.conftest import LectureRender
@@ -329,7 +329,7 @@ def test_an_unchanged_render_imports_neither_manim_the_scenes_nor_scipy(
         if line.startswith("import time:") and "|" in line
     ]
     # the log is there and complete: the render command and the stamp it answers from
-    assert {"pipeline.commands.render", "pipeline.stamp"} <= set(imported)
+    assert {"pipeline.commands.render", "pipeline.caches.stamp"} <= set(imported)
     heavy = [m for m in imported if m.split(".")[0] in ("manim", "scenes", "scipy")]
     assert heavy == []
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import loudness, sound
 from pipeline.media import run_ffmpeg
-from pipeline.speech import write_wav
+from pipeline.sound import loudness, mix
+from pipeline.sound.speech import write_wav
 from tests.pipeline.measure import ebur128
 
 RATE = loudness.RATE
@@ -32,19 +32,19 @@ def test_an_encoder_overshoot_is_turned_down_where_it_peaks(tmp_path: Path, code
     x = _peaky()
     assert loudness.true_peak_db(x) <= loudness.LIMIT_DBTP + 0.05
     # The encoder alone overshoots the target (otherwise this test shows nothing).
-    options, ext = sound.CODECS[codec]
+    options, ext = mix.CODECS[codec]
     write_wav(tmp_path / "x.wav", x)
     run_ffmpeg(["-i", str(tmp_path / "x.wav"), *options, str(tmp_path / f"plain{ext}")])
     _, plain_peak = ebur128(tmp_path / f"plain{ext}")
     assert plain_peak > loudness.TARGET_PEAK_DBTP
 
     out = tmp_path / f"checked{ext}"
-    sound.encode(x, codec, out)
+    mix.encode(x, codec, out)
     _, peak = ebur128(out)
     assert peak <= loudness.TARGET_PEAK_DBTP
     # Only the burst and a few ms either side were turned down: the noise before it comes
     # out as loud as from the plain encode (within 0.1 dB RMS).
-    y, plain = sound.decoded(out), sound.decoded(tmp_path / f"plain{ext}")
+    y, plain = mix.decoded(out), mix.decoded(tmp_path / f"plain{ext}")
     quiet = slice(int(0.2 * RATE), int(1.2 * RATE))
     assert 20 * np.log10(np.std(y[quiet]) / np.std(plain[quiet])) == pytest.approx(0, abs=0.1)
     # Nothing went missing: the same length as the source, within an encoder frame.
@@ -55,19 +55,19 @@ def test_speech_under_the_ceiling_is_encoded_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[list[str]] = []
-    real = sound.run_ffmpeg
+    real = mix.run_ffmpeg
 
     def counting(args: list[str], capture: bool = False) -> bytes:
         calls.append(args)
         return real(args, capture)
 
-    monkeypatch.setattr(sound, "run_ffmpeg", counting)
+    monkeypatch.setattr(mix, "run_ffmpeg", counting)
     quiet = 0.1 * np.sin(2 * np.pi * 300 * np.arange(RATE) / RATE).astype(np.float32)
-    peak = sound.encode(quiet, "aac", tmp_path / "q.m4a")
+    peak = mix.encode(quiet, "aac", tmp_path / "q.m4a")
     assert peak == pytest.approx(20 * np.log10(0.1), abs=0.5)
     assert len([a for a in calls if "-c:a" in a]) == 1
 
 
 def test_an_unknown_codec_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"'mp3'.*aac, opus"):
-        sound.encode(np.zeros(10, np.float32), "mp3", tmp_path / "x.mp3")
+        mix.encode(np.zeros(10, np.float32), "mp3", tmp_path / "x.mp3")

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import loudness
-from pipeline.captions import LINE_CHARS, LINGER, MAX_CUE, MAX_WPS, MIN_CUE, speech_cues
 from pipeline.media import probe
 from pipeline.paths import EXTRA_SCENES_ENV
-from pipeline.render import RenderRequest
-from pipeline.render import render as render_outputs
-from pipeline.speech import (
+from pipeline.running.make import RenderRequest
+from pipeline.running.make import render as render_outputs
+from pipeline.sound import loudness
+from pipeline.sound.captions import LINE_CHARS, LINGER, MAX_CUE, MAX_WPS, MIN_CUE, speech_cues
+from pipeline.sound.speech import (
     BeatScript,
     SilentVoice,
     Speech,
@@ -217,7 +217,7 @@ def test_no_audio_and_the_silent_voice_make_clips_without_sound(
 
 @pytest.mark.skipif(piper_missing() is not None, reason="piper-tts is not installed")
 def test_piper_speaks_a_number_at_the_target_loudness(tmp_path: Path) -> None:
-    from pipeline.speech import PiperVoice
+    from pipeline.sound.speech import PiperVoice
 
     beat = _beats({"One": "The single Gaussian scores -3.959. The mixture does better."})[0]
     speech = PiperVoice().speak(beat, tmp_path)
@@ -271,7 +271,7 @@ def test_caption_files_hold_each_cue_to_the_millisecond() -> None:
     import srt
     import webvtt
 
-    from pipeline.captions import Cue, lecture_cues, to_srt, to_vtt
+    from pipeline.sound.captions import Cue, lecture_cues, to_srt, to_vtt
 
     first = [{"start": 0.1, "end": 0.6, "text": "The first cue"}]
     second = [{"start": 0.1, "end": 1.5, "text": "two lines,\nof a second cue"}]
@@ -332,8 +332,8 @@ class MetronomeVoice:
     ("per_char", "outcome"), [(0.1, "once"), (0.07, "slower"), (0.02, "capped")]
 )
 def test_a_sentence_too_fast_to_read_is_spoken_again_slower(per_char: float, outcome: str) -> None:
-    from pipeline import speech
-    from pipeline.captions import fastest_wps
+    from pipeline.sound import speech
+    from pipeline.sound.captions import fastest_wps
     from scenes.narration import Sentence
 
     text = "It is a mix of three, and we fit one to it."  # short words: many a second

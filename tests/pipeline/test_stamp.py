@@ -1,5 +1,5 @@
 """The stamp that lets an unchanged ``lecture render`` return at once: it must say "unchanged"
-only when every input and every output is as it was (see ``pipeline.stamp``)."""
+only when every input and every output is as it was (see ``pipeline.caches.stamp``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import stamp
+from pipeline.caches import stamp
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 
 OPTIONS = {"scenes": [], "quality": "low", "formats": ["mp4"], "seed": 5, "slides": True}
@@ -97,7 +97,7 @@ def test_the_fingerprint_follows_the_project_sources(tmp_path: Path) -> None:
         shutil.copytree(ROOT / name, copy / name)
     for name in ("manim.cfg", "pyproject.toml"):
         (copy / name).write_bytes((ROOT / name).read_bytes())
-    code = "from pipeline import stamp; print(stamp.fingerprint({'seed': 5}))"
+    code = "from pipeline.caches import stamp; print(stamp.fingerprint({'seed': 5}))"
 
     def fingerprint() -> str:
         env = {**os.environ, "PYTHONPATH": str(copy)}
@@ -119,12 +119,13 @@ def test_the_fingerprint_follows_the_project_sources(tmp_path: Path) -> None:
 
 def test_an_unchanged_render_imports_neither_manim_nor_scipy(tmp_path: Path) -> None:
     """An unchanged ``lecture render`` answers from the stamp before it imports Manim: the
-    modules it runs through until then must stay light (cf21fa8 put pipeline.clips on that
+    modules it runs through until then must stay light (cf21fa8 put pipeline.outputs.clips on that
     path importing scipy and the scenes, and the answer took 3 s instead of 0.4 s)."""
     heavy = {"manim", "scenes", "scipy.signal", "scipy"}
     # What `lecture render` imports before it checks the stamp (pipeline/commands/render.py).
     code = (
-        "import sys, pipeline.cli, pipeline.commands.render, pipeline.clips, pipeline.stamp;"
+        "import sys, pipeline.cli, pipeline.commands.render, pipeline.outputs.clips,"
+        " pipeline.caches.stamp;"
         f"print(sorted(set({sorted(heavy)!r}) & set(sys.modules)))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

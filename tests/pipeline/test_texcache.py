@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import texcache
-from pipeline.executor import RenderJob, run_job
+from pipeline.caches import tex as texcache
 from pipeline.paths import EXTRA_SCENES_ENV
+from pipeline.running.executor import RenderJob, run_job
 
 SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>\n'
 

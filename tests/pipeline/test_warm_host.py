@@ -1,4 +1,4 @@
-"""The warm host every render is forked from (pipeline.warm_host), as a Dask worker keeps one:
+"""The warm host every render is forked from (pipeline.running.host), as a Dask worker keeps one:
 the same frames as a fresh worker, one host per version of the code, and nothing left running
 when whoever started it dies."""
 
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import keys, warm_host
-from pipeline.executor import RenderJob
+from pipeline.caches import inputs as keys
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
+from pipeline.running import host as warm_host
+from pipeline.running.executor import RenderJob
 from tests.pipeline.test_dask import framemd5
 from tests.pipeline.test_executor import fresh
 
@@ -94,8 +95,9 @@ def test_a_host_started_ahead_runs_the_first_job(tmp_path: Path) -> None:
 STARTER = textwrap.dedent(
     """
     import json, sys
-    from pipeline import keys, warm_host
-    from pipeline.executor import RenderJob
+    from pipeline.caches import inputs as keys
+    from pipeline.running import host as warm_host
+    from pipeline.running.executor import RenderJob
     job = RenderJob("HangsScene", "low", sys.argv[1], size=(160, 90), fps=10)
     host = warm_host.WarmHost()
     print(json.dumps({"host": host.proc.pid}), flush=True)

@@ -84,7 +84,7 @@ def test_a_child_ended_by_ctrl_c_stops_the_watcher() -> None:
     missed the signal itself (2 of 47 timed Ctrl-C's did, when the watcher forked its own
     children: it went on idling)."""
     from pipeline import watch
-    from pipeline.warm_host import WarmHost
+    from pipeline.running.host import WarmHost
 
     with WarmHost(scenes=False) as host:
         entry = "tests.pipeline.test_watch:sleeping_child"

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from pipeline.executor import RenderJob, run_job
 from pipeline.paths import ROOT
+from pipeline.running.executor import RenderJob, run_job
 from scenes.kit.env import SECTION_ENV, SEED_ENV
 
 #: tiny 16:9 frames: enough to see layout changes, cheap to render and store
@@ -43,7 +43,7 @@ def record(self, frame, num_frames=1):
         digests.append(hashlib.sha256(frame.tobytes()).hexdigest())
     return write_frame(self, frame, num_frames)
 SceneFileWriter.write_frame = record
-from pipeline.worker import render_scene
+from pipeline.running.worker import render_scene
 info = render_scene(sys.argv[1], "low", Path(sys.argv[2]), size=(int(sys.argv[3]),
                     int(sys.argv[4])), fps=int(sys.argv[5]),
                     tex_cache=Path(sys.argv[7]) if sys.argv[7] else None)
@@ -74,7 +74,7 @@ def _capture(
 
 def frame_digests(scene: str, media_dir: Path, tex: Path | None = None) -> list[str]:
     """sha256 of each frame a render produces, before the (lossy) encoder sees it (``tex``:
-    a TeX store to share, pipeline.texcache)."""
+    a TeX store to share, pipeline.caches.tex)."""
     digests: list[str] = _capture(scene, media_dir, SIZE, FPS, keep=False, tex=tex)["digests"]
     return digests
 

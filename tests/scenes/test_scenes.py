@@ -13,10 +13,10 @@ from manim import config, tempconfig
 from PIL import Image
 
 from math_core.lecture import build_lecture
-from pipeline import texcache
+from pipeline.caches import tex as texcache
 from pipeline.paths import MANIM_CFG, ROOT
+from pipeline.running.worker import measure_beats
 from pipeline.storyboard import find_scene
-from pipeline.worker import measure_beats
 from scenes import SCENES_IN_ORDER, theme
 from scenes.base import LectureScene
 from scenes.kit.env import STATES_ENV
@@ -51,10 +51,10 @@ def dry_run(
     """Run ``construct()`` without writing frames; the scene keeps its mobjects and records.
 
     ``paced``: first the worker's timing pass, so the beats stretch to their speech as in a
-    real render (see pipeline.worker.measure_beats). ``keep_states``: the screens at each
+    real render (see pipeline.running.worker.measure_beats). ``keep_states``: the screens at each
     beat's middle cue and end are drawn, by this process's Manim, into ``scene.kept_states``.
     ``skip``: each play jumps to its end, as Manim's ``-s`` does (a third faster); the plays
-    and the time they take are the same. ``tex``: a TeX store to share (pipeline.texcache).
+    and the time they take are the same. ``tex``: a TeX store to share (pipeline.caches.tex).
     """
     config.digest_file(str(MANIM_CFG))
     options = {

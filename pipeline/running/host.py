@@ -1,14 +1,15 @@
 """The one way this project runs a render worker: a fork of a warm host.
 
-A warm host is a plain subprocess, ``python -m pipeline.warm_host``, that does once what
+A warm host is a plain subprocess, ``python -m pipeline.running.host``, that does once what
 every worker would otherwise do before its first frame: import Manim and the scenes' kit and
-compute the lecture's numbers (:mod:`pipeline.preload`). It then forks one process per
+compute the lecture's numbers (:mod:`pipeline.running.preload`). It then forks one process per
 request, as many at once as it is sent. Everything that renders uses it: the local pool
-(:class:`pipeline.executor.LocalExecutor`), each Dask worker (:mod:`pipeline.dask_executor`,
-which keeps one host per worker process between tasks), ``lecture preview`` and
-``lecture preview --watch``. A fork runs a function named in the request, by default the
-worker's :func:`pipeline.worker.main`; what a fork would do as a fresh
-``python -m pipeline.worker`` is the same, frame for frame (tests/pipeline/test_warm_host.py).
+(:class:`pipeline.running.executor.LocalExecutor`), each Dask worker
+(:mod:`pipeline.running.cluster`, which keeps one host per worker process between tasks),
+``lecture preview`` and ``lecture preview --watch``. A fork runs a function named in the
+request, by default the worker's :func:`pipeline.running.worker.main`; what a fork would do
+as a fresh ``python -m pipeline.running.worker`` is the same, frame for frame
+(tests/pipeline/test_warm_host.py).
 
 A plain subprocess rather than multiprocessing's fork server: a Dask worker is a daemonic
 process, and multiprocessing lets no daemonic process start children.
@@ -16,7 +17,7 @@ process, and multiprocessing lets no daemonic process start children.
 **Protocol**: one JSON line per message. To the host, on its stdin: ``{"id", "entry",
 "argv", "env", "stdout", "stderr", "group"}``. From it, on its channel (its stdout as it
 started; what the imports print goes to stderr): first ``{"version"}``, the project digest
-of the code it loaded (:func:`pipeline.keys.project_digest`); then for each request
+of the code it loaded (:func:`pipeline.caches.inputs.project_digest`); then for each request
 ``{"id", "pid"}`` once forked and ``{"id", "exit"}`` once ended (a negative exit: killed by
 that signal). A fork's own output goes to the two files the request names.
 
@@ -52,7 +53,7 @@ from pipeline.paths import ROOT
 #: seconds between two looks at the forks and at the host's parent
 POLL_S = 0.02
 #: what a fork runs unless the request names another ``module:function(argv) -> int``
-WORKER = "pipeline.worker:main"
+WORKER = "pipeline.running.worker:main"
 #: in a fork: a handle on the host's own stderr (its caller's), kept before the fork's own
 #: output went to its files, for what the fork must say to the caller's user at once
 host_stderr: int | None = None
@@ -151,7 +152,7 @@ class WarmHost:
         it computes ahead (default: the lecture's own seed, with the scenes), by the function
         ``numbers`` names ("module:function") when it does not import the scenes."""
         env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}  # as a fresh worker
-        command = [sys.executable, "-m", "pipeline.warm_host"]
+        command = [sys.executable, "-m", "pipeline.running.host"]
         command += [] if scenes else ["--without-scenes"]
         command += [] if seed is None else ["--seed", str(seed)]
         command += [] if numbers is None else ["--numbers", numbers]
@@ -426,8 +427,8 @@ def serve(
     channel: IO[str], scenes: bool = True, seed: int | None = None, numbers: str | None = None
 ) -> None:
     """The host's loop: fork for each request, say each fork's pid and then its exit."""
-    from pipeline import preload
-    from pipeline.keys import project_digest
+    from pipeline.caches.inputs import project_digest
+    from pipeline.running import preload
 
     version = project_digest()  # the version of the code it is about to load
     if scenes:
@@ -471,11 +472,11 @@ def serve(
 
 
 def main() -> None:
-    """``python -m pipeline.warm_host [--without-scenes] [--seed N] [--numbers M:F]``: serve
+    """``python -m pipeline.running.host [--without-scenes] [--seed N] [--numbers M:F]``: serve
     on stdin."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m pipeline.warm_host")
+    parser = argparse.ArgumentParser(prog="python -m pipeline.running.host")
     parser.add_argument("--without-scenes", action="store_true")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--numbers", help="module:function computing the lecture's numbers")
@@ -487,7 +488,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     # Run as the package's module, not as __main__: a fork's entry that imports
-    # pipeline.warm_host must find this module's state (host_stderr), not a second copy.
-    from pipeline.warm_host import main as serve_main
+    # pipeline.running.host must find this module's state (host_stderr), not a second copy.
+    from pipeline.running.host import main as serve_main
 
     serve_main()

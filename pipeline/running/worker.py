@@ -1,6 +1,6 @@
 """Render one scene in this process and print a JSON line describing the result.
 
-The pipeline runs this as ``python -m pipeline.worker`` in a subprocess per scene, so a
+The pipeline runs this as ``python -m pipeline.running.worker`` in a subprocess per scene, so a
 crash or a kill costs one scene, and each worker has its own media directory (no clash
 between TeX caches or partial movies of parallel renders).
 """
@@ -16,7 +16,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from pipeline import keys, texcache
+from pipeline.caches import inputs as keys
+from pipeline.caches import tex as texcache
 from pipeline.paths import MANIM_CFG
 from pipeline.quality import QUALITIES, check_quality
 
@@ -53,7 +54,7 @@ def render_scene(
 
     ``size`` and ``fps`` override the quality's frame (tests render tiny frames);
     ``tex_cache`` is a store of typeset TeX shared with other workers (see
-    :mod:`pipeline.texcache`); ``frame``, a PNG to write the last frame drawn to, beside
+    :mod:`pipeline.caches.tex`); ``frame``, a PNG to write the last frame drawn to, beside
     the movie (``lecture preview --watch``).
     """
     from manim import config, tempconfig
@@ -153,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(argv: list[str] | None = None) -> dict[str, Any]:
     """Render as the arguments say; the result, or what went wrong, as a dict."""
-    parser = argparse.ArgumentParser(prog="python -m pipeline.worker")
+    parser = argparse.ArgumentParser(prog="python -m pipeline.running.worker")
     parser.add_argument("scene")
     parser.add_argument("--quality", default="low")
     parser.add_argument("--media-dir", type=Path, required=True)

@@ -1,6 +1,6 @@
 """Speech encoded for the outputs, with its true peak checked after the encoder.
 
-The speech is limited to :data:`pipeline.loudness.LIMIT_DBTP` before it is encoded, but a
+The speech is limited to :data:`pipeline.sound.loudness.LIMIT_DBTP` before it is encoded, but a
 lossy encoder adds its own overshoot, and how much depends on the audio: ffmpeg's AAC turned
 a -4.0 dBTP track into -2.8 dBTP in one render of the lecture and into -0.6 dBTP in another
 (piper's speech differs from run to run). So every encoded track is decoded and measured;
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import loudness
 from pipeline.media import atomic_path, run_ffmpeg
-from pipeline.speech import read_wav, write_wav
+from pipeline.sound import loudness
+from pipeline.sound.speech import read_wav, write_wav
 
 #: encoder options and container of each codec, at 48 kHz mono (speech needs no more).
 #: AAC's "fast" coder: 6.1 s for the 537 s lecture against 22.6 s for the default

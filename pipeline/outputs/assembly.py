@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 
 import cachekeys
-from pipeline import captions, sound
 from pipeline.media import atomic_path, duration_of, run_ffmpeg, write_text_atomic
-from pipeline.outputs import Outputs
-from pipeline.speech import read_wav
+from pipeline.outputs.current import Outputs
+from pipeline.outputs.transcript import paragraphs, write_transcript
+from pipeline.sound import captions, mix
+from pipeline.sound.speech import read_wav
 from pipeline.storyboard import find_scene
-from pipeline.transcript import paragraphs, write_transcript
 
 LECTURE = "lecture"
 
@@ -34,8 +34,8 @@ def chapter_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
 
 
 #: the modules that make the lecture's files from the scenes'
-LECTURE_MAKERS = ("pipeline.assembly", "pipeline.sound", "pipeline.loudness",
-                  "pipeline.captions", "pipeline.transcript")  # fmt: skip
+LECTURE_MAKERS = ("pipeline.outputs.assembly", "pipeline.sound.mix", "pipeline.sound.loudness",
+                  "pipeline.sound.captions", "pipeline.outputs.transcript")  # fmt: skip
 
 
 def lecture_outputs(outputs: Outputs, infos: list[dict[str, Any]], audio: bool = True) -> Path:
@@ -72,7 +72,7 @@ def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, spoken: bool =
         if spoken:
             speech = np.concatenate([read_wav(Path(i["audio"])) for i in infos])
             m4a = Path(scratch) / "lecture.m4a"
-            sound.encode(speech, "aac", m4a)
+            mix.encode(speech, "aac", m4a)
             track = ["-i", str(m4a)]
         run_ffmpeg(
             [
@@ -88,14 +88,14 @@ def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, spoken: bool =
 
 
 def deck_outputs(outputs: Outputs, infos: list[dict[str, Any]]) -> Path:
-    from pipeline.deck import DECK_DIR, build_deck
+    from pipeline.outputs.deck import DECK_DIR, build_deck
     from pipeline.storyboard import lecture
     from scenes.kit.patches import chosen
 
     deck = outputs.out_dir / DECK_DIR
     files = {deck / "lecture.html": "html", deck / "lecture.pptx": "pptx"}
     # Its makers: our code, the manim-slides hooks chosen (auto-play) and the title shown.
-    makers = cachekeys.source_digest("pipeline.deck", "scenes.kit.patches"), chosen()
+    makers = cachekeys.source_digest("pipeline.outputs.deck", "scenes.kit.patches"), chosen()
     title = lecture().title
     key = cachekeys.key("deck", [info["hash"] for info in infos], makers, title, length=16)
     slides = [Path(info["slides"]) for info in infos]

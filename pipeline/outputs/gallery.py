@@ -4,7 +4,7 @@ For every quality rendered: the full lecture with its chapter list (click to see
 captions and its transcript, links to the slide deck, and one card per scene with its
 poster, a player for its mp4 clip (with captions), its duration and links to the other
 formats. Everything is inline (no fetch of JSON, which browsers refuse from file://). The
-page is the template ``pipeline/templates/gallery.html``; this module gathers what it shows.
+page is the template ``pipeline/outputs/templates/gallery.html``; this module gathers what it shows.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipeline import captions, pages
 from pipeline.media import probe, write_text_atomic
+from pipeline.outputs import pages
 from pipeline.quality import QUALITIES
+from pipeline.sound import captions
 
 GALLERY = "index.html"
 #: the lecture's files linked below its player, in this order
@@ -79,8 +80,8 @@ def _lecture(quality: str, rows: Rows, root: Path, titles: dict[str, str]) -> di
 def _transcript(out_dir: Path) -> list[dict[str, Any]]:
     """The transcript, a paragraph per beat (a click on one plays the lecture from there);
     empty until every scene's sidecar is there."""
+    from pipeline.outputs.transcript import clock, paragraphs
     from pipeline.storyboard import all_scenes, scene_names
-    from pipeline.transcript import clock, paragraphs
 
     infos = []
     for name in scene_names():

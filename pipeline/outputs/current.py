@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import manifest
+from pipeline.outputs import manifest
 
 
 @contextmanager

@@ -4,7 +4,7 @@ A scene's key covers what decides its pixels:
 
 - the source of every project module its render imports: the scene's module, the render
   worker and the preload of the process workers are forked from, followed import by import
-  through the project (:func:`pipeline.keys.imported_sources`), so a module a scene starts
+  through the project (:func:`pipeline.caches.inputs.imported_sources`), so a module a scene starts
   to use is keyed without anyone listing it. Two kinds of module are not followed: the
   storyboard's other scenes (the worker imports them, renders only this one), and the
   module of the lecture's numbers function (as the lecture declares it), which enters by
@@ -13,9 +13,9 @@ A scene's key covers what decides its pixels:
   rendered: if its source is unchanged it reads the same sections, so those values are the
   only math of the lecture that matters (a change to the math behind one scene re-renders
   that scene alone);
-- what draws it from outside the code (:func:`pipeline.keys.render_environment`): the versions
-  of Manim, manim-slides, Cairo, Pango, numpy and scipy, the TeX Live version, the font files
-  and the Manim patches asked for (``$LECTURE_MANIM_PATCHES``);
+- what draws it from outside the code (:func:`pipeline.caches.inputs.render_environment`):
+  the versions of Manim, manim-slides, Cairo, Pango, numpy and scipy, the TeX Live version,
+  the font files and the Manim patches asked for (``$LECTURE_MANIM_PATCHES``);
 - manim.cfg, the quality, the seed, the render variant (transparent or not) and the speech of
   its beats.
 """
@@ -29,14 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from cachekeys import digest, file_digest, key
-from pipeline.keys import imported_sources, render_environment
+from pipeline.caches.inputs import imported_sources, render_environment
 from pipeline.paths import MANIM_CFG, ROOT
 
 #: the worker that renders every scene: its imports are every scene's
-WORKER = "pipeline.worker"
-#: what the warm host every worker is forked from runs first (pipeline.warm_host): its code
+WORKER = "pipeline.running.worker"
+#: what the warm host every worker is forked from runs first (pipeline.running.host): its code
 #: and imports are in every worker too
-PRELOAD = "pipeline.preload"
+PRELOAD = "pipeline.running.preload"
 
 
 def by_value() -> tuple[str, ...]:
@@ -63,7 +63,7 @@ def scene_sources(module: str, other_scenes: Iterable[str], root: Path = ROOT) -
 def code_key(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> str:
     """The key of the code that renders the scene of ``module``: its imported sources (see
     :func:`scene_sources`), manim.cfg and what draws it from outside the code
-    (:func:`pipeline.keys.render_environment`)."""
+    (:func:`pipeline.caches.inputs.render_environment`)."""
     files = scene_sources(module, other_scenes, root)
     return key(
         "scene-code",
@@ -93,7 +93,7 @@ def scene_key(
     speech: Any = None,
 ) -> str:  # fmt: skip
     """The content hash of one scene render; ``speech`` is what decides its beats' lengths
-    and sound (each beat's seconds and audio digest, see :mod:`pipeline.speech`)."""
+    and sound (each beat's seconds and audio digest, see :mod:`pipeline.sound.speech`)."""
     return key(
         "scene",
         scene_class.__name__,

@@ -1,8 +1,8 @@
 """Render jobs and the executor that runs them: submit jobs, collect results as they finish.
 
-Each job runs the worker (:mod:`pipeline.worker`) in its own process with its own media
+Each job runs the worker (:mod:`pipeline.running.worker`) in its own process with its own media
 directory, so a crash costs one scene and parallel renders never share TeX or partial-movie
-files. Every such process is a fork of a warm host (:mod:`pipeline.warm_host`), which has
+files. Every such process is a fork of a warm host (:mod:`pipeline.running.host`), which has
 imported Manim and the scenes and computed the lecture's numbers once. The interface is two
 methods (submit, collect), so another engine (a cluster, a queue) can take the same jobs.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline.warm_host import HostDiedError, WarmHost, result_of
+from pipeline.running.host import HostDiedError, WarmHost, result_of
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,10 @@ class RenderJob:
     speech_file: Path | None = None
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "pipeline.worker", *self.worker_args()]
+        return [sys.executable, "-m", "pipeline.running.worker", *self.worker_args()]
 
     def worker_args(self) -> list[str]:
-        """The worker's command-line arguments (see :func:`pipeline.worker.main`)."""
+        """The worker's command-line arguments (see :func:`pipeline.running.worker.main`)."""
         cmd = [self.scene, "--quality", self.quality, "--media-dir", str(self.media_dir)]
         if self.seed is not None:
             cmd += ["--seed", str(self.seed)]
@@ -82,7 +82,7 @@ class SceneResult:
     ok: bool
     info: dict[str, Any] = field(default_factory=dict)
     error: str = ""
-    #: speech made for this job by the engine (pipeline.speech.Synthesised), for the caller
+    #: speech made for this job by the engine (pipeline.sound.speech.Synthesised), for the caller
     #: to keep: a cluster synthesises a scene's deferred beats before it renders the scene
     speech: list[Any] = field(default_factory=list)
 

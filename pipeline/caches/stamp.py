@@ -1,18 +1,18 @@
 """A stamp of the last complete render, so that ``lecture render`` with nothing changed is instant.
 
-The ordinary cache (:mod:`pipeline.cache`) decides scene by scene and needs the scene classes
-and the lecture's numbers: it imports Manim and scipy and runs ``build_lecture``, seconds of
-work before it can say that nothing changed. The stamp answers the common case first,
-importing neither.
+The ordinary cache (:mod:`pipeline.caches.scene_keys`) decides scene by scene and needs the
+scene classes and the lecture's numbers: it imports Manim and scipy and runs
+the lecture's numbers function, seconds of work before it can say that nothing changed.
+The stamp answers the common case first, importing neither.
 
 A render that finishes with every scene ok writes ``<out_dir>/.render-stamp.json``:
 
 - a fingerprint of every input the ordinary cache looks at, and more: each file (code,
   templates, settings) of every project package that the pipeline's code imports, directly
-  or not (found, not listed: :func:`pipeline.keys.packages_reached`), ``manim.cfg`` and
+  or not (found, not listed: :func:`pipeline.caches.inputs.packages_reached`), ``manim.cfg`` and
   ``pyproject.toml``,
   the versions of Python and of the libraries that decide pixels or numbers, what draws the
-  frames from outside the code (``pipeline.keys.render_environment``), the options of
+  frames from outside the code (``pipeline.caches.inputs.render_environment``), the options of
   the command (not ``--jobs``, which changes no output) and the extra scene modules of
   ``$LECTURE_EXTRA_SCENES`` with their files;
 - the size and modification time of every file the ordinary path would check: the
@@ -38,7 +38,7 @@ from typing import Any
 
 import cachekeys
 from cachekeys import file_digest
-from pipeline import keys
+from pipeline.caches import inputs as keys
 from pipeline.media import write_text_atomic
 from pipeline.paths import EXTRA_SCENES_ENV, MANIM_CFG, ROOT
 

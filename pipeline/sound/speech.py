@@ -12,7 +12,7 @@ Speech is made before any scene renders: each beat's length is an input of its s
 render (see :class:`scenes.kit.pacing.BeatTime`). It is kept in
 ``<out_root>/speech/<voice>/``, one WAV and one JSON per beat, named by a key of the spoken
 text, so a second render synthesises nothing and an edited beat is synthesised alone. Every
-beat is brought to the same loudness (:mod:`pipeline.loudness`) when it is made.
+beat is brought to the same loudness (:mod:`pipeline.sound.loudness`) when it is made.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from cachekeys import key
-from pipeline import captions, loudness
 from pipeline.media import atomic_path, write_text_atomic
 from pipeline.paths import TAKES_DIR
+from pipeline.sound import captions, loudness
 from scenes import narration
 
 VOICES = ("piper", "recorded", "none")
@@ -50,7 +50,7 @@ SENTENCE_GAP = 0.3
 #: second a caption can be read at (up to 4.0); a lecture is spoken more slowly.
 LENGTH_SCALE = 1.1
 #: a sentence whose fastest caption piece would go by faster than this many words a second
-#: (pipeline.captions cuts it into phrases and times them by their characters) is spoken
+#: (pipeline.sound.captions cuts it into phrases and times them by their characters) is spoken
 #: again, slower, to this pace: a little under captions.MAX_WPS, so that the cues made of
 #: those pieces can be read
 CAPTION_WPS = 2.85

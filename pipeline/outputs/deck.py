@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.clips import INK_SIZE, ink, pick_poster
 from pipeline.media import atomic_dir, run_ffmpeg
+from pipeline.outputs.clips import INK_SIZE, ink, pick_poster
 
 DECK_DIR = "slides"
 TEMPLATE = Path(__file__).with_name("templates") / "deck.html"

@@ -1,10 +1,10 @@
-"""Scene renders on a Dask cluster: the :class:`~pipeline.executor.Executor` interface, with
+"""Scene renders on a Dask cluster: the :class:`~pipeline.running.executor.Executor` interface, with
 jobs run by Dask workers instead of this machine's processes.
 
 ``lecture render --executor dask [--scheduler tcp://HOST:8786] [--shared-dir DIR]``
 
 A job is one scene at one quality. Its task runs the ordinary worker, forked from a warm
-host process of the Dask worker (:mod:`pipeline.warm_host`: the imports and the lecture's
+host process of the Dask worker (:mod:`pipeline.running.host`: the imports and the lecture's
 numbers are done once per host, and a crash costs one try), in a temporary folder on the
 worker machine, with that machine's own TeX store: the client's paths never leave the
 client. A scene whose beats are not spoken yet gets a speech task first, and its render
@@ -17,7 +17,7 @@ local result: clips, captions, the lecture.
 
 - Task keys come from what decides the render (the job and the project's code), so the same
   job submitted twice runs once; scenes the content hash says are unchanged are never
-  submitted (:func:`pipeline.render.render` skips them before any executor sees them).
+  submitted (:func:`pipeline.running.make.render` skips them before any executor sees them).
 - A worker that dies mid-job: Dask runs the task again elsewhere (``retries``, and its own
   rescheduling of a lost worker's tasks). A scene that fails (its own error) fails on every
   try alike: it is reported at once, like a local failure, and the other scenes go on.
@@ -41,13 +41,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import cachekeys
-from pipeline import keys
-from pipeline.executor import RenderJob, SceneResult, parse_result
+from pipeline.caches import inputs as keys
 from pipeline.media import atomic_path
-from pipeline.warm_host import close_idle, prestart, run_warm
+from pipeline.running.executor import RenderJob, SceneResult, parse_result
+from pipeline.running.host import close_idle, prestart, run_warm
 
 if TYPE_CHECKING:
-    from pipeline.speech import BeatScript, Synthesised
+    from pipeline.sound.speech import BeatScript, Synthesised
 
 try:
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -71,7 +71,7 @@ class ClusterError(RuntimeError):
 
 @cache
 def project_version() -> str:
-    """This client's project version (:func:`pipeline.keys.project_digest`), read once: the
+    """This client's project version (:func:`pipeline.caches.inputs.project_digest`), read once: the
     code it runs is the code it read at its start."""
     return keys.project_digest()
 
@@ -153,7 +153,7 @@ def _same_version(version: str) -> None:
 
 def speech_task(beats: list[BeatScript], version: str) -> list[Synthesised]:
     """On a Dask worker: piper's speech of a scene's ``beats``, audio and sentence spans."""
-    from pipeline.speech import synthesise_beats
+    from pipeline.sound.speech import synthesise_beats
 
     _same_version(version)
     return synthesise_beats(beats)
@@ -171,7 +171,7 @@ def render_task(
     """
     _same_version(version)
     if spoken is not None:
-        from pipeline.scene_files import speech_plan
+        from pipeline.outputs.scene_files import speech_plan
 
         made = json.loads(speech_plan({s.beat.beat: s.speech() for s in spoken}))
         job = {**job, "speech": json.dumps(json.loads(job["speech"] or "{}") | made)}

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import clips
-from pipeline.executor import check_jobs
+from pipeline.outputs import clips
 from pipeline.paths import TAKES_DIR
 from pipeline.quality import check_quality
-from pipeline.speech import VOICES, SpeechReport
+from pipeline.running.executor import check_jobs
+from pipeline.sound.speech import VOICES, SpeechReport
 from pipeline.storyboard import find_scene, scene_names, seed_of
 
 
@@ -29,7 +29,7 @@ class RenderRequest:
     #: assemble lecture.mp4, its captions and the slide deck (needs every lecture scene)
     assemble: bool = True
     slides: bool = True
-    #: who speaks (see pipeline.speech); the lecture command's default is piper, this one's
+    #: who speaks (see pipeline.sound.speech); the lecture command's default is piper, this one's
     #: is silent pacing, which needs no voice installed
     voice: str = "none"
     takes: Path = TAKES_DIR

@@ -1,7 +1,7 @@
 """Captions from the narration, timed by the speech: SRT and WebVTT, for the lecture and clips.
 
 The voice speaks each beat sentence by sentence, so each sentence's span is known (see
-:mod:`pipeline.speech`). A sentence is cut at its phrases (after a comma, colon, semicolon or
+:mod:`pipeline.sound.speech`). A sentence is cut at its phrases (after a comma, colon, semicolon or
 dash) and each phrase gets a share of the sentence's time in proportion to its length. The
 phrases are then packed into cues of at most two lines of 42 characters, shown for 1 to 7
 seconds. A cue never starts before the beat's first word; it stays up to LINGER seconds after
@@ -28,7 +28,7 @@ LINE_CHARS = 42
 CUE_LINES = 2
 MIN_CUE, MAX_CUE = 1.0, 7.0
 #: words a second a viewer can read a caption at: the voice's pace keeps to it
-#: (pipeline.speech.CAPTION_WPS), and a test checks every cue of the spoken lecture
+#: (pipeline.sound.speech.CAPTION_WPS), and a test checks every cue of the spoken lecture
 MAX_WPS = 3.0
 #: seconds a cue stays after its last word, while nothing else is said
 LINGER = 0.8

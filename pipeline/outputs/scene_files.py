@@ -2,7 +2,7 @@
 track and captions from the speech of its beats, and its clips.
 
 A scene is rendered again only if the content hash in its sidecar (:func:`cached_info`) is no
-longer the scene's key (:func:`pipeline.cache.scene_key`).
+longer the scene's key (:func:`pipeline.caches.scene_keys.scene_key`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from typing import Any
 import numpy as np
 
 import cachekeys
-from pipeline import captions, clips, loudness
-from pipeline.cache import scene_key
-from pipeline.executor import SceneResult
+from pipeline.caches.scene_keys import scene_key
 from pipeline.media import copy_atomic, probe, video_stream, write_text_atomic
-from pipeline.outputs import Outputs
+from pipeline.outputs import clips
+from pipeline.outputs.current import Outputs
 from pipeline.paths import movie_path, sidecar_path
-from pipeline.speech import Speech, read_wav, write_wav
+from pipeline.running.executor import SceneResult
+from pipeline.sound import captions, loudness
+from pipeline.sound.speech import Speech, read_wav, write_wav
 from pipeline.storyboard import find_scene
 
 #: what the sidecar keeps of ffprobe's video stream of a scene's movie
@@ -66,7 +67,12 @@ def cached_info(
 
 
 #: the modules that make a scene's clips and captions from its movie and sound
-CLIP_MAKERS = ("pipeline.clips", "pipeline.sound", "pipeline.loudness", "pipeline.captions")
+CLIP_MAKERS = (
+    "pipeline.outputs.clips",
+    "pipeline.sound.mix",
+    "pipeline.sound.loudness",
+    "pipeline.sound.captions",
+)
 
 
 def scene_outputs(

@@ -3,7 +3,7 @@
 A fresh worker spends seconds importing Manim, scipy and the scenes and computing the
 lecture's numbers before it draws a frame, and every scene paid it again (the figures are
 in bench/RESULTS.md, "Figures once quoted in the code"). A warm host
-(:mod:`pipeline.warm_host`) imports this module once; every worker is then a fork of it, and
+(:mod:`pipeline.running.host`) imports this module once; every worker is then a fork of it, and
 starts with all of that done.
 """
 
@@ -29,7 +29,7 @@ def warm_up(scenes: bool = True, seed: int | None = None, numbers: str | None = 
     import manim  # noqa: F401
     from tqdm import tqdm
 
-    from pipeline import worker  # noqa: F401
+    from pipeline.running import worker  # noqa: F401
 
     if scenes:
         from pipeline.storyboard import lecture

@@ -2,7 +2,7 @@
 
 mp4: H.264, yuv420p and the index up front (faststart), which PowerPoint, Keynote and every
 browser play; webm: VP9 for the web; gif: palette-optimised, small; png: a poster frame;
-mov: with an alpha channel, from a separate transparent render (see ``pipeline.render``).
+mov: with an alpha channel, from a separate transparent render (see ``pipeline.running.make``).
 
 A scene's clips come from one ffmpeg that decodes the movie once and feeds every encoder.
 Separate ffmpegs per format decoded it three times, and the poster's seeks decoded up to a
@@ -34,7 +34,7 @@ GIF_WIDTH = 480
 PALETTE_FPS = 1
 #: size of the grey thumbnails the poster's candidates are compared on
 INK_SIZE = (160, 90)
-#: the codec of the speech in each clip format that has sound (see pipeline.sound)
+#: the codec of the speech in each clip format that has sound (see pipeline.sound.mix)
 SOUND_CODECS = {"mp4": "aac", "webm": "opus"}
 
 
@@ -119,7 +119,7 @@ def make_clips(
 
     ``video`` is ffprobe's stream of ``src``; ``subcaptions`` and ``duration`` place the
     poster; ``audio``, a sound track (WAV) as long as ``src``, goes into the mp4 (AAC) and
-    the webm (Opus), encoded first with its true peak checked (:func:`pipeline.sound.encode`).
+    the webm (Opus), encoded first with its true peak checked (:func:`pipeline.sound.mix.encode`).
     Every file is written atomically; if ffmpeg fails, none is.
     """
     unknown = [f for f in targets if f not in FROM_MOVIE]
@@ -139,9 +139,9 @@ def make_clips(
         tracks: dict[str, list[str]] = {f: ["-an"] for f in SOUND_CODECS}
         for fmt, codec in SOUND_CODECS.items():
             if audio and fmt in tmp:
-                from pipeline import sound  # numpy/scipy work: not on the unchanged path
+                from pipeline.sound import mix  # numpy/scipy work: not on the unchanged path
 
-                sound_in += ["-i", str(sound.encode_wav(audio, codec, scratch))]
+                sound_in += ["-i", str(mix.encode_wav(audio, codec, scratch))]
                 tracks[fmt] = ["-map", f"{len(sound_in) // 2}:a", "-c:a", "copy"]
         if "mp4" in tmp:
             codec = (

@@ -13,7 +13,7 @@ Outputs under ``<out_root>/<quality>/``:
 - ``manifest.json``; and ``<out_root>/index.html``, the gallery of every quality.
 
 Every file is written beside its final path and moved into place when complete. The speech
-of every beat is made first (:mod:`pipeline.speech`): its length is an input of the scene's
+of every beat is made first (:mod:`pipeline.sound.speech`): its length is an input of the scene's
 render, so the movies stay silent and cacheable and the sound is added by ffmpeg.
 """
 
@@ -24,15 +24,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
-from pipeline import manifest
-from pipeline.assembly import deck_outputs, lecture_outputs
-from pipeline.executor import Executor, LocalExecutor, RenderJob, SceneResult
 from pipeline.media import sweep_partials
-from pipeline.outputs import Outputs, exclusive
+from pipeline.outputs import manifest
+from pipeline.outputs.assembly import deck_outputs, lecture_outputs
+from pipeline.outputs.current import Outputs, exclusive
+from pipeline.outputs.scene_files import cached_info, scene_outputs, speech_plan, store_scene
 from pipeline.paths import media_dir, tex_store
-from pipeline.request import RenderReport, RenderRequest, SceneOutcome, resolve_scenes
-from pipeline.scene_files import cached_info, scene_outputs, speech_plan, store_scene
-from pipeline.speech import BeatScript, SpeechReport, keep, make_voice, script, speak
+from pipeline.running.executor import Executor, LocalExecutor, RenderJob, SceneResult
+from pipeline.running.request import RenderReport, RenderRequest, SceneOutcome, resolve_scenes
+from pipeline.sound.speech import BeatScript, SpeechReport, keep, make_voice, script, speak
 from pipeline.storyboard import find_scene, scene_names
 
 # The names the commands take from here, besides render itself.
@@ -153,15 +153,15 @@ def render(
                     report.deck = deck_outputs(outputs, [o.info for o in lecture_scenes])
         report.manifest = manifest.save(out_dir, request.quality, outputs.entries())
         report.rebuilt = outputs.made
-    from pipeline.gallery import write_gallery
+    from pipeline.outputs.gallery import write_gallery
 
     report.gallery = write_gallery(request.out_root)
     return report
 
 
 def speak_scenes(request: RenderRequest, defer: bool = False) -> SpeechReport:
-    """The speech of every beat of the requested scenes, made now unless it is cached
-    (or, with ``defer``, left for the engine to synthesise: see :func:`pipeline.speech.speak`)."""
+    """The speech of every beat of the requested scenes, made now unless it is cached (or,
+    with ``defer``, left for the engine to synthesise: :func:`pipeline.sound.speech.speak`)."""
     service, notes = make_voice(request.voice, request.takes)
     beats = script([find_scene(name) for name in request.scenes], request.seed)
     report = speak(beats, service, request.out_root, request.takes, defer)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import pages
 from pipeline.media import write_text_atomic
+from pipeline.outputs import pages
 
 
 @dataclass(frozen=True)
