@@ -469,13 +469,15 @@ class Watch:
         phase("warming")
         # The host never imports the scenes: each render is a fork that imports them as they
         # are saved at that moment.
-        # The watcher itself imports the lecture's declaration, for its seed and for the
-        # function its host computes the numbers with; the host does not (see above).
-        from pipeline.storyboard import numbers_path, seed_of
+        with WarmHost(scenes=False) as host:
+            # Meanwhile, on the other core, the watcher itself imports the lecture's
+            # declaration (the host does not: see above), for its seed and the function of
+            # its numbers, which the host then computes once for all its forks.
+            from pipeline.storyboard import numbers_path, seed_of
 
-        self.seed = seed_of(self.seed)
-        with WarmHost(scenes=False, seed=self.seed, numbers=numbers_path()) as host:
-            host.version  # noqa: B018  (waits for its imports; raises if they failed)
+            self.seed = seed_of(self.seed)
+            if host.call(numbers_path(), self.seed) != 0:
+                raise RuntimeError("the warm host could not compute the lecture's numbers")
             warmed = time.perf_counter() - started
             self.echo(f"warm in {warmed:.1f} s (Manim and the lecture's numbers)")
             if port is not None:
