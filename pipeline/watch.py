@@ -85,18 +85,9 @@ def roots_of() -> tuple[list[Path], list[Path]]:
     return forked, [ROOT / name for name in RESTART]
 
 
-def python_files(roots: Iterable[Path]) -> dict[Path, tuple[int, int]]:
-    """(size, mtime in ns) of every ``.py`` file under ``roots`` (files or folders)."""
-    found: dict[Path, tuple[int, int]] = {}
-    for root in roots:
-        paths = [root] if root.is_file() else sorted(root.rglob("*.py"))
-        for path in paths:
-            try:
-                st = path.stat()
-            except OSError:
-                continue  # removed while we looked: the next look says so
-            found[path] = (st.st_size, st.st_mtime_ns)
-    return found
+def python_files(roots: Iterable[Path]) -> list[Path]:
+    """Every ``.py`` file under ``roots`` (files or folders)."""
+    return [p for root in roots for p in ([root] if root.is_file() else sorted(root.rglob("*.py")))]
 
 
 class Edits(FileSystemEventHandler):

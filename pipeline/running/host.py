@@ -140,22 +140,16 @@ class Fork:
 class WarmHost:
     """One host process, the pipes to it, and the forks it runs for this process."""
 
-    def __init__(
-        self, env: dict[str, str] | None = None, scenes: bool = True, seed: int | None = None,
-        numbers: str | None = None,
-    ) -> None:  # fmt: skip
+    def __init__(self, env: dict[str, str] | None = None, scenes: bool = True) -> None:
         """Start a host with ``env`` (default: this process's) as its environment; returns at
         once (it imports while the caller does other work: :attr:`version` waits for it).
 
         ``scenes`` False: the host never imports the scenes, each fork does, as they are
-        saved at that moment (``lecture preview --watch``); ``seed``: the lecture's numbers
-        it computes ahead (default: the lecture's own seed, with the scenes), by the function
-        ``numbers`` names ("module:function") when it does not import the scenes."""
+        saved at that moment (``lecture preview --watch``), and it computes no numbers
+        until it is asked to (:meth:`call`)."""
         env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}  # as a fresh worker
         command = [sys.executable, "-m", "pipeline.running.host"]
         command += [] if scenes else ["--without-scenes"]
-        command += [] if seed is None else ["--seed", str(seed)]
-        command += [] if numbers is None else ["--numbers", numbers]
         self.proc = subprocess.Popen(
             command, cwd=ROOT, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
         )
@@ -214,6 +208,19 @@ class WarmHost:
             "entry": entry, "argv": argv, "env": env, "stdout": str(fork.stdout_path),
             "stderr": str(fork.stderr_path), "group": "own" if own_group else "host",
         }  # fmt: skip
+        return self._send(request, fork)
+
+    def call(self, entry: str, *args: Any) -> int:
+        """Run ``entry(*args)`` ("module:function") in the host itself, once its imports are
+        done, so that every later fork starts with what it made (a cache); 0 if it ran."""
+        fork = Fork(tempfile.TemporaryDirectory(prefix="lecture-call-"), own_group=False)
+        try:
+            return self._send({"call": entry, "args": list(args)}, fork).wait()
+        finally:
+            fork._scratch.cleanup()
+
+    def _send(self, request: dict[str, Any], fork: Fork) -> Fork:
+        """Send ``request`` under a new id, whose answers go to ``fork``."""
         with self._lock:
             request["id"] = number = next(self._ids)
             self._forks[number] = fork
@@ -226,26 +233,6 @@ class WarmHost:
                 fork._scratch.cleanup()
                 raise HostDiedError("the warm host had ended") from None
         return fork
-
-    def call(self, entry: str, *args: Any) -> int:
-        """Run ``entry(*args)`` ("module:function") in the host itself, once its imports are
-        done, so that every later fork starts with what it made (a cache); 0 if it ran."""
-        fork = Fork(tempfile.TemporaryDirectory(prefix="lecture-call-"), own_group=False)
-        with self._lock:
-            number = next(self._ids)
-            self._forks[number] = fork
-            try:
-                assert self.proc.stdin is not None
-                self.proc.stdin.write(json.dumps({"id": number, "call": entry, "args": args}))
-                self.proc.stdin.write("\n")
-                self.proc.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                del self._forks[number]
-                raise HostDiedError("the warm host had ended") from None
-        try:
-            return fork.wait()
-        finally:
-            fork._scratch.cleanup()
 
     def run(self, argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
         """Run one worker with ``argv`` and ``env``: its exit code, stdout and stderr."""
@@ -413,8 +400,7 @@ def _fork_main(request: dict[str, Any], channel: int) -> None:
             target = os.open(path, os.O_WRONLY | os.O_TRUNC)
             os.dup2(target, fd)
             os.close(target)
-        module, _, function = request["entry"].partition(":")
-        code = getattr(importlib.import_module(module), function)(request["argv"])
+        code = _entry(request["entry"])(request["argv"])
     except BaseException:
         traceback.print_exc()
     finally:
@@ -423,11 +409,16 @@ def _fork_main(request: dict[str, Any], channel: int) -> None:
         os._exit(code)  # no interpreter teardown: the fork has said all it has to say
 
 
+def _entry(name: str) -> Any:
+    """The function ``name`` ("module:function") names, its module imported."""
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
 def _call(entry: str, args: list[Any]) -> int:
     """Run ``entry(*args)`` in the host (to fill a cache its forks inherit); 0 if it ran."""
     try:
-        module, _, function = entry.partition(":")
-        getattr(importlib.import_module(module), function)(*args)
+        _entry(entry)(*args)
     except Exception:
         traceback.print_exc()
         return 1
@@ -454,18 +445,16 @@ def _requests(fd: int) -> Iterator[dict[str, Any] | None]:
         yield None
 
 
-def serve(
-    channel: IO[str], scenes: bool = True, seed: int | None = None, numbers: str | None = None
-) -> None:
+def serve(channel: IO[str], scenes: bool = True) -> None:
     """The host's loop: fork for each request, say each fork's pid and then its exit."""
     from pipeline.caches.inputs import project_digest
     from pipeline.running import preload
 
     version = project_digest()  # the version of the code it is about to load
     if scenes:
-        preload.with_scenes(seed)
+        preload.with_scenes()
     else:
-        preload.without_scenes(seed, numbers)
+        preload.without_scenes()
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # its caller decides (see above)
     parent = os.getppid()
@@ -505,18 +494,15 @@ def serve(
 
 
 def main() -> None:
-    """``python -m pipeline.running.host [--without-scenes] [--seed N] [--numbers M:F]``: serve
-    on stdin."""
+    """``python -m pipeline.running.host [--without-scenes]``: serve on stdin."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m pipeline.running.host")
     parser.add_argument("--without-scenes", action="store_true")
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--numbers", help="module:function computing the lecture's numbers")
     args = parser.parse_args()
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # whatever the imports print goes to stderr, not into the answers
-    serve(answers, scenes=not args.without_scenes, seed=args.seed, numbers=args.numbers)
+    serve(answers, scenes=not args.without_scenes)
 
 
 if __name__ == "__main__":

@@ -214,7 +214,7 @@ def test_the_host_starts_even_if_a_scene_does_not_import(tmp_path: Path) -> None
     run = {"capture_output": True, "text": True, "cwd": ROOT}
     proc = subprocess.run([sys.executable, "-c", first + "import scenes"], **run)
     assert "half-edited scene" in proc.stderr, "the broken package shadows the real one"
-    warm = "from pipeline.running import preload; preload.with_scenes(None)"
+    warm = "from pipeline.running import preload; preload.with_scenes()"
     proc = subprocess.run([sys.executable, "-c", first + warm], **run)
     assert proc.returncode == 0, proc.stderr
 
