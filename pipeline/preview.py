@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.media import atomic_path, copy_atomic, run_ffmpeg
 
 if TYPE_CHECKING:
-    from pipeline.sound.speech import Speech
+    from pipeline.sound.speech import SpokenBeat
 
 
 def preview_path(output_dir: Path, scene: str, section: str | None, suffix: str) -> Path:
@@ -37,7 +37,7 @@ def keep_still(image: Path, output_dir: Path, scene: str, section: str | None) -
 def beat_speech(
     scene: str, section: str | None, seed: int | None, voice: str, takes: Path,
     output_dir: Path, echo: Callable[[str], None],
-) -> dict[str, Speech]:  # fmt: skip
+) -> dict[str, SpokenBeat]:  # fmt: skip
     """The speech of the beats a preview plays (``section``, or all of the scene's), by beat.
 
     Raises :class:`pipeline.sound.speech.SpeechError` if the voice cannot speak.
@@ -58,7 +58,7 @@ def beat_speech(
 
 
 def keep_movie(
-    info: dict[str, Any], speech: dict[str, Speech], output_dir: Path, scene: str,
+    info: dict[str, Any], speech: dict[str, SpokenBeat], output_dir: Path, scene: str,
     section: str | None,
 ) -> Path:  # fmt: skip
     """A worker's movie at its preview path: with the beats' speech and a caption track if

@@ -288,7 +288,7 @@ class Child:
 
     def __init__(
         self, host: WarmHost, argv: list[str], scene: str, beat: str | None,
-        spoken: Spoken | None = None, entry: str = "pipeline.watch:child_main",
+        spoken: VoiceSettings | None = None, entry: str = "pipeline.watch:child_main",
     ) -> None:  # fmt: skip
         self.start = time.perf_counter()
         payload = {"argv": argv, "scene": scene, "beat": beat,
@@ -339,7 +339,7 @@ def _to_stderr(message: str) -> None:
 
 
 @dataclass(frozen=True)
-class Spoken:
+class VoiceSettings:
     """What a movie child needs to speak its beat as ``lecture render`` would."""
 
     seed: int
@@ -362,13 +362,13 @@ def child_main(args: list[str]) -> int:
         _phase_fd = warm_host.host_stderr
     payload = json.loads(args[0])
     given = payload["spoken"]
-    spoken = None if given is None else Spoken(
+    spoken = None if given is None else VoiceSettings(
         given["seed"], given["voice"], Path(given["takes"]), Path(given["output_dir"])
     )  # fmt: skip
     return _child(payload["argv"], payload["scene"], payload["beat"], spoken)
 
 
-def _child(argv: list[str], scene: str, beat: str | None, spoken: Spoken | None) -> int:
+def _child(argv: list[str], scene: str, beat: str | None, spoken: VoiceSettings | None) -> int:
     """In the fork: check the names against the scenes as saved now, then render (a movie
     paced by, and carrying, the beat's speech as the scene file now words it)."""
     from pipeline.running import worker
@@ -434,9 +434,9 @@ class Watch:
             args += ["--last-frame", "--frame", str(self.frame_path())]
         return args + (["--section", beat] if beat else [])
 
-    def spoken(self) -> Spoken:
+    def spoken(self) -> VoiceSettings:
         """How the movie child finds the beat's speech and keeps the movie."""
-        return Spoken(self.seed, self.voice, self.takes, self.output_dir.resolve())
+        return VoiceSettings(self.seed, self.voice, self.takes, self.output_dir.resolve())
 
     def frame_path(self) -> Path:
         return (self.output_dir / "preview" / f"{self.scene}.png").resolve()

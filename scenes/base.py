@@ -34,7 +34,7 @@ from math_core.lecture import Lecture, build_lecture
 from scenes import narration, theme
 from scenes.format import ShownNumber, shown
 from scenes.kit.camera import LectureCamera
-from scenes.kit.env import SECTION_ENV, STATES_ENV, BeatSpeech, lecture_seed, speech_plan
+from scenes.kit.env import SECTION_ENV, STATES_ENV, SpeechTiming, lecture_seed, speech_plan
 from scenes.kit.pacing import BeatTime, Segment
 from scenes.kit.stored import text
 from scenes.layout import fit_to_panel, fit_to_panel_width, two_lines
@@ -211,13 +211,13 @@ class LectureScene(Slide):
             self.clear()
             self.add(*self._before_closing)
 
-    def beat_speech(self, name: str) -> BeatSpeech:
+    def beat_speech(self, name: str) -> SpeechTiming:
         """Beat ``name``'s speech: synthesised or recorded (the pipeline's), else estimated."""
         if name in self._speech:
             return self._speech[name]
         sentences = narration.sentences(self.narration_filled(name))
         seconds = narration.estimated_seconds(" ".join(s.spoken for s in sentences))
-        return BeatSpeech(
+        return SpeechTiming(
             seconds, tuple(a for a, _ in narration.estimated_spans(sentences, seconds))
         )
 

@@ -14,7 +14,7 @@ from pipeline.options import output_dir_option, seed_option, takes_option, voice
 from pipeline.preview import beat_speech
 
 if TYPE_CHECKING:
-    from pipeline.sound.speech import Speech
+    from pipeline.sound.speech import SpokenBeat
 
 
 def has_display() -> bool:
@@ -82,7 +82,7 @@ def preview(
     # command imports them on the other to check the names and make the speech, which the
     # worker then waits for (bench/RESULTS.md has the gain). Leaving the block early (a bad
     # name, Ctrl-C) kills the worker: it must not go on without us.
-    speech: dict[str, Speech] = {}
+    speech: dict[str, SpokenBeat] = {}
     with WarmHost(job.environment()) as host:
         worker = host.start(job.worker_args(), job.environment())
         try:
@@ -112,7 +112,7 @@ def preview(
 
 def _speech(
     scene: str, section: str | None, seed: int | None, voice: str, takes: Path, output_dir: Path
-) -> dict[str, Speech]:
+) -> dict[str, SpokenBeat]:
     from pipeline.sound.speech import SpeechError
 
     try:

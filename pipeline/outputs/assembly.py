@@ -46,7 +46,7 @@ def lecture_outputs(outputs: Outputs, infos: list[dict[str, Any]], audio: bool =
     spoken = audio and all(info.get("audio") for info in infos)
     makers = cachekeys.source_digest(*LECTURE_MAKERS)  # another encoder or layout, another file
     key = cachekeys.key("lecture", [info["hash"] for info in infos], spoken, makers, length=16)
-    outputs.ensure_all(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir, spoken))
+    outputs.group(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir, spoken))
     return out_dir / "lecture.mp4"
 
 
@@ -99,5 +99,5 @@ def deck_outputs(outputs: Outputs, infos: list[dict[str, Any]]) -> Path:
     title = lecture().title
     key = cachekeys.key("deck", [info["hash"] for info in infos], makers, title, length=16)
     slides = [Path(info["slides"]) for info in infos]
-    outputs.ensure_all(files, LECTURE, key, lambda: build_deck(slides, deck, title))
+    outputs.group(files, LECTURE, key, lambda: build_deck(slides, deck, title))
     return deck / "lecture.html"

@@ -40,7 +40,7 @@ class Group:
 class Outputs:
     """The manifest entries of one run: reuse what is current, make what is not.
 
-    Inside ``with outputs.together():`` the outputs asked for are made when the block ends,
+    Inside ``with outputs.batch():`` the outputs asked for are made when the block ends,
     all at once: each is one ffmpeg or one converter, so a scene's webm, gif and poster (or the
     lecture and the deck) overlap instead of waiting for each other.
     """
@@ -54,23 +54,23 @@ class Outputs:
         self._local = threading.local()
         self._lock = threading.Lock()
 
-    def ensure(
+    def file(
         self, path: Path, scene: str, fmt: str, key: str, make: Callable[[Path], object]
     ) -> None:
-        self.ensure_all({path: fmt}, scene, key, lambda: make(path))
+        self.group({path: fmt}, scene, key, lambda: make(path))
 
-    def ensure_all(
+    def group(
         self, files: dict[Path, str], scene: str, key: str, make: Callable[[], object]
     ) -> None:
         """Files made together (path -> format): reuse them if all are current, else make all."""
         group = Group(files, scene, key, make)
         batch: list[Group] | None = getattr(self._local, "batch", None)
         if batch is None:
-            self._settle([group])
+            self._reuse_or_make([group])
         else:
             batch.append(group)
 
-    def ensure_each(
+    def each(
         self,
         files: dict[Path, str],
         scene: str,
@@ -82,18 +82,18 @@ class Outputs:
         missing = {p: f for p, f in files.items() if self._current({p: f}, key) is None}
         for path, fmt in files.items():
             if path not in missing:
-                self.ensure_all({path: fmt}, scene, key, lambda: None)  # reused, never made
+                self.group({path: fmt}, scene, key, lambda: None)  # reused, never made
         if missing:
-            self.ensure_all(missing, scene, key, lambda: make(missing))
+            self.group(missing, scene, key, lambda: make(missing))
 
     @contextmanager
-    def together(self) -> Iterator[None]:
+    def batch(self) -> Iterator[None]:
         self._local.batch = batch = []
         try:
             yield
         finally:
             self._local.batch = None
-        self._settle(batch)
+        self._reuse_or_make(batch)
 
     def _current(self, files: dict[Path, str], key: str) -> list[dict[str, Any]] | None:
         entries = []
@@ -111,7 +111,7 @@ class Outputs:
             for path, fmt in group.files.items()
         ]
 
-    def _settle(self, groups: list[Group]) -> None:
+    def _reuse_or_make(self, groups: list[Group]) -> None:
         """Reuse the current groups, make the others (concurrently), record them all.
 
         If some fail, the ones that were made are still recorded; then the first error is raised.

@@ -22,14 +22,14 @@ from pipeline.outputs.current import Outputs
 from pipeline.paths import movie_path, sidecar_path
 from pipeline.running.executor import SceneResult
 from pipeline.sound import captions, loudness
-from pipeline.sound.speech import Speech, read_wav, write_wav
+from pipeline.sound.speech import SpokenBeat, read_wav, write_wav
 from pipeline.storyboard import find_scene
 
 #: what the sidecar keeps of ffprobe's video stream of a scene's movie
 VIDEO_FIELDS = ("codec_name", "pix_fmt", "width", "height", "r_frame_rate", "nb_frames", "duration")
 
 
-def speech_plan(speech: dict[str, Speech]) -> str:
+def speech_plan(speech: dict[str, SpokenBeat]) -> str:
     """A scene's speech as its render worker is told it (see scenes.kit.env.SPEECH_ENV)."""
     plan = {
         b: {"seconds": s.seconds, "starts": [a for a, _ in s.sentences]} for b, s in speech.items()
@@ -37,14 +37,14 @@ def speech_plan(speech: dict[str, Speech]) -> str:
     return json.dumps(plan)
 
 
-def speech_key(speech: dict[str, Speech]) -> dict[str, list[Any]]:
+def speech_key(speech: dict[str, SpokenBeat]) -> dict[str, list[Any]]:
     """What of a scene's speech decides its render: each beat's seconds and audio."""
     return {beat: [s.seconds, s.digest] for beat, s in sorted(speech.items())}
 
 
 def cached_info(
     out_dir: Path, scene: str, quality: str, seed: int, transparent: bool,
-    speech: dict[str, Speech] | None = None,
+    speech: dict[str, SpokenBeat] | None = None,
 ) -> dict[str, Any] | None:  # fmt: skip
     """The sidecar of a previous render if it is still valid for the scene as it is now."""
     path = sidecar_path(out_dir, scene, transparent)
@@ -87,7 +87,7 @@ def scene_outputs(
     out_dir = outputs.out_dir
     movie = movie_path(out_dir, scene, transparent)
     if transparent:
-        outputs.ensure(
+        outputs.file(
             out_dir / "clips" / f"{scene}.mov", scene, "mov", key,
             lambda p: clips.copy_clip(movie, p),
         )  # fmt: skip
@@ -99,19 +99,21 @@ def scene_outputs(
         clips.make_clips(movie, targets, video, info["subcaptions"], info["duration"], audio=sound)
 
     vtt = captions.to_vtt(captions.scene_cues(info.get("captions", [])))
-    with outputs.together():
+    with outputs.batch():
         wanted = {out_dir / "clips" / f"{scene}.{fmt}": fmt for fmt in formats}
-        outputs.ensure_each(
+        outputs.each(
             {path: fmt for path, fmt in wanted.items() if fmt in clips.FROM_MOVIE},
             scene, key, make,
         )  # fmt: skip
-        outputs.ensure(
+        outputs.file(
             out_dir / "clips" / f"{scene}.vtt", scene, "vtt", key,
             lambda p: write_text_atomic(p, vtt),
         )  # fmt: skip
 
 
-def scene_captions(beats: list[dict[str, Any]], speech: dict[str, Speech]) -> list[dict[str, Any]]:
+def scene_captions(
+    beats: list[dict[str, Any]], speech: dict[str, SpokenBeat]
+) -> list[dict[str, Any]]:
     """A scene's caption cues: each beat's sentences at the times the voice says them."""
     cues: list[dict[str, Any]] = []
     for beat in beats:
@@ -129,7 +131,7 @@ def scene_captions(beats: list[dict[str, Any]], speech: dict[str, Speech]) -> li
 
 
 def scene_audio(
-    beats: list[dict[str, Any]], speech: dict[str, Speech], seconds: float
+    beats: list[dict[str, Any]], speech: dict[str, SpokenBeat], seconds: float
 ) -> np.ndarray:
     """A scene's sound track: silence, with each beat's speech where the beat put it."""
     track = np.zeros(round(seconds * loudness.RATE), np.float32)
@@ -146,7 +148,7 @@ def scene_audio(
 
 def store_scene(
     result: SceneResult, out_dir: Path, quality: str, seed: int,
-    speech: dict[str, Speech] | None = None,
+    speech: dict[str, SpokenBeat] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Move a worker's movie and sidecar into ``scenes/``, with the scene's sound track and
     captions; return the sidecar."""

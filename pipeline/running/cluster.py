@@ -47,7 +47,7 @@ from pipeline.running.executor import RenderJob, SceneResult, parse_result
 from pipeline.running.host import close_idle, prestart, run_warm
 
 if TYPE_CHECKING:
-    from pipeline.sound.speech import BeatScript, Synthesised
+    from pipeline.sound.speech import BeatScript, RawSpeech
 
 try:
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -151,7 +151,7 @@ def _same_version(version: str) -> None:
         )
 
 
-def speech_task(beats: list[BeatScript], version: str) -> list[Synthesised]:
+def speech_task(beats: list[BeatScript], version: str) -> list[RawSpeech]:
     """On a Dask worker: piper's speech of a scene's ``beats``, audio and sentence spans."""
     from pipeline.sound.speech import synthesise_beats
 
@@ -161,7 +161,7 @@ def speech_task(beats: list[BeatScript], version: str) -> list[Synthesised]:
 
 def render_task(
     job: dict[str, Any], version: str, shared_dir: str | None = None,
-    spoken: list[Synthesised] | None = None,
+    spoken: list[RawSpeech] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """On a Dask worker: render ``job`` (a :class:`RenderJob` as a dict, without paths) and
     return its result and files. Raises if this worker's code is not ``version``.

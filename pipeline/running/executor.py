@@ -82,7 +82,7 @@ class SceneResult:
     ok: bool
     info: dict[str, Any] = field(default_factory=dict)
     error: str = ""
-    #: speech made for this job by the engine (pipeline.sound.speech.Synthesised), for the caller
+    #: speech made for this job by the engine (pipeline.sound.speech.RawSpeech), for the caller
     #: to keep: a cluster synthesises a scene's deferred beats before it renders the scene
     speech: list[Any] = field(default_factory=list)
 

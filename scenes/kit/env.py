@@ -33,14 +33,14 @@ def lecture_seed() -> int:
         raise ValueError(f"{SEED_ENV} must be a non-negative integer, got {raw!r}") from None
 
 
-class BeatSpeech(NamedTuple):
+class SpeechTiming(NamedTuple):
     """What a scene is told of a beat's speech: its length and where each sentence starts."""
 
     seconds: float
     starts: tuple[float, ...]  #: seconds from the start of the speech
 
 
-def speech_plan() -> dict[str, BeatSpeech]:
+def speech_plan() -> dict[str, SpeechTiming]:
     """The speech of each beat that the pipeline made, from $LECTURE_SPEECH."""
     raw = os.environ.get(SPEECH_ENV, "")
     if not raw:
@@ -48,7 +48,7 @@ def speech_plan() -> dict[str, BeatSpeech]:
     try:
         plan = json.loads(raw)
         return {
-            str(k): BeatSpeech(float(v["seconds"]), tuple(map(float, v["starts"])))
+            str(k): SpeechTiming(float(v["seconds"]), tuple(map(float, v["starts"])))
             for k, v in plan.items()
         }
     except (ValueError, AttributeError, TypeError, KeyError):

@@ -25,9 +25,9 @@ def _writer(text: str, barrier: threading.Barrier | None = None) -> Callable[[Pa
 def test_outputs_asked_for_together_are_made_at_the_same_time(tmp_path: Path) -> None:
     outputs = _Outputs(tmp_path)
     both = threading.Barrier(2, timeout=10)
-    with outputs.together():
-        outputs.ensure(tmp_path / "a.vtt", "A", "vtt", "k1", _writer("WEBVTT a", both))
-        outputs.ensure(tmp_path / "b.vtt", "A", "vtt", "k1", _writer("WEBVTT b", both))
+    with outputs.batch():
+        outputs.file(tmp_path / "a.vtt", "A", "vtt", "k1", _writer("WEBVTT a", both))
+        outputs.file(tmp_path / "b.vtt", "A", "vtt", "k1", _writer("WEBVTT b", both))
         assert outputs.made == [], "nothing is made before the block ends"
     assert sorted(outputs.made) == ["a.vtt", "b.vtt"]
     assert (tmp_path / "b.vtt").read_text() == "WEBVTT b"
@@ -40,10 +40,10 @@ def test_one_failure_keeps_the_others_and_is_raised(tmp_path: Path) -> None:
         raise RuntimeError("ffmpeg failed on purpose")
 
     def three() -> None:
-        with outputs.together():
-            outputs.ensure(tmp_path / "a.vtt", "A", "vtt", "k1", _writer("WEBVTT a"))
-            outputs.ensure(tmp_path / "b.gif", "A", "gif", "k1", broken)
-            outputs.ensure(tmp_path / "c.vtt", "A", "vtt", "k1", _writer("WEBVTT c"))
+        with outputs.batch():
+            outputs.file(tmp_path / "a.vtt", "A", "vtt", "k1", _writer("WEBVTT a"))
+            outputs.file(tmp_path / "b.gif", "A", "gif", "k1", broken)
+            outputs.file(tmp_path / "c.vtt", "A", "vtt", "k1", _writer("WEBVTT c"))
 
     with pytest.raises(RuntimeError, match="on purpose"):
         three()
@@ -52,16 +52,16 @@ def test_one_failure_keeps_the_others_and_is_raised(tmp_path: Path) -> None:
 
 def test_current_outputs_are_reused_not_made_again(tmp_path: Path) -> None:
     first = _Outputs(tmp_path)
-    first.ensure(tmp_path / "a.vtt", "A", "vtt", "k1", _writer("WEBVTT a"))
+    first.file(tmp_path / "a.vtt", "A", "vtt", "k1", _writer("WEBVTT a"))
     manifest.save(tmp_path, "low", first.entries())
 
     def must_not_run(path: Path) -> None:
         raise AssertionError("a current output was made again")
 
     again = _Outputs(tmp_path)
-    with again.together():
-        again.ensure(tmp_path / "a.vtt", "A", "vtt", "k1", must_not_run)
-        again.ensure(tmp_path / "b.vtt", "A", "vtt", "k1", _writer("WEBVTT b"))
+    with again.batch():
+        again.file(tmp_path / "a.vtt", "A", "vtt", "k1", must_not_run)
+        again.file(tmp_path / "b.vtt", "A", "vtt", "k1", _writer("WEBVTT b"))
     assert again.made == ["b.vtt"]
     assert {e["path"] for e in again.entries()} == {"a.vtt", "b.vtt"}
 
@@ -76,18 +76,18 @@ def test_files_one_call_makes_are_made_by_one_call_and_only_if_missing(tmp_path:
 
     files = {tmp_path / "a.vtt": "vtt", tmp_path / "b.vtt": "vtt", tmp_path / "c.vtt": "vtt"}
     first = _Outputs(tmp_path)
-    first.ensure_each(files, "A", "k1", make)
+    first.each(files, "A", "k1", make)
     assert calls == [["a.vtt", "b.vtt", "c.vtt"]]
     manifest.save(tmp_path, "low", first.entries())
 
     (tmp_path / "b.vtt").unlink()
     again = _Outputs(tmp_path)
-    with again.together():
-        again.ensure_each(files, "A", "k1", make)
+    with again.batch():
+        again.each(files, "A", "k1", make)
     assert calls[-1] == ["b.vtt"], "only the missing file is made"
     assert again.made == ["b.vtt"]
     assert {e["path"] for e in again.entries()} == {"a.vtt", "b.vtt", "c.vtt"}
 
     newer = _Outputs(tmp_path)
-    newer.ensure_each(files, "A", "k2", make)  # another source: every file is stale
+    newer.each(files, "A", "k2", make)  # another source: every file is stale
     assert calls[-1] == ["a.vtt", "b.vtt", "c.vtt"]

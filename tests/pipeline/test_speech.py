@@ -20,8 +20,8 @@ from pipeline.sound.captions import LINE_CHARS, LINGER, MAX_CUE, MAX_WPS, MIN_CU
 from pipeline.sound.speech import (
     BeatScript,
     SilentVoice,
-    Speech,
     SpeechError,
+    SpokenBeat,
     checked_take,
     piper_missing,
     script,
@@ -99,9 +99,9 @@ class CountingVoice:
         self.name = name
         self.spoken: list[str] = []
 
-    def speak(self, beat: BeatScript, store: Path) -> Speech:
+    def speak(self, beat: BeatScript, store: Path) -> SpokenBeat:
         self.spoken.append(beat.beat)
-        return Speech(float(beat.words), [(0.0, float(beat.words))], "test", digest=beat.beat)
+        return SpokenBeat(float(beat.words), [(0.0, float(beat.words))], "test", digest=beat.beat)
 
 
 def _beats(texts: dict[str, str]) -> list[BeatScript]:
