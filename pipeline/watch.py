@@ -436,6 +436,7 @@ class Watch:
 
     def spoken(self) -> VoiceSettings:
         """How the movie child finds the beat's speech and keeps the movie."""
+        assert self.seed is not None, "the seed is looked up as the watcher warms"
         return VoiceSettings(self.seed, self.voice, self.takes, self.output_dir.resolve())
 
     def frame_path(self) -> Path:

@@ -156,6 +156,10 @@ def _watch(
         scene, section, seed, output_dir, forked, restart, voice, takes, echo=click.echo
     )
     try:
-        watcher.run(open_frame=(lambda p: click.launch(str(p))) if display else None, port=port)
+        watcher.run(open_frame=_launch if display else None, port=port)
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+def _launch(path: Path) -> None:
+    click.launch(str(path))

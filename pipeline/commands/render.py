@@ -113,11 +113,12 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
         f"rendering {len(request.scenes)} scene(s) at {request.quality} quality "
         f"with {request.jobs} job(s); formats: {', '.join(request.formats) or 'none'}"
     )
+    from pipeline.running.executor import speaks
     from pipeline.running.make import speak_scenes
 
     spoken = time.perf_counter()
     try:
-        speech = speak_scenes(request, defer=getattr(executor, "speaks", False))
+        speech = speak_scenes(request, defer=speaks(executor))
     except RuntimeError as exc:  # SpeechError: the voice cannot speak
         raise click.ClickException(str(exc)) from None
     if speech.synthesised:
@@ -238,7 +239,11 @@ def render(
     out_dir = output_dir / quality
     check_output_dir(out_dir)
     # What decides the outputs (not --jobs); the stamp is looked at before Manim is imported.
-    options = {"scenes": sorted(set(scenes)), "quality": quality, "formats": list(chosen)}
+    options: dict[str, Any] = {
+        "scenes": sorted(set(scenes)),
+        "quality": quality,
+        "formats": list(chosen),
+    }
     options |= {"seed": seed, "slides": slides, "voice": voice, "audio": audio}
     if voice == "recorded":  # a new or re-recorded take is a change
         options["takes"] = stamp.folder_state(takes)

@@ -144,12 +144,12 @@ def make_clips(
                 sound_in += ["-i", str(mix.encode_wav(audio, codec, scratch))]
                 tracks[fmt] = ["-map", f"{len(sound_in) // 2}:a", "-c:a", "copy"]
         if "mp4" in tmp:
-            codec = (
+            video_codec = (
                 ["-c:v", "copy"]
                 if remux
                 else ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "20"]
             )
-            outputs += ["-map", "0:v" if remux else "[mp4]", *codec, *tracks["mp4"],
+            outputs += ["-map", "0:v" if remux else "[mp4]", *video_codec, *tracks["mp4"],
                         "-movflags", "+faststart", "-f", "mp4", str(tmp["mp4"])]  # fmt: skip
         if "webm" in tmp:
             # One thread (less CPU than row-multithreading: bench/RESULTS.md): the clips are

@@ -88,7 +88,8 @@ class Outputs:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        self._local.batch = batch = []
+        batch: list[Group] = []
+        self._local.batch = batch
         try:
             yield
         finally:

@@ -361,9 +361,6 @@ class DaskExecutor:
                 f'DASK_CONFIG={DASK_CONFIG_DIR} (README, "Rendering on a cluster")'
             )
 
-    #: the render asks this engine to synthesise the speech it does not have (submit_spoken)
-    speaks = True
-
     def submit(self, job: RenderJob) -> None:
         self._pending.append(_Pending(job))
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pipeline.running.host import HostDiedError, WarmHost, result_of
 
@@ -99,6 +99,18 @@ class Executor(Protocol):
     def collect(self) -> Iterator[SceneResult]:
         """Results of every submitted job, each as soon as it is done."""
         ...
+
+
+@runtime_checkable
+class Speaker(Protocol):
+    """An engine that also synthesises the speech a render does not have yet (a cluster):
+    the render defers those beats to it, and submits their scenes with them."""
+
+    def submit_spoken(self, job: RenderJob, beats: list[Any]) -> None: ...
+
+
+def speaks(executor: object) -> bool:
+    return isinstance(executor, Speaker)
 
 
 def parse_result(job: RenderJob, code: int, stdout: str, stderr: str) -> SceneResult:

@@ -30,7 +30,14 @@ from pipeline.outputs.assembly import deck_outputs, lecture_outputs
 from pipeline.outputs.current import Outputs, exclusive
 from pipeline.outputs.scene_files import cached_info, scene_outputs, speech_plan, store_scene
 from pipeline.paths import media_dir, tex_store
-from pipeline.running.executor import Executor, LocalExecutor, RenderJob, SceneResult
+from pipeline.running.executor import (
+    Executor,
+    LocalExecutor,
+    RenderJob,
+    SceneResult,
+    Speaker,
+    speaks,
+)
 from pipeline.running.request import RenderReport, RenderRequest, SceneOutcome, resolve_scenes
 from pipeline.sound.speech import BeatScript, SpeakRun, keep, make_voice, script, speak
 from pipeline.storyboard import find_scene, scene_names
@@ -51,7 +58,9 @@ def _finish(
     )
     if result.ok:
         speech = spoken.for_scene(result.scene)
-        outcome.info = store_scene(result, outputs.out_dir, request.quality, request.seed, speech)
+        outcome.info = store_scene(
+            result, outputs.out_dir, request.quality, request.numbers_seed, speech
+        )
         try:
             scene_outputs(
                 outputs, outcome.info, request.formats, outcome.transparent, request.audio
@@ -80,7 +89,7 @@ def render(
         # while the first scenes render instead, it only slowed both down: piper already
         # uses both cores; bench/RESULTS.md has the run.)
         if speech is None:
-            speech = speak_scenes(request, defer=getattr(executor, "speaks", False))
+            speech = speak_scenes(request, defer=speaks(executor))
         report.speech = spoken = speech
         outputs = Outputs(out_dir)
         pending: list[RenderJob] = []
@@ -94,7 +103,7 @@ def render(
                 info = None
                 if not request.force and scene not in to_speak:  # new speech: a new render
                     info = cached_info(
-                        out_dir, scene, request.quality, request.seed, transparent,
+                        out_dir, scene, request.quality, request.numbers_seed, transparent,
                         speech_of_scene,
                     )  # fmt: skip
                 if info is None:
@@ -134,7 +143,8 @@ def render(
             with ThreadPoolExecutor(request.jobs) as finishing, engine as runner:
                 for job in pending:
                     if job.scene in to_speak:  # its plan is completed where its speech is made
-                        runner.submit_spoken(job, to_speak[job.scene])  # type: ignore[attr-defined]
+                        assert isinstance(runner, Speaker)  # only a Speaker is given beats
+                        runner.submit_spoken(job, to_speak[job.scene])
                     else:
                         runner.submit(job)
                 made = [finishing.submit(finish, result) for result in runner.collect()]

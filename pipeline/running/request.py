@@ -45,6 +45,12 @@ class RenderRequest:
         check_jobs(self.jobs)
         self.seed = seed_of(self.seed)
 
+    @property
+    def numbers_seed(self) -> int:
+        """The seed the numbers are computed with (resolved on construction)."""
+        assert self.seed is not None
+        return self.seed
+
 
 @dataclass
 class SceneOutcome:

@@ -125,7 +125,7 @@ def beat_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def script(scenes: Iterable[type], seed: int | None) -> list[BeatScript]:
+def script(scenes: Iterable[Any], seed: int | None) -> list[BeatScript]:
     """Every beat of ``scenes`` (LectureScene classes), in order, in both forms, with the
     lecture's numbers for ``seed`` (None: the seed the lecture declares)."""
     from pipeline.storyboard import lecture as declared
