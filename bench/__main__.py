@@ -171,7 +171,7 @@ def preview_after_edit(scratch: Path) -> dict[str, float]:
 
 def build_lecture_s(repeats: int) -> dict[str, Any]:
     code = (
-        "import time; from math_core.lecture import build_lecture; t = time.perf_counter(); "
+        "import time; from math_core.lecture1 import build_lecture; t = time.perf_counter(); "
         "build_lecture(5); print(time.perf_counter() - t)"
     )
     return repeat(

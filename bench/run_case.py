@@ -69,7 +69,7 @@ def main() -> int:
         from manim import config, tempconfig
 
         from bench import scenes
-        from math_core.lecture import build_lecture
+        from math_core.lecture1 import build_lecture
         from scenes.kit import patches
 
         patches.install()  # as a render worker does

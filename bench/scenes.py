@@ -10,7 +10,7 @@ import numpy as np
 from manim import Animation, Dot, FadeIn, Scene, VGroup
 
 from math_core.latent import homotopy
-from math_core.lecture import build_lecture
+from math_core.lecture1 import build_lecture
 from scenes import theme
 from scenes.kit.camera import LectureCamera
 from scenes.kit.cloud import DotCloud, GrowCloud, MoveCloud

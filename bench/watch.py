@@ -36,10 +36,10 @@ from pipeline.paths import ROOT
 #: scene, beat, the file, and the edit: a pattern whose number alternates between two values
 CASES = {
     "TitleScene:Learning goals": (
-        "scenes/s00_title.py", r"(    goal_spacing = )([0-9.]+)", ("0.8", "0.85"),
+        "scenes/lecture1/s00_title.py", r"(    goal_spacing = )([0-9.]+)", ("0.8", "0.85"),
     ),
     "InverseCDFScene:The cumulative distribution": (
-        "scenes/s04_inverse_cdf.py",
+        "scenes/lecture1/s04_inverse_cdf.py",
         r"(self\.play\(FadeIn\(bottom\), Create\(cdf_curve\), run_time=)([0-9.]+)",
         ("2", "2.2"),
     ),

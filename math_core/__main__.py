@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from math_core.lecture import build_lecture
+from math_core.lecture1 import build_lecture
 
 
 def summary(seed: int) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pipeline.commands.contact_sheet import contact_sheet
 from pipeline.commands.doctor import doctor
 from pipeline.commands.listing import list_scenes
 from pipeline.commands.narration import narration
+from pipeline.commands.new import new
 from pipeline.commands.preview import preview
 from pipeline.commands.render import render
 from pipeline.commands.slides import slides
@@ -19,7 +20,9 @@ def main() -> None:
     """Render lectures as spoken videos, clips, slide decks and quick previews."""
 
 
-for command in (list_scenes, render, preview, slides, contact_sheet, doctor, narration, cache):
+for command in (
+    list_scenes, new, render, preview, slides, contact_sheet, doctor, narration, cache,
+):  # fmt: skip
     main.add_command(command)
 
 

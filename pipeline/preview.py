@@ -35,18 +35,23 @@ def keep_still(image: Path, output_dir: Path, scene: str, section: str | None) -
 
 
 def beat_speech(
-    scene: str, section: str | None, seed: int | None, voice: str, takes: Path,
-    output_dir: Path, echo: Callable[[str], None],
+    scene: str, section: str | None, seed: int | None, voice: str, takes: Path | None,
+    output_dir: Path, echo: Callable[[str], None], lecture: str | None = None,
 ) -> dict[str, SpokenBeat]:  # fmt: skip
     """The speech of the beats a preview plays (``section``, or all of the scene's), by beat.
 
     Raises :class:`pipeline.sound.speech.SpeechError` if the voice cannot speak.
     """
+    from pipeline.paths import ROOT
     from pipeline.sound.speech import make_voice, script, speak
-    from pipeline.storyboard import find_scene
+    from pipeline.storyboard import find_scene, lecture_of
+    from pipeline.storyboard import lecture as course_lecture
 
+    cls = find_scene(scene, lecture)
+    spec = lecture_of(cls) or course_lecture(lecture)
+    takes = takes if takes is not None else ROOT / spec.takes
     service, notes = make_voice(voice, takes)
-    beats = [b for b in script([find_scene(scene)], seed) if section in (None, b.beat)]
+    beats = [b for b in script([cls], spec, seed) if section in (None, b.beat)]
     started = time.perf_counter()
     report = speak(beats, service, output_dir, takes)
     for note in notes + report.notes + report.errors:

@@ -38,14 +38,17 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from pipeline.outputs import pages
-from pipeline.paths import ROOT, TAKES_DIR
+from pipeline.paths import ROOT
 from pipeline.running.host import HostDiedError, WarmHost, result_of
+
+if TYPE_CHECKING:
+    from scenes.kit.course import LectureSpec
 
 #: seconds between two looks at a running child
 POLL_S = 0.1
@@ -289,9 +292,10 @@ class Child:
     def __init__(
         self, host: WarmHost, argv: list[str], scene: str, beat: str | None,
         spoken: VoiceSettings | None = None, entry: str = "pipeline.watch:child_main",
+        lecture: str | None = None,
     ) -> None:  # fmt: skip
         self.start = time.perf_counter()
-        payload = {"argv": argv, "scene": scene, "beat": beat,
+        payload = {"argv": argv, "scene": scene, "beat": beat, "lecture": lecture,
                    "spoken": None if spoken is None else spoken.as_json()}  # fmt: skip
         env = dict(os.environ)
         self.fork = host.start([json.dumps(payload)], env, entry=entry, own_group=False)
@@ -344,12 +348,14 @@ class VoiceSettings:
 
     seed: int
     voice: str
-    takes: Path
+    takes: Path | None
     output_dir: Path
+    lecture: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"seed": self.seed, "voice": self.voice, "takes": str(self.takes),
-                "output_dir": str(self.output_dir)}  # fmt: skip
+        return {"seed": self.seed, "voice": self.voice,
+                "takes": None if self.takes is None else str(self.takes),
+                "output_dir": str(self.output_dir), "lecture": self.lecture}  # fmt: skip
 
 
 def child_main(args: list[str]) -> int:
@@ -363,19 +369,23 @@ def child_main(args: list[str]) -> int:
     payload = json.loads(args[0])
     given = payload["spoken"]
     spoken = None if given is None else VoiceSettings(
-        given["seed"], given["voice"], Path(given["takes"]), Path(given["output_dir"])
+        given["seed"], given["voice"], given["takes"] and Path(given["takes"]),
+        Path(given["output_dir"]), given["lecture"],
     )  # fmt: skip
-    return _child(payload["argv"], payload["scene"], payload["beat"], spoken)
+    return _child(payload["argv"], payload["scene"], payload["beat"], spoken, payload["lecture"])
 
 
-def _child(argv: list[str], scene: str, beat: str | None, spoken: VoiceSettings | None) -> int:
+def _child(
+    argv: list[str], scene: str, beat: str | None, spoken: VoiceSettings | None,
+    lecture: str | None = None,
+) -> int:  # fmt: skip
     """In the fork: check the names against the scenes as saved now, then render (a movie
     paced by, and carrying, the beat's speech as the scene file now words it)."""
     from pipeline.running import worker
     from pipeline.storyboard import find_scene
 
     try:
-        cls = find_scene(scene)
+        cls = find_scene(scene, lecture)
         if beat is not None and beat not in cls.narration:
             raise LookupError(
                 f"unknown section {beat!r} of {scene}; its sections are: {', '.join(cls.narration)}"
@@ -389,7 +399,7 @@ def _child(argv: list[str], scene: str, beat: str | None, spoken: VoiceSettings 
 
             speech = beat_speech(
                 scene, beat, spoken.seed, spoken.voice, spoken.takes, spoken.output_dir,
-                echo=_to_stderr,
+                echo=_to_stderr, lecture=lecture,
             )  # fmt: skip
             argv = [*argv, "--speech", speech_plan(speech)]
         if spoken is not None:
@@ -419,8 +429,24 @@ class Watch:
     restart_roots: list[Path]
     #: who speaks the movie ("none": silent, paced by the words), and the recorded takes
     voice: str = "none"
-    takes: Path = TAKES_DIR
+    #: None: the lecture's own takes folder
+    takes: Path | None = None
     echo: Callable[[str], None] = print
+    #: the lecture whose scene it is (None: the one that has a scene of that name)
+    lecture: str | None = None
+
+    def lecture_spec(self) -> LectureSpec:
+        """The lecture named, else the one whose scene this is (if the name is wrong or
+        ambiguous: the course's only lecture, else the error that says so)."""
+        from pipeline.storyboard import find_scene, lecture, lecture_of
+
+        if self.lecture is not None:
+            return lecture(self.lecture)
+        try:
+            found = lecture_of(find_scene(self.scene))
+        except ValueError:
+            found = None  # the fork reports an unknown scene, and the watcher waits for a fix
+        return found or lecture()
 
     def argv(self, beat: str | None, kind: str) -> list[str]:
         """The worker's arguments: the ``"frame"`` (the beat's last frame, every animation
@@ -430,6 +456,8 @@ class Watch:
         media = (self.output_dir / "media" / "preview" / self.scene / kind).resolve()
         args = [self.scene, "--quality", "low", "--media-dir", str(media), "--seed",
                 str(self.seed), "--tex-cache", str(tex_store(self.output_dir))]  # fmt: skip
+        if self.lecture is not None:
+            args += ["--lecture", self.lecture]
         if kind == "frame":
             args += ["--last-frame", "--frame", str(self.frame_path())]
         return args + (["--section", beat] if beat else [])
@@ -437,7 +465,9 @@ class Watch:
     def spoken(self) -> VoiceSettings:
         """How the movie child finds the beat's speech and keeps the movie."""
         assert self.seed is not None, "the seed is looked up as the watcher warms"
-        return VoiceSettings(self.seed, self.voice, self.takes, self.output_dir.resolve())
+        return VoiceSettings(
+            self.seed, self.voice, self.takes, self.output_dir.resolve(), self.lecture
+        )
 
     def frame_path(self) -> Path:
         return (self.output_dir / "preview" / f"{self.scene}.png").resolve()
@@ -465,10 +495,12 @@ class Watch:
             # Meanwhile, on the other core, the watcher itself imports the lecture's
             # declaration (the host does not: see above), for its seed and the function of
             # its numbers, which the host then computes once for all its forks.
-            from pipeline.storyboard import numbers_path, seed_of
+            from pipeline.storyboard import numbers_path
 
-            self.seed = seed_of(self.seed)
-            if host.call(numbers_path(), self.seed) != 0:
+            spec = self.lecture_spec()
+            self.lecture = spec.id
+            self.seed = spec.seed if self.seed is None else self.seed
+            if host.call(numbers_path(spec), self.seed) != 0:
                 raise RuntimeError("the warm host could not compute the lecture's numbers")
             warmed = time.perf_counter() - started
             self.echo(f"warm in {warmed:.1f} s (Manim and the lecture's numbers)")
@@ -518,9 +550,17 @@ class Watch:
         """The beat's frame, then its movie, each in a fork, side by side; the edits that
         came while they ran (a movie made stale by one is stopped)."""
         what = f"{self.scene} / {beat}" if beat else self.scene
-        still, movie = Child(host, self.argv(beat, "frame"), self.scene, beat), None
+        still = Child(host, self.argv(beat, "frame"), self.scene, beat, lecture=self.lecture)
+        movie = None
         try:
-            movie = Child(host, self.argv(beat, "movie"), self.scene, beat, self.spoken())
+            movie = Child(
+                host,
+                self.argv(beat, "movie"),
+                self.scene,
+                beat,
+                self.spoken(),
+                lecture=self.lecture,
+            )
             phase("still")
             done = still.poll(block=True)
             assert done is not None

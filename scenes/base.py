@@ -30,10 +30,10 @@ from manim import (
 from manim.utils.exceptions import EndSceneEarlyException
 from manim_slides import Slide
 
-from math_core.lecture import Lecture, build_lecture
 from scenes import narration, theme
 from scenes.format import ShownNumber, shown
 from scenes.kit.camera import LectureCamera
+from scenes.kit.course import declared_lecture
 from scenes.kit.env import SECTION_ENV, STATES_ENV, SpeechTiming, lecture_seed, speech_plan
 from scenes.kit.pacing import BeatTime, Segment
 from scenes.kit.stored import text
@@ -55,11 +55,20 @@ class _ReadLog:
     re-renders that scene and no other.
     """
 
-    def __init__(self, lecture: Lecture) -> None:
-        self._lecture = lecture
+    def __init__(self, scene: type) -> None:
+        self._scene = scene
+        self._lecture: Any = None
         self.sections: set[str] = set()
 
     def __getattr__(self, name: str) -> Any:
+        if self._lecture is None:  # computed at the first read: most test scenes read none
+            spec = declared_lecture(self._scene)
+            if spec is None:
+                raise AttributeError(
+                    f"{self._scene.__name__} reads the number {name!r}, but no lecture "
+                    "declares the scene (a LectureSpec's scenes), so it has no numbers"
+                )
+            self._lecture = spec.numbers(lecture_seed(spec.seed))
         value = getattr(self._lecture, name)
         self.sections.add(name)
         return value
@@ -97,9 +106,10 @@ class LectureScene(Slide):
         writes_movie = config.write_to_movie
         super().__init__(**kwargs)
         config.write_to_movie = writes_movie
-        self._reads = _ReadLog(build_lecture(lecture_seed()))
-        # Scenes use it as the Lecture it stands for.
-        self.lecture: Lecture = self._reads  # type: ignore[assignment]
+        self._reads = _ReadLog(type(self))
+        #: the numbers of the lecture that declares this scene (what its numbers function
+        #: returns), read through a log of which parts the scene reads
+        self.lecture: Any = self._reads
         self.numbers_shown: list[ShownNumber] = []
         #: live numbers and the value each must end on, so tests can read what they render
         self.live_numbers: list[tuple[DecimalNumber, ShownNumber]] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 class ShownNumber:
     """A number as it appears on screen and where it comes from."""
 
-    source: str  #: dotted path on math_core.lecture.Lecture, e.g. "fit.mle.avg_log_likelihood"
+    source: str  #: dotted path on math_core.lecture1.Lecture, e.g. "fit.mle.avg_log_likelihood"
     value: float
     text: str
     decimals: int

@@ -35,7 +35,7 @@ EQUATION_SCALE = 0.9
 SAFE_X = 0.72
 SAFE_Y = 0.4
 TITLE_EDGE_BUFF = 0.45
-#: the data plane every 2D scene shares, matching math_core.lecture.PLANE_LIMITS
+#: the data plane every 2D scene shares, matching math_core.lecture1.PLANE_LIMITS
 PLANE_RANGE = (-5.0, 5.0, 1.0)
 PLANE_SIDE = 6.2
 #: the plane sits at the left edge, a little low, leaving the right for the text panel

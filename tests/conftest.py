@@ -13,7 +13,7 @@ import numpy as np
 import psutil
 import pytest
 
-from math_core.lecture import Lecture, build_lecture
+from math_core.lecture1 import Lecture, build_lecture
 from tests import profiles  # noqa: F401  (loads the Hypothesis profile: ci unless asked)
 
 #: multiprocessing's own helpers live as long as the test process that started them, by design

@@ -116,7 +116,7 @@ def imported_sources(
     parent packages' ``__init__.py``, sorted.
 
     ``leave_out`` names modules whose code is not followed (nor keyed): the scene modules of
-    the storyboard that the worker imports but does not render, and ``math_core.lecture``,
+    the course that the worker imports but does not render, and each lecture's numbers module,
     whose results a scene's key holds by value.
     """
     skip = set(leave_out)

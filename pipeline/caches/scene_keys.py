@@ -40,18 +40,23 @@ PRELOAD = "pipeline.running.preload"
 
 
 def by_value() -> tuple[str, ...]:
-    """The modules a scene's key holds by value (the sections of the lecture's numbers it
-    reads), not by source: the module of the lecture's numbers function."""
-    from pipeline.storyboard import lecture
+    """The modules a scene's key holds by value (the sections of the numbers it reads), not by
+    source: the module of each lecture's numbers function."""
+    from pipeline.storyboard import lectures
 
-    return (lecture().numbers.__module__,)
+    return tuple(sorted({spec.numbers.__module__ for spec in lectures()}))
 
 
-def lecture_digest(seed: int, sections: Iterable[str]) -> str:
-    from pipeline.storyboard import lecture as declared
+def lecture_digest(scene_class: type, seed: int, sections: Iterable[str]) -> str:
+    """The values of the ``sections`` of its lecture's numbers that the scene read."""
+    from pipeline.storyboard import lecture_of
 
-    numbers = declared().numbers(seed)  # cached per seed by the lecture's own function
-    return digest({name: getattr(numbers, name) for name in sorted(sections)})
+    sections = sorted(sections)
+    spec = lecture_of(scene_class)
+    if spec is None:  # a scene of no lecture reads no numbers (it cannot: see LectureScene)
+        return digest(sections)
+    numbers = spec.numbers(seed)  # cached per seed by the lecture's own function
+    return digest({name: getattr(numbers, name) for name in sections})
 
 
 def scene_sources(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> list[Path]:
@@ -79,9 +84,9 @@ def _code_key_now(module: str, others: tuple[str, ...]) -> str:
 
 
 def scene_code_key(scene_class: type) -> str:
-    from pipeline.storyboard import all_scenes
+    from pipeline.storyboard import course_scenes
 
-    others = tuple(sorted({cls.__module__ for cls in all_scenes()}))
+    others = tuple(sorted({cls.__module__ for cls in course_scenes()}))
     module = scene_class.__module__
     if module == "__main__":  # a class defined in a script: its file is its code
         return key("scene-script", data=Path(inspect.getfile(scene_class)).read_bytes())
@@ -101,7 +106,7 @@ def scene_key(
         quality,
         seed,
         transparent,
-        lecture_digest(seed, sections),
+        lecture_digest(scene_class, seed, sections),
         speech,
         length=16,
     )

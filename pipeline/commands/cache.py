@@ -34,24 +34,30 @@ KIND_NAMES = [k.name for k in KINDS]
 
 
 def _paths(out_root: Path, kind: str) -> list[Path]:
-    """The files and directories of one kind of cache under ``out_root``."""
+    """The files and directories of one kind of cache under ``out_root``: each lecture's
+    (``out_root/<lecture>``), or the ones the lectures share."""
+    from scenes.kit.course import lecture_packages
+
+    lectures = [out_root / lecture_id for lecture_id in lecture_packages()]
     if kind == "stamp":
         from pipeline.caches.stamp import STAMP
 
-        return [p for p in [out_root / STAMP] if p.exists()]
+        return [p for r in lectures for q in QUALITIES if (p := r / q / STAMP).exists()]
     if kind == "scenes":
         return sorted(
             p
+            for r in lectures
             for quality in QUALITIES
-            for p in (out_root / quality / "scenes").glob("*")
+            for p in (r / quality / "scenes").glob("*")
             if p.suffix in {".mp4", ".mov", ".json", ".wav"}
         )
     if kind == "media":
-        return sorted(p for q in QUALITIES if (p := out_root / "media" / q).exists())
+        return sorted(p for r in lectures for q in QUALITIES if (p := r / "media" / q).exists())
     if kind == "mobjects":
         from scenes.kit.stored import PARSED_DIR
 
-        return sorted((out_root / "media").glob(f"*/*/texts/{PARSED_DIR}/*.pickle"))
+        pattern = f"*/*/texts/{PARSED_DIR}/*.pickle"
+        return sorted(p for r in lectures for p in (r / "media").glob(pattern))
     if kind == "tex":
         from pipeline.paths import tex_store
 

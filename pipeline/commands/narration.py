@@ -8,10 +8,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.options import output_dir_option, seed_option, takes_option
+from pipeline.options import (
+    chosen_lecture,
+    lecture_option,
+    output_dir_option,
+    seed_option,
+    takes_of,
+    takes_option,
+)
 
 if TYPE_CHECKING:
     from pipeline.sound.speech import BeatScript
+    from scenes.kit.course import LectureSpec
 
 
 @click.group()
@@ -19,39 +27,44 @@ def narration() -> None:
     """The narration script, and the lecturer's recorded takes."""
 
 
-def _beats(seed: int | None) -> list[BeatScript]:
+def _beats(spec: LectureSpec, seed: int | None) -> list[BeatScript]:
     from pipeline.sound.speech import script
-    from pipeline.storyboard import lecture_scenes
 
-    return script(lecture_scenes(), seed)
+    return script(spec.scenes, spec, seed)
 
 
 @narration.command("script")
+@lecture_option
 @seed_option
 @takes_option
-def script_command(seed: int | None, takes: Path) -> None:
+def script_command(lecture_id: str | None, seed: int | None, takes: Path | None) -> None:
     """Write the script to read from: <takes>/script.md and a printable script.html."""
     from pipeline.media import write_text_atomic
     from pipeline.outputs import pages
-    from pipeline.storyboard import find_scene, lecture
+    from pipeline.storyboard import find_scene
 
-    beats = _beats(seed)
+    spec = chosen_lecture(lecture_id)
+    takes = takes_of(takes, spec)
+    beats = _beats(spec, seed)
     scenes = [
-        {"name": name, "title": find_scene(name).title or name, "beats": list(group)}
+        {"name": name, "title": find_scene(name, spec).title or name, "beats": list(group)}
         for name, group in itertools.groupby(beats, lambda b: b.scene)
     ]
     takes.mkdir(parents=True, exist_ok=True)
     for name in ("script.md", "script.html"):
-        page = pages.render(name, lecture=lecture(), scenes=scenes, takes=takes.name)
+        page = pages.render(name, lecture=spec, scenes=scenes, takes=takes.name)
         write_text_atomic(takes / name, page)
     click.echo(f"script: {takes / 'script.md'} and {takes / 'script.html'} ({len(beats)} beats)")
 
 
 @narration.command("status")
+@lecture_option
 @seed_option
 @takes_option
 @output_dir_option
-def status_command(seed: int | None, takes: Path, output_dir: Path) -> None:
+def status_command(
+    lecture_id: str | None, seed: int | None, takes: Path | None, output_dir: Path
+) -> None:
     """Each beat's voice (take or synthetic), its length, and every take that is stale."""
     from pipeline.sound.speech import (
         PiperVoice,
@@ -64,7 +77,9 @@ def status_command(seed: int | None, takes: Path, output_dir: Path) -> None:
     )
     from scenes.narration import estimated_seconds
 
-    beats = _beats(seed)
+    spec = chosen_lecture(lecture_id)
+    takes = takes_of(takes, spec)
+    beats = _beats(spec, seed)
     stale = stale_takes(takes, beats)
     piper = None if piper_missing() else PiperVoice()  # its name only: no model is loaded
     problems = 0

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.options import output_dir_option, seed_option, takes_option, voice_option
+from pipeline.options import (
+    chosen_lecture,
+    lecture_option,
+    output_dir_option,
+    seed_option,
+    takes_option,
+    voice_option,
+)
 from pipeline.preview import beat_speech
 
 if TYPE_CHECKING:
@@ -43,6 +50,7 @@ def has_display() -> bool:
 )  # fmt: skip
 @voice_option
 @takes_option
+@lecture_option
 @seed_option
 @output_dir_option
 def preview(
@@ -53,7 +61,8 @@ def preview(
     watch: bool,
     port: int | None,
     voice: str,
-    takes: Path,
+    takes: Path | None,
+    lecture_id: str | None,
     seed: int | None,
     output_dir: Path,
 ) -> None:
@@ -63,7 +72,7 @@ def preview(
     lecture will (speech made before is reused: renders/speech/). A still needs neither.
     """
     if watch:
-        _watch(scene, section, open_it, port, seed, output_dir, voice, takes)
+        _watch(scene, section, open_it, port, seed, output_dir, voice, takes, lecture_id)
         return
     from pipeline.paths import tex_store
     from pipeline.preview import keep_movie, keep_still
@@ -77,6 +86,7 @@ def preview(
     job = RenderJob(
         scene, "low", media, seed, section=section, last_frame=last_frame,
         tex_cache=tex_store(output_dir), speech_file=plan if spoken else None,
+        lecture=lecture_id,
     )  # fmt: skip
     # The worker's host starts first: it imports Manim and the scenes on one core while this
     # command imports them on the other to check the names and make the speech, which the
@@ -86,12 +96,12 @@ def preview(
     with WarmHost(job.environment()) as host:
         worker = host.start(job.worker_args(), job.environment())
         try:
-            _check_names(scene, section)
+            _check_names(scene, section, lecture_id)
             if spoken:
                 from pipeline.media import write_text_atomic
                 from pipeline.outputs.scene_files import speech_plan
 
-                speech = _speech(scene, section, seed, voice, takes, output_dir)
+                speech = _speech(scene, section, seed, voice, takes, output_dir, lecture_id)
                 write_text_atomic(plan, speech_plan(speech))
             code = worker.wait()
         except HostDiedError as exc:
@@ -111,12 +121,13 @@ def preview(
 
 
 def _speech(
-    scene: str, section: str | None, seed: int | None, voice: str, takes: Path, output_dir: Path
-) -> dict[str, SpokenBeat]:
+    scene: str, section: str | None, seed: int | None, voice: str, takes: Path | None,
+    output_dir: Path, lecture_id: str | None,
+) -> dict[str, SpokenBeat]:  # fmt: skip
     from pipeline.sound.speech import SpeechError
 
     try:
-        return beat_speech(scene, section, seed, voice, takes, output_dir, _note)
+        return beat_speech(scene, section, seed, voice, takes, output_dir, _note, lecture_id)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -125,16 +136,17 @@ def _note(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _check_names(scene: str, section: str | None) -> None:
-    """A clear error for an unknown scene or section (this imports the scenes)."""
-    from pipeline.running.make import resolve_scenes
+def _check_names(scene: str, section: str | None, lecture_id: str | None) -> None:
+    """A clear error for an unknown lecture, scene or section, or a scene name that several
+    lectures have (this imports the scenes)."""
     from pipeline.storyboard import find_scene
 
+    spec = chosen_lecture(lecture_id) if lecture_id is not None else None
     try:
-        resolve_scenes([scene])
+        cls = find_scene(scene, spec)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="SCENE") from None
-    sections = find_scene(scene).narration
+    sections = cls.narration
     if section is not None and section not in sections:
         raise click.BadParameter(
             f"unknown section {section!r} of {scene}; its sections are: {', '.join(sections)}",
@@ -144,7 +156,7 @@ def _check_names(scene: str, section: str | None) -> None:
 
 def _watch(
     scene: str, section: str | None, open_it: bool | None, port: int | None, seed: int | None,
-    output_dir: Path, voice: str, takes: Path,
+    output_dir: Path, voice: str, takes: Path | None, lecture_id: str | None,
 ) -> None:  # fmt: skip
     from pipeline.watch import Watch, roots_of
 
@@ -153,8 +165,9 @@ def _watch(
         port = 0  # no window to show the frame in: a page in the browser instead
     forked, restart = roots_of()
     watcher = Watch(
-        scene, section, seed, output_dir, forked, restart, voice, takes, echo=click.echo
-    )
+        scene, section, seed, output_dir, forked, restart, voice, takes, echo=click.echo,
+        lecture=lecture_id,
+    )  # fmt: skip
     try:
         watcher.run(open_frame=_launch if display else None, port=port)
     except KeyboardInterrupt:

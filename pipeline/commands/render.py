@@ -11,12 +11,14 @@ import click
 
 from pipeline.caches import stamp
 from pipeline.options import (
+    lecture_option,
     output_dir_option,
     quality_option,
     seed_option,
     takes_option,
     voice_option,
 )
+from pipeline.paths import ROOT, TAKES_DIR
 
 if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` need not wait for
     from pipeline.running.executor import Executor
@@ -216,17 +218,24 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
     help="With --executor dask: a folder every machine mounts; the workers leave the "
     "rendered files there instead of sending them back.",
 )  # fmt: skip
+@lecture_option
+@click.option(
+    "--all", "every", is_flag=True,
+    help="Render every lecture of the course (see `lecture list`), on one pool or cluster.",
+)  # fmt: skip
 @seed_option
 @output_dir_option
 def render(
     scenes: tuple[str, ...], quality: str, jobs: int, formats: str, force: bool, slides: bool,
-    voice: str, takes: Path, audio: bool, executor: str, scheduler: str | None,
-    shared_dir: Path | None, seed: int | None, output_dir: Path,
+    voice: str, takes: Path | None, audio: bool, executor: str, scheduler: str | None,
+    shared_dir: Path | None, lecture_id: str | None, every: bool, seed: int | None,
+    output_dir: Path,
 ) -> None:  # fmt: skip
     """Render SCENES (default: the whole lecture) and everything made from them.
 
     Unchanged scenes are not rendered again. With no SCENES it also assembles
-    renders/<quality>/lecture.mp4 (chapters, subtitles), lecture.srt/.vtt and the slide deck.
+    renders/<lecture>/<quality>/lecture.mp4 (chapters, captions), lecture.srt/.vtt, the
+    transcript and the slide deck; renders/index.html lists every lecture of the course.
     """
     from pipeline.outputs.clips import parse_formats
 
@@ -235,9 +244,13 @@ def render(
         chosen = parse_formats(formats)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
+    if every and (scenes or lecture_id):
+        raise click.BadParameter(
+            "--all renders every scene of every lecture: give no SCENES and no --lecture",
+            param_hint="--all",
+        )
+    ids = chosen_lectures(lecture_id, every)
     check_tools()
-    out_dir = output_dir / quality
-    check_output_dir(out_dir)
     # What decides the outputs (not --jobs); the stamp is looked at before Manim is imported.
     options: dict[str, Any] = {
         "scenes": sorted(set(scenes)),
@@ -246,9 +259,15 @@ def render(
     }
     options |= {"seed": seed, "slides": slides, "voice": voice, "audio": audio}
     if voice == "recorded":  # a new or re-recorded take is a change
-        options["takes"] = stamp.folder_state(takes)
-    key = stamp.fingerprint(options)
-    if not force and report_unchanged(out_dir, key):
+        options["takes"] = stamp.folder_state(takes or TAKES_DIR)
+    keys, todo = {}, []
+    for lid in ids:
+        out_dir = output_dir / lid / quality
+        check_output_dir(out_dir)
+        keys[lid] = stamp.fingerprint(options | {"lecture": lid})
+        if force or not report_unchanged(out_dir, keys[lid]):
+            todo.append(lid)
+    if not todo:
         return
     # Something will be made, most likely by a worker: the executor starts the workers'
     # server, which imports Manim and the scenes on the other core while this process imports
@@ -257,23 +276,62 @@ def render(
         raise click.BadParameter(
             "--scheduler and --shared-dir are for --executor dask", param_hint="--executor"
         )
+    failed: list[str] = []
     with _engine(executor, jobs, scheduler, shared_dir) as engine:
         from pipeline.running.make import RenderRequest, resolve_scenes
+        from pipeline.storyboard import lecture
 
-        try:
-            names = resolve_scenes(scenes)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="SCENES") from None
-        request = RenderRequest(
-            names, quality, chosen, jobs, seed, output_dir, force, assemble=not scenes,
-            slides=slides, voice=voice, takes=takes, audio=audio,
-        )  # fmt: skip
-        # Written again only by a complete run. `lecture slides` leaves it: what it remakes
-        # changes the files the stamp watches, and an unchanged deck keeps it valid.
-        stamp.clear(out_dir)
-        report = run_render(request, engine)
-    gallery = [report.gallery] if report.gallery else []
-    stamp.write(out_dir, key, stamp_summary(report), watched_files(report), gallery)
+        for lid in todo:
+            try:
+                spec = lecture(lid)
+                names = resolve_scenes(scenes, spec)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="SCENES") from None
+            request = RenderRequest(
+                names, quality, chosen, jobs, seed, output_dir, force, lecture=spec,
+                assemble=not scenes, slides=slides, voice=voice,
+                takes=takes or ROOT / spec.takes, audio=audio,
+            )  # fmt: skip
+            if len(todo) > 1:
+                click.echo(f"lecture {spec.id}: {spec.title}")
+            # Written again only by a complete run. `lecture slides` leaves it: what it
+            # remakes changes the files the stamp watches, and an unchanged deck keeps it valid.
+            stamp.clear(request.out_dir)
+            try:
+                report = run_render(request, engine)
+            except click.ClickException as exc:
+                if len(todo) == 1:
+                    raise
+                failed.append(f"{spec.id}: {exc.message}")  # the other lectures still render
+                continue
+            gallery = [report.gallery] if report.gallery else []
+            summary = stamp_summary(report)
+            stamp.write(request.out_dir, keys[lid], summary, watched_files(report), gallery)
+    if failed:
+        raise click.ClickException("; ".join(failed))
+
+
+def chosen_lectures(lecture_id: str | None, every: bool) -> list[str]:
+    """The ids of the lectures asked for, found without importing them (or Manim): all of
+    them, the one named, or the course's only one."""
+    from scenes.kit.course import lecture_packages
+
+    ids = lecture_packages()
+    if every:
+        return ids
+    if lecture_id is not None:
+        if lecture_id not in ids:
+            raise click.BadParameter(
+                f"unknown lecture {lecture_id!r}; the lectures are: {', '.join(ids)}",
+                param_hint="--lecture",
+            )
+        return [lecture_id]
+    if len(ids) != 1:
+        raise click.UsageError(
+            f"the course has {len(ids)} lectures ({', '.join(ids)}): name one with "
+            "--lecture ID, or render them all with --all"
+        )
+    return ids
 
 
 def _engine(executor: str, jobs: int, scheduler: str | None, shared_dir: Path | None) -> Any:

@@ -15,9 +15,12 @@ from pipeline.commands.render import (
     run_render,
 )
 from pipeline.options import (
+    chosen_lecture,
+    lecture_option,
     output_dir_option,
     quality_option,
     seed_option,
+    takes_of,
     takes_option,
     voice_option,
 )
@@ -29,13 +32,14 @@ from pipeline.options import (
 @force_option
 @voice_option
 @takes_option
+@lecture_option
 @seed_option
 @output_dir_option
 def slides(
-    quality: str, jobs: int, force: bool, voice: str, takes: Path, seed: int | None,
-    output_dir: Path,
+    quality: str, jobs: int, force: bool, voice: str, takes: Path | None,
+    lecture_id: str | None, seed: int | None, output_dir: Path,
 ) -> None:  # fmt: skip
-    """Build renders/<quality>/slides/lecture.html and lecture.pptx.
+    """Build renders/<lecture>/<quality>/slides/lecture.html and lecture.pptx.
 
     One slide per beat, the narration as speaker notes. Scenes not rendered yet (or changed)
     are rendered first; the HTML deck needs no network (keys: arrows, N for notes).
@@ -43,11 +47,12 @@ def slides(
     from pipeline.running.make import RenderRequest, resolve_scenes
 
     check_jobs(jobs)
+    spec = chosen_lecture(lecture_id)
     check_tools()
-    check_output_dir(output_dir / quality)
+    check_output_dir(output_dir / spec.id / quality)
     request = RenderRequest(
-        resolve_scenes([]), quality, (), jobs, seed, output_dir, force, voice=voice,
-        takes=takes,
+        resolve_scenes([], spec), quality, (), jobs, seed, output_dir, force, lecture=spec,
+        voice=voice, takes=takes_of(takes, spec),
     )  # fmt: skip
     report = run_render(request)
     assert report.deck is not None, "every scene rendered, so the deck was built"

@@ -17,6 +17,7 @@ from pipeline.outputs.transcript import paragraphs, write_transcript
 from pipeline.sound import captions, mix
 from pipeline.sound.speech import read_wav
 from pipeline.storyboard import find_scene
+from scenes.kit.course import LectureSpec
 
 LECTURE = "lecture"
 
@@ -38,19 +39,24 @@ LECTURE_MAKERS = ("pipeline.outputs.assembly", "pipeline.sound.mix", "pipeline.s
                   "pipeline.sound.captions", "pipeline.outputs.transcript")  # fmt: skip
 
 
-def lecture_outputs(outputs: Outputs, infos: list[dict[str, Any]], audio: bool = True) -> Path:
+def lecture_outputs(
+    outputs: Outputs, spec: LectureSpec, infos: list[dict[str, Any]], audio: bool = True
+) -> Path:
     out_dir = outputs.out_dir
     files = {out_dir / "lecture.srt": "srt", out_dir / "lecture.vtt": "vtt"}
     files |= {out_dir / "transcript.txt": "txt", out_dir / "transcript.html": "html"}
     files[out_dir / "lecture.mp4"] = "mp4"
     spoken = audio and all(info.get("audio") for info in infos)
     makers = cachekeys.source_digest(*LECTURE_MAKERS)  # another encoder or layout, another file
-    key = cachekeys.key("lecture", [info["hash"] for info in infos], spoken, makers, length=16)
-    outputs.group(files, LECTURE, key, lambda: _assemble_lecture(infos, out_dir, spoken))
+    shown = spec.title, spec.subtitle, [find_scene(i["scene"], spec).title for i in infos]
+    key = cachekeys.key("lecture", [i["hash"] for i in infos], spoken, makers, shown, length=16)
+    outputs.group(files, LECTURE, key, lambda: _assemble_lecture(spec, infos, out_dir, spoken))
     return out_dir / "lecture.mp4"
 
 
-def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, spoken: bool = False) -> None:
+def _assemble_lecture(
+    spec: LectureSpec, infos: list[dict[str, Any]], out_dir: Path, spoken: bool = False
+) -> None:
     """lecture.srt and .vtt from the scenes' captions, then lecture.mp4 with chapters, them
     and (if ``spoken``) the scenes' speech, one after the other as the movies are."""
     movies = [Path(info["final"]) for info in infos]
@@ -58,12 +64,12 @@ def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, spoken: bool =
         info.get("movie_duration") or duration_of(movie)
         for info, movie in zip(infos, movies, strict=True)
     ]
-    titles = [find_scene(info["scene"]).title or info["scene"] for info in infos]
+    titles = [find_scene(info["scene"], spec).title or info["scene"] for info in infos]
     cues = captions.lecture_cues([info.get("captions", []) for info in infos], durations)
     write_text_atomic(out_dir / "lecture.srt", captions.to_srt(cues))
     write_text_atomic(out_dir / "lecture.vtt", captions.to_vtt(cues))
-    names = {info["scene"]: find_scene(info["scene"]).title or info["scene"] for info in infos}
-    write_transcript(out_dir, paragraphs(infos, names))
+    names = dict(zip([info["scene"] for info in infos], titles, strict=True))
+    write_transcript(out_dir, spec, paragraphs(infos, names))
     with tempfile.TemporaryDirectory() as scratch, atomic_path(out_dir / "lecture.mp4") as tmp:
         listing, meta = Path(scratch) / "concat.txt", Path(scratch) / "chapters.txt"
         listing.write_text("".join(f"file '{m.resolve()}'\n" for m in movies))
@@ -87,16 +93,15 @@ def _assemble_lecture(infos: list[dict[str, Any]], out_dir: Path, spoken: bool =
         )  # fmt: skip
 
 
-def deck_outputs(outputs: Outputs, infos: list[dict[str, Any]]) -> Path:
+def deck_outputs(outputs: Outputs, spec: LectureSpec, infos: list[dict[str, Any]]) -> Path:
     from pipeline.outputs.deck import DECK_DIR, build_deck
-    from pipeline.storyboard import lecture
     from scenes.kit.patches import chosen
 
     deck = outputs.out_dir / DECK_DIR
     files = {deck / "lecture.html": "html", deck / "lecture.pptx": "pptx"}
     # Its makers: our code, the manim-slides hooks chosen (auto-play) and the title shown.
     makers = cachekeys.source_digest("pipeline.outputs.deck", "scenes.kit.patches"), chosen()
-    title = lecture().title
+    title = spec.title
     key = cachekeys.key("deck", [info["hash"] for info in infos], makers, title, length=16)
     slides = [Path(info["slides"]) for info in infos]
     outputs.group(files, LECTURE, key, lambda: build_deck(slides, deck, title))

@@ -1,4 +1,5 @@
-"""``renders/index.html``: a gallery that works from ``file://`` with no server.
+"""``renders/<lecture>/index.html``: a lecture's gallery, that works from ``file://`` with no
+server.
 
 For every quality rendered: the full lecture with its chapter list (click to seek), its
 captions and its transcript, links to the slide deck, and one card per scene with its
@@ -17,6 +18,7 @@ from pipeline.media import probe, write_text_atomic
 from pipeline.outputs import pages
 from pipeline.quality import QUALITIES
 from pipeline.sound import captions
+from scenes.kit.course import LectureSpec
 
 GALLERY = "index.html"
 #: the lecture's files linked below its player, in this order
@@ -36,7 +38,9 @@ def _clock(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
-def _lecture(quality: str, rows: Rows, root: Path, titles: dict[str, str]) -> dict[str, Any] | None:
+def _lecture(
+    quality: str, rows: Rows, root: Path, titles: dict[str, str], spec: LectureSpec
+) -> dict[str, Any] | None:
     """What the page shows of the whole lecture at ``quality``, or None before it exists.
 
     Writes ``<quality>/lecture.chapters.vtt``, the chapters as a track for players that
@@ -73,23 +77,22 @@ def _lecture(quality: str, rows: Rows, root: Path, titles: dict[str, str]) -> di
         "width": lecture["width"],
         "height": lecture["height"],
         "links": [{"href": href[f], "label": label} for f, label in LECTURE_LINKS if f in href],
-        "transcript": _transcript(root / quality),
+        "transcript": _transcript(root / quality, spec),
     }
 
 
-def _transcript(out_dir: Path) -> list[dict[str, Any]]:
+def _transcript(out_dir: Path, spec: LectureSpec) -> list[dict[str, Any]]:
     """The transcript, a paragraph per beat (a click on one plays the lecture from there);
     empty until every scene's sidecar is there."""
     from pipeline.outputs.transcript import clock, paragraphs
-    from pipeline.storyboard import all_scenes, scene_names
 
     infos = []
-    for name in scene_names():
+    for name in spec.scene_names:
         path = out_dir / "scenes" / f"{name}.json"
         if not path.exists():
             return []
         infos.append(json.loads(path.read_text()))
-    titles = {cls.__name__: cls.title for cls in all_scenes()}
+    titles = {cls.__name__: cls.title for cls in spec.scenes}
     return [
         {"start": p.start, "clock": clock(p.start), "text": p.text}
         for p in paragraphs(infos, titles)
@@ -123,11 +126,12 @@ def _cards(quality: str, rows: Rows, titles: dict[str, str]) -> list[dict[str, A
     return cards
 
 
-def write_gallery(root: Path) -> Path:
-    """(Re)write root/index.html from every root/<quality>/manifest.json."""
-    from pipeline.storyboard import all_scenes, lecture
+def write_gallery(root: Path, spec: LectureSpec) -> Path:
+    """(Re)write root/index.html (``root``: the lecture's outputs) from every
+    root/<quality>/manifest.json."""
+    from pipeline.storyboard import extra_scenes
 
-    titles = {cls.__name__: cls.title for cls in all_scenes()}
+    titles = {cls.__name__: cls.title for cls in [*spec.scenes, *extra_scenes()]}
     sections = []
     for quality, (_, height, fps) in QUALITIES.items():
         path = root / quality / "manifest.json"
@@ -140,10 +144,10 @@ def write_gallery(root: Path) -> Path:
                 "quality": quality,
                 "height": height,
                 "fps": fps,
-                "lecture": _lecture(quality, rows, root, titles),
+                "lecture": _lecture(quality, rows, root, titles, spec),
                 "cards": _cards(quality, rows, titles),
             }
         )
     final = root / GALLERY
-    write_text_atomic(final, pages.render("gallery.html", lecture=lecture(), sections=sections))
+    write_text_atomic(final, pages.render("gallery.html", lecture=spec, sections=sections))
     return final

@@ -23,7 +23,6 @@ from pipeline.paths import movie_path, sidecar_path
 from pipeline.running.executor import SceneResult
 from pipeline.sound import captions, loudness
 from pipeline.sound.speech import SpokenBeat, read_wav, write_wav
-from pipeline.storyboard import find_scene
 
 #: what the sidecar keeps of ffprobe's video stream of a scene's movie
 VIDEO_FIELDS = ("codec_name", "pix_fmt", "width", "height", "r_frame_rate", "nb_frames", "duration")
@@ -43,17 +42,18 @@ def speech_key(speech: dict[str, SpokenBeat]) -> dict[str, list[Any]]:
 
 
 def cached_info(
-    out_dir: Path, scene: str, quality: str, seed: int, transparent: bool,
+    out_dir: Path, scene_class: type, quality: str, seed: int, transparent: bool,
     speech: dict[str, SpokenBeat] | None = None,
 ) -> dict[str, Any] | None:  # fmt: skip
     """The sidecar of a previous render if it is still valid for the scene as it is now."""
+    scene = scene_class.__name__
     path = sidecar_path(out_dir, scene, transparent)
     if not path.exists() or not movie_path(out_dir, scene, transparent).exists():
         return None
     try:
         info: dict[str, Any] = json.loads(path.read_text())
         key = scene_key(
-            find_scene(scene), quality, seed, info["reads"], transparent,
+            scene_class, quality, seed, info["reads"], transparent,
             speech_key(speech or {}),
         )  # fmt: skip
     except (ValueError, KeyError):
@@ -147,7 +147,7 @@ def scene_audio(
 
 
 def store_scene(
-    result: SceneResult, out_dir: Path, quality: str, seed: int,
+    result: SceneResult, scene_class: type, out_dir: Path, quality: str, seed: int,
     speech: dict[str, SpokenBeat] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Move a worker's movie and sidecar into ``scenes/``, with the scene's sound track and
@@ -164,7 +164,7 @@ def store_scene(
     info["video"] = {k: video[k] for k in VIDEO_FIELDS if k in video}
     info["movie_duration"] = float(probed["format"]["duration"])
     info["hash"] = scene_key(
-        find_scene(job.scene), quality, seed, info["reads"], job.transparent, speech_key(speech)
+        scene_class, quality, seed, info["reads"], job.transparent, speech_key(speech)
     )
     info["speech"] = {beat: dataclasses.asdict(s) for beat, s in speech.items()}
     info["captions"] = scene_captions(info.get("beats", []), speech)

@@ -11,6 +11,7 @@ from typing import Any
 
 from pipeline.media import write_text_atomic
 from pipeline.outputs import pages
+from scenes.kit.course import LectureSpec
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,10 @@ def paragraphs(infos: Sequence[dict[str, Any]], titles: dict[str, str]) -> list[
     return out
 
 
-def write_transcript(out_dir: Path, items: Sequence[Paragraph]) -> None:
+def write_transcript(out_dir: Path, spec: LectureSpec, items: Sequence[Paragraph]) -> None:
     """``transcript.txt`` and ``transcript.html`` in ``out_dir``: the paragraphs under the
     title of the scene they are spoken in (templates ``transcript.txt`` and ``.html``)."""
-    from pipeline.storyboard import lecture
-
     scenes = [(scene, list(group)) for scene, group in itertools.groupby(items, lambda p: p.scene)]
     for name in ("transcript.txt", "transcript.html"):
-        page = pages.render(name, lecture=lecture(), scenes=scenes, clock=clock)
+        page = pages.render(name, lecture=spec, scenes=scenes, clock=clock)
         write_text_atomic(out_dir / name, page)

@@ -43,6 +43,8 @@ class RenderJob:
     #: instead: a file the caller writes that JSON to once it has made the speech; the
     #: worker does its imports meanwhile, then waits for it (``lecture preview``)
     speech_file: Path | None = None
+    #: the lecture whose scene it is (None: the scene's name is found in any lecture)
+    lecture: str | None = None
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "pipeline.running.worker", *self.worker_args()]
@@ -52,6 +54,8 @@ class RenderJob:
         cmd = [self.scene, "--quality", self.quality, "--media-dir", str(self.media_dir)]
         if self.seed is not None:
             cmd += ["--seed", str(self.seed)]
+        if self.lecture:
+            cmd += ["--lecture", self.lecture]
         if self.section:
             cmd += ["--section", self.section]
         if self.last_frame:

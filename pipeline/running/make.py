@@ -40,7 +40,7 @@ from pipeline.running.executor import (
 )
 from pipeline.running.request import RenderReport, RenderRequest, SceneOutcome, resolve_scenes
 from pipeline.sound.speech import BeatScript, SpeakRun, keep, make_voice, script, speak
-from pipeline.storyboard import find_scene, scene_names
+from pipeline.storyboard import find_scene
 
 # The names the commands take from here, besides render itself.
 __all__ = [
@@ -59,8 +59,9 @@ def _finish(
     if result.ok:
         speech = spoken.for_scene(result.scene)
         outcome.info = store_scene(
-            result, outputs.out_dir, request.quality, request.numbers_seed, speech
-        )
+            result, find_scene(result.scene, request.spec), outputs.out_dir, request.quality,
+            request.numbers_seed, speech,
+        )  # fmt: skip
         try:
             scene_outputs(
                 outputs, outcome.info, request.formats, outcome.transparent, request.audio
@@ -80,7 +81,7 @@ def render(
 
     ``speech`` is the request's speech if the caller has made it (see :func:`speak_scenes`).
     """
-    out_dir = request.out_root / request.quality
+    out_dir, spec = request.out_dir, request.spec
     report = RenderReport(out_dir)
     variants = [False] + ([True] if "mov" in request.formats else [])
     with exclusive(out_dir):
@@ -103,16 +104,16 @@ def render(
                 info = None
                 if not request.force and scene not in to_speak:  # new speech: a new render
                     info = cached_info(
-                        out_dir, scene, request.quality, request.numbers_seed, transparent,
-                        speech_of_scene,
+                        out_dir, find_scene(scene, spec), request.quality,
+                        request.numbers_seed, transparent, speech_of_scene,
                     )  # fmt: skip
                 if info is None:
-                    media = media_dir(request.out_root, request.quality, scene, transparent)
+                    media = media_dir(request.lecture_root, request.quality, scene, transparent)
                     pending.append(
                         RenderJob(
                             scene, request.quality, media.resolve(), request.seed,
                             transparent=transparent, tex_cache=tex_store(request.out_root),
-                            speech=speech_plan(speech_of_scene),
+                            speech=speech_plan(speech_of_scene), lecture=spec.id,
                         )
                     )  # fmt: skip
                     continue
@@ -153,19 +154,21 @@ def render(
         order = {n: i for i, n in enumerate(request.scenes)}
         report.outcomes.sort(key=lambda o: (order[o.scene], o.transparent))
         lecture_scenes = [o for o in report.outcomes if not o.transparent]
-        complete = [o.scene for o in lecture_scenes if o.ok] == scene_names()
+        complete = [o.scene for o in lecture_scenes if o.ok] == spec.scene_names
         if request.assemble and complete:
             with outputs.batch():  # the lecture's ffmpeg and the deck's converter overlap
                 report.lecture = lecture_outputs(
-                    outputs, [o.info for o in lecture_scenes], request.audio
+                    outputs, spec, [o.info for o in lecture_scenes], request.audio
                 )
                 if request.slides:
-                    report.deck = deck_outputs(outputs, [o.info for o in lecture_scenes])
+                    report.deck = deck_outputs(outputs, spec, [o.info for o in lecture_scenes])
         report.manifest = manifest.save(out_dir, request.quality, outputs.entries())
         report.rebuilt = outputs.made
+    from pipeline.outputs.course_page import write_course_page
     from pipeline.outputs.gallery import write_gallery
 
-    report.gallery = write_gallery(request.out_root)
+    report.gallery = write_gallery(request.lecture_root, spec)
+    write_course_page(request.out_root)
     return report
 
 
@@ -173,7 +176,9 @@ def speak_scenes(request: RenderRequest, defer: bool = False) -> SpeakRun:
     """The speech of every beat of the requested scenes, made now unless it is cached (or,
     with ``defer``, left for the engine to synthesise: :func:`pipeline.sound.speech.speak`)."""
     service, notes = make_voice(request.voice, request.takes)
-    beats = script([find_scene(name) for name in request.scenes], request.seed)
+    beats = script(
+        [find_scene(name, request.spec) for name in request.scenes], request.spec, request.seed
+    )
     report = speak(beats, service, request.out_root, request.takes, defer)
     report.notes = notes + report.notes
     return report

@@ -31,10 +31,10 @@ def warm_up(scenes: bool = True) -> None:
     from pipeline.running import worker  # noqa: F401
 
     if scenes:
-        from pipeline.storyboard import lecture
+        from pipeline.storyboard import lectures
 
-        spec = lecture()
-        spec.numbers(spec.seed)  # cached for the forks that read it
+        for spec in lectures():  # every lecture's scenes imported
+            spec.numbers(spec.seed)  # cached for the forks that read it
     # Manim's progress bars are tqdm's, whose first bar makes a multiprocessing lock (a
     # named semaphore). Made here, every fork shares it; made in each fork, each would be
     # left for multiprocessing's resource tracker to warn about, as a fork ends without

@@ -49,8 +49,10 @@ def render_scene(
     fps: int | None = None,
     tex_cache: Path | None = None,
     frame: Path | None = None,
+    lecture: str | None = None,
 ) -> dict[str, Any]:
-    """Render ``name`` with Manim and return where the files are.
+    """Render ``name`` with Manim and return where the files are. ``lecture``: the lecture
+    whose scene it is (needed only if several lectures have a scene of that name).
 
     ``size`` and ``fps`` override the quality's frame (tests render tiny frames);
     ``tex_cache`` is a store of typeset TeX shared with other workers (see
@@ -63,7 +65,7 @@ def render_scene(
     from scenes.kit import patches
 
     patches.install()  # as $LECTURE_MANIM_PATCHES says: all unless told otherwise
-    cls = find_scene(name)
+    cls = find_scene(name, lecture)
     config.digest_file(str(MANIM_CFG))
     options: dict[str, Any] = {
         "quality": QUALITIES[check_quality(quality)][0],
@@ -164,6 +166,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--fps", type=int)
     parser.add_argument("--tex-cache", type=Path)
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--lecture", help="the lecture whose scene it is (needed if ambiguous)")
     parser.add_argument("--section")
     parser.add_argument("--frame", type=Path, help="also write the last frame to this PNG")
     parser.add_argument(
@@ -184,18 +187,19 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     if args.section:
         os.environ[SECTION_ENV] = args.section
     try:
-        from pipeline.storyboard import seed_of
-
-        os.environ[SEED_ENV] = str(seed_of(args.seed))  # none given: the lecture's own
+        os.environ.pop(SEED_ENV, None)  # none given: the seed its lecture declares
+        if args.seed is not None:
+            os.environ[SEED_ENV] = str(args.seed)
         if args.speech_file:
             from pipeline.storyboard import find_scene
 
-            find_scene(args.scene)  # Manim and the scenes imported while the speech is made
+            # Manim and the scenes imported while the speech is made
+            find_scene(args.scene, args.lecture)
             os.environ[SPEECH_ENV] = await_file(args.speech_file)
         size = tuple(args.size) if args.size else None
         result = render_scene(
             args.scene, args.quality, args.media_dir, args.last_frame, args.transparent,
-            size, args.fps, args.tex_cache, args.frame,
+            size, args.fps, args.tex_cache, args.frame, args.lecture,
         )  # fmt: skip
     except Exception as exc:  # reported to the parent, which decides what to do
         result = {

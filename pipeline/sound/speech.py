@@ -37,6 +37,7 @@ from pipeline.media import atomic_path, write_text_atomic
 from pipeline.paths import TAKES_DIR
 from pipeline.sound import captions, loudness
 from scenes import narration
+from scenes.kit.course import LectureSpec
 
 VOICES = ("piper", "recorded", "none")
 DEFAULT_VOICE = "piper"
@@ -125,13 +126,10 @@ def beat_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def script(scenes: Iterable[Any], seed: int | None) -> list[BeatScript]:
+def script(scenes: Iterable[Any], spec: LectureSpec, seed: int | None) -> list[BeatScript]:
     """Every beat of ``scenes`` (LectureScene classes), in order, in both forms, with the
-    lecture's numbers for ``seed`` (None: the seed the lecture declares)."""
-    from pipeline.storyboard import lecture as declared
-    from pipeline.storyboard import seed_of
-
-    lecture = declared().numbers(seed_of(seed))
+    numbers of lecture ``spec`` for ``seed`` (None: the seed it declares)."""
+    lecture = spec.numbers(spec.seed if seed is None else seed)
     beats = []
     for cls in scenes:
         for beat, template in cls.narration.items():

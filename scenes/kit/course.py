@@ -1,15 +1,25 @@
-"""How a lecture declares itself to the pipeline: :class:`LectureSpec`.
+"""How a lecture declares itself to the pipeline: :class:`LectureSpec`, and where the course's
+lectures are found (:func:`course`).
 
 A lecture is its scenes in order and the function that computes its numbers, with the
 facts the pipeline shows or needs around them (its title, its default seed, where the
 lecturer's recorded takes live). The pipeline reads a lecture only through this
 declaration: it never names a lecture's scenes, numbers, seed or title itself.
+
+Each lecture is a package ``scenes/<id>/`` whose ``__init__`` sets ``LECTURE``; its numbers
+live in ``math_core/<id>.py``. A scene belongs to the lecture that declares it: the
+declaration tells each of its scenes (:func:`declared_lecture`) where its numbers come from.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -37,7 +47,74 @@ class LectureSpec:
             raise ValueError(f"lecture {self.id!r} declares no scenes")
         if self.seed < 0:
             raise ValueError(f"lecture {self.id!r}: seed must be >= 0, got {self.seed}")
+        for cls in self.scenes:
+            other = declared_lecture(cls)
+            if other is not None and other.id != self.id:
+                raise ValueError(
+                    f"lecture {self.id!r} declares {cls.__name__}, which lecture {other.id!r} "
+                    "already declares: a scene belongs to one lecture (subclass it to reuse it)"
+                )
+            cls._declared_in = self  # type: ignore[attr-defined]
 
     @property
     def scene_names(self) -> list[str]:
         return [cls.__name__ for cls in self.scenes]
+
+
+def declared_lecture(scene: type) -> LectureSpec | None:
+    """The lecture whose declaration lists ``scene`` (not a parent class), if any."""
+    found = vars(scene).get("_declared_in")
+    return found if isinstance(found, LectureSpec) else None
+
+
+def _natural(text: str) -> list[Any]:
+    """``lecture2`` before ``lecture10``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _sets_lecture(init: Path) -> bool:
+    try:
+        tree = ast.parse(init.read_text(), str(init))
+    except (OSError, SyntaxError):
+        return True  # imported below, where its error is reported with its name
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if any(isinstance(t, ast.Name) and t.id == "LECTURE" for t in targets):
+            return True
+    return False
+
+
+def lecture_packages(package: str = "scenes") -> list[str]:
+    """The ids of the course's lectures, in order, without importing them (nor Manim): each
+    subpackage of ``package`` whose ``__init__.py`` assigns ``LECTURE`` at its top level."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"{package} is not a package")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    found = [
+        init.parent.name
+        for init in root.glob("*/__init__.py")
+        if init.parent.name.isidentifier() and _sets_lecture(init)
+    ]
+    return sorted(found, key=_natural)
+
+
+def course(package: str = "scenes") -> list[LectureSpec]:
+    """Every lecture of the course (see :func:`lecture_packages`), imported, in natural order
+    of their ids. A package whose import fails is an error that names it."""
+    found = []
+    for lecture_id in lecture_packages(package):
+        name = f"{package}.{lecture_id}"
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:
+            raise ImportError(f"the lecture package {name} does not import: {exc!r}") from exc
+        spec = getattr(module, "LECTURE", None)
+        if not isinstance(spec, LectureSpec):
+            raise TypeError(f"{name}.LECTURE must be a LectureSpec, got {type(spec).__name__}")
+        if spec.id != lecture_id:
+            raise ValueError(
+                f"{name}.LECTURE has id {spec.id!r}: a lecture's id is its package's name"
+            )
+        found.append(spec)
+    return found

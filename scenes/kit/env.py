@@ -8,7 +8,7 @@ import os
 from typing import NamedTuple
 
 #: Environment variables the pipeline sets for a render worker.
-SEED_ENV = "LECTURE_SEED"  #: the lecture seed (default 5, the source's)
+SEED_ENV = "LECTURE_SEED"  #: the seed (unset: the one the scene's lecture declares)
 SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
 #: JSON {beat: {"seconds": s, "starts": [each sentence's start, s]}}; unset, each beat is
 #: paced by its words (as the silent voice paces it)
@@ -19,14 +19,13 @@ SPEECH_ENV = "LECTURE_SPEECH"
 #: by different voices (or at different frame rates) keep the same screens: the frame tests
 #: compare them with stored references.
 STATES_ENV = "LECTURE_KEEP_STATES"
-DEFAULT_SEED = 5
 
 
-def lecture_seed() -> int:
-    """The seed for this render: $LECTURE_SEED if set, else the lecture's own 5."""
+def lecture_seed(declared: int) -> int:
+    """The seed for this render: $LECTURE_SEED if set, else ``declared`` (the lecture's)."""
     raw = os.environ.get(SEED_ENV, "")
     if not raw:
-        return DEFAULT_SEED
+        return declared
     try:
         return int(raw)
     except ValueError:

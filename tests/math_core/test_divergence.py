@@ -104,7 +104,7 @@ def test_entropy_term_does_not_depend_on_the_model(lecture) -> None:
     # "H(p_data) does not depend on theta": split the cross-entropy of two different models
     # on the same points; the entropy terms are identical and the cross-entropies differ by
     # exactly the difference of their KLs.
-    from math_core.lecture import FIT_START_COV, FIT_START_MEAN
+    from math_core.lecture1 import FIT_START_COV, FIT_START_MEAN
     from math_core.mixture import gaussian_log_density, mixture_log_density
 
     x = lecture.data.sample.points

@@ -15,7 +15,7 @@ from math_core.gaussian import (
     fit_gaussian_reverse_kl,
     fit_path,
 )
-from math_core.lecture import FIT_START_COV, FIT_START_MEAN
+from math_core.lecture1 import FIT_START_COV, FIT_START_MEAN
 from math_core.mixture import LECTURE_MIXTURE
 from tests.profiles import examples
 

@@ -9,7 +9,7 @@ from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
 from math_core._checks import derived_rng
-from math_core.lecture import N_MONTE_CARLO, held_out_likelihood
+from math_core.lecture1 import N_MONTE_CARLO, held_out_likelihood
 from math_core.mixture import LECTURE_MIXTURE, GaussianMixture, sample_mixture
 
 

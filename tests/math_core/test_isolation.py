@@ -9,7 +9,7 @@ import sys
 
 def test_building_the_lecture_never_imports_manim_the_scenes_or_the_pipeline() -> None:
     code = (
-        "import sys, math_core.lecture as m, math_core.__main__;"
+        "import sys, math_core.lecture1 as m, math_core.__main__;"
         "m.build_lecture(5);"
         "banned = {'manim', 'manim_slides', 'cairo', 'scenes', 'pipeline'};"
         "bad = sorted(k for k in sys.modules if k.split('.')[0] in banned);"

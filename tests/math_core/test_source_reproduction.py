@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import gaussian_kde, multivariate_normal
 
-from math_core.lecture import Lecture
+from math_core.lecture1 import Lecture
 
 
 def replay_source(seed: int) -> dict[str, np.ndarray]:
@@ -94,7 +94,7 @@ def test_average_log_likelihood_matches_scipy_and_source_title(
 
 
 def test_another_seed_follows_the_same_procedure() -> None:
-    from math_core.lecture import build_lecture
+    from math_core.lecture1 import build_lecture
 
     src, lec = replay_source(11), build_lecture(11)
     for name in ARRAYS:

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from math_core.lecture import build_lecture
+from math_core.lecture1 import build_lecture
 from tests.math_core.test_source_reproduction import replay_source
 
 REQUIRED = {

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from scenes import SCENES_IN_ORDER
+from scenes.lecture1 import LECTURE, SCENES_IN_ORDER
 
 
 @pytest.fixture
@@ -23,13 +23,19 @@ def runner() -> CliRunner:
 
 
 def test_list_prints_the_storyboard_in_order(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["list"])
+    result = runner.invoke(main, ["list", "--lecture", LECTURE.id])
     assert result.exit_code == 0
     assert result.output.splitlines() == [cls.__name__ for cls in SCENES_IN_ORDER]
+    # Without --lecture: each lecture of the course, its title, then its scenes indented.
+    lines = runner.invoke(main, ["list", "--output-dir", "/nonexistent"]).output.splitlines()
+    assert lines[0] == f"{LECTURE.id}: {LECTURE.title} (10 scenes, not rendered at low)"
+    assert lines[1:] == [f"  {cls.__name__}" for cls in SCENES_IN_ORDER]
 
 
 def test_list_json_has_sections_and_narration(runner: CliRunner) -> None:
-    rows = json.loads(runner.invoke(main, ["list", "--json"]).output)
+    (lecture,) = json.loads(runner.invoke(main, ["list", "--json"]).output)
+    assert (lecture["id"], lecture["title"], lecture["seed"]) == (LECTURE.id, LECTURE.title, 5)
+    rows = lecture["scenes"]
     assert [r["name"] for r in rows] == [cls.__name__ for cls in SCENES_IN_ORDER]
     for row, cls in zip(rows, SCENES_IN_ORDER, strict=True):
         assert row["sections"] == list(cls.narration)
@@ -128,7 +134,7 @@ def test_unwritable_output_directory_is_named(runner: CliRunner, tmp_path: Path)
     blocker.write_text("not a directory")
     result = runner.invoke(main, ["render", "TitleScene", "--output-dir", str(blocker)])
     assert result.exit_code == 1
-    assert f"output directory {blocker / 'low'} is not writable" in result.output
+    assert f"output directory {blocker / 'lecture1' / 'low'} is not writable" in result.output
 
 
 def test_missing_ffmpeg_points_to_doctor(runner: CliRunner, tmp_path: Path) -> None:
@@ -153,8 +159,8 @@ def test_a_second_render_into_the_same_directory_is_refused(
 ) -> None:
     import fcntl
 
-    out = tmp_path / "low"
-    out.mkdir()
+    out = tmp_path / "lecture1" / "low"
+    out.mkdir(parents=True)
     with open(out / ".lock", "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         result = runner.invoke(main, ["render", "TitleScene", "--output-dir", str(tmp_path)])
@@ -166,16 +172,17 @@ def test_cache_info_counts_and_clear_removes_only_caches(tmp_path: Path) -> None
     from pipeline.paths import tex_store
 
     out = tmp_path / "renders"
+    one = out / "lecture1"  # a lecture's caches; the TeX and speech stores are shared
     files = {
-        out / ".render-stamp.json": 10,
-        out / "low" / "scenes" / "TitleScene.mp4": 2000,
-        out / "low" / "scenes" / "TitleScene.json": 30,
-        out / "media" / "low" / "TitleScene" / "texts" / "parsed" / "a.pickle": 400,
-        out / "media" / "low" / "TitleScene" / "partial" / "b.mp4": 500,
+        one / "low" / ".render-stamp.json": 10,
+        one / "low" / "scenes" / "TitleScene.mp4": 2000,
+        one / "low" / "scenes" / "TitleScene.json": 30,
+        one / "media" / "low" / "TitleScene" / "texts" / "parsed" / "a.pickle": 400,
+        one / "media" / "low" / "TitleScene" / "partial" / "b.mp4": 500,
         tex_store(out) / "c.svg": 60,
         out / "speech" / "piper-x" / "audio" / "d.wav": 7000,
-        out / "low" / "lecture.mp4": 9000,  # an output, not a cache
-        out / "low" / "clips" / "TitleScene.mp4": 800,
+        one / "low" / "lecture.mp4": 9000,  # an output, not a cache
+        one / "low" / "clips" / "TitleScene.mp4": 800,
     }
     for path, size in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,7 +202,7 @@ def test_cache_info_counts_and_clear_removes_only_caches(tmp_path: Path) -> None
     left = sorted(
         str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.name != ".lock"
     )
-    assert left == ["low/clips/TitleScene.mp4", "low/lecture.mp4"]
+    assert left == ["lecture1/low/clips/TitleScene.mp4", "lecture1/low/lecture.mp4"]
     bad = CliRunner().invoke(main, ["cache", "clear", "pictures", "--output-dir", str(out)])
     assert bad.exit_code != 0
     assert "'pictures' is not one of" in bad.output

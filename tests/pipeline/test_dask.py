@@ -66,7 +66,7 @@ def framemd5(movie: Path) -> list[str]:
 
 def rows(out: Path) -> list[dict]:
     """The manifest's rows, without what depends on when and how fast they were made."""
-    entries = json.loads((out / "low" / "manifest.json").read_text())["outputs"]
+    entries = json.loads((out / "lecture1" / "low" / "manifest.json").read_text())["outputs"]
     drop = {"rendered_at", "render_seconds", "created", "mtime", "seconds"}
     return sorted(({k: v for k, v in r.items() if k not in drop} for r in entries),
                   key=lambda r: r["path"])  # fmt: skip
@@ -82,7 +82,9 @@ def test_the_cluster_draws_the_same_frames_and_rows_as_this_machine(
                     "--scheduler", cluster)  # fmt: skip
     assert remote.exit_code == 0, remote.output
     for scene in ("TinyScene", "TexScene"):
-        ours, theirs = (tmp_path / d / "low" / "scenes" / f"{scene}.mp4" for d in ("local", "dask"))
+        ours, theirs = (
+            tmp_path / d / "lecture1" / "low" / "scenes" / f"{scene}.mp4" for d in ("local", "dask")
+        )
         assert framemd5(ours) == framemd5(theirs), scene
     assert rows(tmp_path / "local") == rows(tmp_path / "dask")
     # Nothing half-written or scratch beside the outputs.
@@ -120,7 +122,7 @@ def test_a_scene_that_always_fails_is_reported_and_the_others_finish(
     assert result.exit_code != 0
     assert "BrokenScene" in result.output
     assert "fails on purpose" in result.output
-    assert (tmp_path / "low" / "clips" / "TinyScene.mp4").exists()
+    assert (tmp_path / "lecture1" / "low" / "clips" / "TinyScene.mp4").exists()
 
 
 def test_an_unchanged_scene_is_not_sent(
@@ -221,14 +223,14 @@ def test_speech_is_made_on_the_cluster_and_its_scene_renders_after_it(
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "2 beat(s) of 1 scene(s) to be spoken on the cluster" in result.output
-    info = json.loads((tmp_path / "low" / "scenes" / "TinyScene.json").read_text())
+    info = json.loads((tmp_path / "lecture1" / "low" / "scenes" / "TinyScene.json").read_text())
     square, gone = info["beats"]
     for beat in (square, gone):  # timed by the cluster's speech, which the client kept
         speech = info["speech"][beat["beat"]]
         assert speech["source"] == "piper"
         assert Path(speech["audio"]).is_file()
         assert beat["end"] - beat["speech_start"] >= speech["seconds"]
-    audio = decoded(tmp_path / "low" / "clips" / "TinyScene.mp4")
+    audio = decoded(tmp_path / "lecture1" / "low" / "clips" / "TinyScene.mp4")
     for beat in (square, gone):  # heard where the sidecar says, from the decoded energy
         assert onset(audio, beat["start"]) == pytest.approx(beat["speech_start"], abs=0.05)
     # The speech is kept by the client: nothing is spoken or rendered again.

@@ -13,8 +13,8 @@ from cachekeys import key
 from pipeline.caches.inputs import imported_sources, module_file
 from pipeline.caches.scene_keys import PRELOAD, WORKER, code_key, scene_sources
 from pipeline.paths import MANIM_CFG, ROOT
-from pipeline.storyboard import all_scenes, find_scene
-from scenes import SCENES_IN_ORDER
+from pipeline.storyboard import course_scenes, find_scene
+from scenes.lecture1 import SCENES_IN_ORDER
 from tests.conftest import LectureRender
 
 SCENES = ["TitleScene", "LatentDeformationScene"]
@@ -33,7 +33,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _others() -> set[str]:
-    return {cls.__module__ for cls in all_scenes()}
+    return {cls.__module__ for cls in course_scenes()}
 
 
 @pytest.mark.parametrize("scene", SCENES)
@@ -59,7 +59,7 @@ def test_another_scene_or_the_lectures_math_leaves_the_key_alone(project: Path) 
     module = find_scene("TitleScene").__module__
     before = code_key(module, _others(), project)
     # the math enters a scene's key by the values it reads (the render's "math" part)
-    for rel in ("scenes/s06_latent.py", "math_core/lecture.py"):
+    for rel in ("scenes/lecture1/s06_latent.py", "math_core/lecture1.py"):
         path = project / rel
         original = path.read_bytes()
         path.write_bytes(original + b"\n# an edit\n")
@@ -73,14 +73,14 @@ def unkeyed(scene: str, modules: list[str]) -> list[str]:
     """The project modules of ``modules`` (what a worker rendering ``scene`` had imported) that
     the scene's key leaves out, other than those it leaves out by design: the storyboard's
     other scenes and what they alone import (the worker imports them all, renders one), the
-    lecture's math (keyed by the values the scene reads, through math_core.lecture), and the
+    lecture's math (keyed by the values the scene reads, through math_core.lecture1), and the
     modules of the command that started the worker (its code runs before, not in, a render)."""
     module = find_scene(scene).__module__
     keyed = set(scene_sources(module, _others()))
     # followed here by the import follower itself, whatever the key function makes of them
     own = set(imported_sources([module, WORKER, PRELOAD], leave_out=_others() - {module}))
     by_design = set(imported_sources(sorted(_others() - {module}))) - own
-    by_design |= set(imported_sources(["math_core.lecture"]))
+    by_design |= set(imported_sources(["math_core.lecture1"]))
     by_design |= set(imported_sources(["pipeline.cli"])) - set(imported_sources([WORKER]))
     files = {name: module_file(name) for name in modules}
     return sorted(n for n, f in files.items() if f is not None and f not in keyed | by_design)
@@ -93,7 +93,7 @@ def test_every_module_a_render_imported_is_in_its_key(
 ) -> None:
     """What each worker of the session's render had imported (sys.modules, reported in the
     scene's sidecar) against what the scene's key holds."""
-    sidecar = lecture_render.out / "low" / "scenes" / f"{scene}.json"
+    sidecar = lecture_render.out / "lecture1" / "low" / "scenes" / f"{scene}.json"
     modules = json.loads(sidecar.read_text())["modules"]
     assert find_scene(scene).__module__ in modules
     assert "scenes.base" in modules
@@ -110,7 +110,12 @@ def test_a_module_the_key_function_misses_is_found(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(
         cache, "imported_sources", lambda *a, **k: [p for p in follow(*a, **k) if p != camera]
     )
-    modules = ["scenes.s00_title", "scenes.base", "scenes.kit.camera", "pipeline.running.worker"]
+    modules = [
+        "scenes.lecture1.s00_title",
+        "scenes.base",
+        "scenes.kit.camera",
+        "pipeline.running.worker",
+    ]
     assert unkeyed("TitleScene", modules) == ["scenes.kit.camera"]
     monkeypatch.setattr(cache, "imported_sources", follow)
     assert unkeyed("TitleScene", modules) == []

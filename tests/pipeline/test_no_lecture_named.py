@@ -7,16 +7,15 @@ from __future__ import annotations
 import ast
 
 from pipeline.paths import ROOT
-from scenes import LECTURE
-from scenes.kit.course import LectureSpec
+from scenes.kit.course import LectureSpec, course
 
-LECTURES = [LECTURE]
+LECTURES = course()
 
 
 def named(source: str, spec: LectureSpec) -> list[str]:
     """Where ``source`` names ``spec``: as ``line: what``."""
     scenes = set(spec.scene_names)
-    numbers = {spec.numbers.__name__, spec.numbers.__module__}
+    numbers = {spec.numbers.__name__, spec.numbers.__module__, spec.id, f"scenes.{spec.id}"}
     texts = {spec.title, spec.subtitle}
     found = []
     for node in ast.walk(ast.parse(source)):
@@ -33,7 +32,7 @@ def named(source: str, spec: LectureSpec) -> list[str]:
             found.append(f"{line}: from {node.module}")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             words = set(node.value.replace(",", " ").replace(".", " ").split())
-            if any(t in node.value for t in texts) or words & scenes:
+            if any(t in node.value for t in texts) or words & (scenes | {spec.id}):
                 found.append(f"{line}: {node.value[:50]!r}")
         elif isinstance(node, ast.keyword | ast.arg | ast.AnnAssign | ast.Assign):
             found += [f"{line}: seed {spec.seed}" for _ in _seed_values(node, spec.seed)]
@@ -92,9 +91,12 @@ def test_no_file_under_pipeline_names_a_lecture() -> None:
 
 def test_each_way_of_naming_a_lecture_is_found() -> None:
     """Mutations caught, one per line: a scene by name, the numbers function and its module,
-    the title, the seed as a default, a keyword and a --seed option's default."""
-    spec = LECTURE
+    the title, the seed as a default, a keyword and a --seed option's default, the lecture's
+    package and its id."""
+    spec = LECTURES[0]
     cases = [
+        f"from scenes.{spec.id} import LECTURE",
+        f"out = root / {spec.id!r}",
         f"from scenes import {spec.scene_names[0]}",
         f"x = '{spec.scene_names[-1]}'",
         f"from {spec.numbers.__module__} import {spec.numbers.__name__}",

@@ -54,8 +54,8 @@ def stream_of(path: Path) -> dict:
 def test_every_format_is_made_and_listed_in_the_manifest(tmp_path: Path) -> None:
     result = render(tmp_path, "TinyScene", "--format", "mp4,webm,gif,png,mov")
     assert result.exit_code == 0, result.output
-    clips = tmp_path / "low" / "clips"
-    sidecar = json.loads((tmp_path / "low" / "scenes" / "TinyScene.json").read_text())
+    clips = tmp_path / "lecture1" / "low" / "clips"
+    sidecar = json.loads((tmp_path / "lecture1" / "low" / "scenes" / "TinyScene.json").read_text())
 
     mp4 = stream_of(clips / "TinyScene.mp4")
     assert (mp4["codec_name"], mp4["pix_fmt"], mp4["height"]) == ("h264", "yuv420p", 480)
@@ -72,11 +72,11 @@ def test_every_format_is_made_and_listed_in_the_manifest(tmp_path: Path) -> None
     assert "a" in mov["pix_fmt"].removeprefix("yuv"), f"no alpha channel in {mov['pix_fmt']}"
     assert "WEBVTT" in (clips / "TinyScene.vtt").read_text()
 
-    rows = json.loads((tmp_path / "low" / "manifest.json").read_text())["outputs"]
+    rows = json.loads((tmp_path / "lecture1" / "low" / "manifest.json").read_text())["outputs"]
     by_format = {r["format"]: r for r in rows if r["scene"] == "TinyScene"}
     assert set(by_format) == {"mp4", "webm", "gif", "png", "mov", "vtt"}
     for fmt, row in by_format.items():
-        path = tmp_path / "low" / row["path"]
+        path = tmp_path / "lecture1" / "low" / row["path"]
         assert row["bytes"] == path.stat().st_size
         if fmt != "vtt":
             stream = stream_of(path)
@@ -89,28 +89,29 @@ def test_every_format_is_made_and_listed_in_the_manifest(tmp_path: Path) -> None
     hashes = {r["hash"] for f, r in by_format.items() if f != "mov"}
     assert len(hashes) == 1
     assert hashes != {sidecar["hash"]}
-    assert (tmp_path / "index.html").exists()
+    assert (tmp_path / "lecture1" / "index.html").exists()  # the lecture's gallery
+    assert (tmp_path / "index.html").exists()  # the course page
 
 
 def test_a_second_run_renders_nothing_and_force_renders_again(tmp_path: Path) -> None:
     first = render(tmp_path, "TinyScene", "--format", "mp4,png")
     assert first.exit_code == 0, first.output
-    before = snapshot(tmp_path / "low")
+    before = snapshot(tmp_path / "lecture1" / "low")
     again = render(tmp_path, "TinyScene", "--format", "mp4,png")
     assert again.exit_code == 0, again.output
     assert "nothing changed since the last render" in again.output, "the stamp answered"
     assert "cached  TinyScene" in again.output
     assert "wrote" not in again.output
-    assert snapshot(tmp_path / "low") == before
+    assert snapshot(tmp_path / "lecture1" / "low") == before
     # Without the stamp, the scene cache comes to the same answer (and stamps again).
-    (tmp_path / "low" / STAMP).unlink()
+    (tmp_path / "lecture1" / "low" / STAMP).unlink()
     slow = render(tmp_path, "TinyScene", "--format", "mp4,png")
     assert "nothing changed" not in slow.output
     assert "cached  TinyScene" in slow.output
     assert "wrote" not in slow.output
-    assert snapshot(tmp_path / "low") == before
+    assert snapshot(tmp_path / "lecture1" / "low") == before
     # A deleted clip is noticed and made again, from the cached render.
-    (tmp_path / "low" / "clips" / "TinyScene.png").unlink()
+    (tmp_path / "lecture1" / "low" / "clips" / "TinyScene.png").unlink()
     remade = render(tmp_path, "TinyScene", "--format", "mp4,png")
     assert "nothing changed" not in remade.output
     assert "cached  TinyScene" in remade.output
@@ -135,9 +136,9 @@ def test_one_failing_scene_loses_nothing_else(tmp_path: Path) -> None:
     assert "1 scene(s) failed (BrokenScene: RuntimeError: this scene fails on purpose)" in (
         " ".join(result.output.split())
     )
-    assert (tmp_path / "low" / "clips" / "TinyScene.mp4").exists()
-    assert not (tmp_path / "low" / STAMP).exists(), "only a complete render is stamped"
-    rows = json.loads((tmp_path / "low" / "manifest.json").read_text())["outputs"]
+    assert (tmp_path / "lecture1" / "low" / "clips" / "TinyScene.mp4").exists()
+    assert not (tmp_path / "lecture1" / "low" / STAMP).exists(), "only a complete render is stamped"
+    rows = json.loads((tmp_path / "lecture1" / "low" / "manifest.json").read_text())["outputs"]
     assert {r["scene"] for r in rows} == {"TinyScene"}
 
 
@@ -171,7 +172,7 @@ def _wait_until_rendering(out: Path, proc: subprocess.Popen[bytes], since: float
     The earlier render left files of the same names (Manim's cache is off, so they are
     numbered, not hashed): only files written by this render count.
     """
-    media = out / "media" / "low" / "SlowScene"
+    media = out / "lecture1" / "media" / "low" / "SlowScene"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if _new_files(media, "partial_movie_files/**/*.mp4", since) >= 3:
@@ -185,7 +186,7 @@ def _wait_until_rendering(out: Path, proc: subprocess.Popen[bytes], since: float
 def test_a_render_killed_midway_leaves_the_previous_outputs(tmp_path: Path, how: int) -> None:
     first = render(tmp_path, "SlowScene", "--format", "mp4,png")
     assert first.exit_code == 0, first.output
-    before = snapshot(tmp_path / "low")
+    before = snapshot(tmp_path / "lecture1" / "low")
     started = time.time()
     proc = _start_render(tmp_path, "SlowScene", "--format", "mp4,png", "--force")
     _wait_until_rendering(tmp_path, proc, started)
@@ -193,15 +194,17 @@ def test_a_render_killed_midway_leaves_the_previous_outputs(tmp_path: Path, how:
     os.killpg(proc.pid, how)
     proc.wait(timeout=30)
     assert proc.returncode != 0
-    assert snapshot(tmp_path / "low") == before
-    assert not (tmp_path / "low" / STAMP).exists(), "a render that starts takes the stamp away"
-    leftovers = list((tmp_path / "low").rglob(f"{PARTIAL}*"))
+    assert snapshot(tmp_path / "lecture1" / "low") == before
+    assert not (tmp_path / "lecture1" / "low" / STAMP).exists(), (
+        "a render that starts takes the stamp away"
+    )
+    leftovers = list((tmp_path / "lecture1" / "low").rglob(f"{PARTIAL}*"))
     if how == signal.SIGINT:
         assert leftovers == []
     # The next render sweeps whatever a hard kill left and finds the old render still valid.
     after = render(tmp_path, "SlowScene", "--format", "mp4,png")
     assert "cached  SlowScene" in after.output
-    assert list((tmp_path / "low").rglob(f"{PARTIAL}*")) == []
+    assert list((tmp_path / "lecture1" / "low").rglob(f"{PARTIAL}*")) == []
 
 
 class SerialExecutor:
@@ -227,4 +230,4 @@ def test_the_pipeline_runs_on_any_executor(tmp_path: Path) -> None:
         ("TinyScene", True),
         ("BrokenScene", False),
     ]
-    assert (tmp_path / "low" / "clips" / "TinyScene.png").exists()
+    assert (tmp_path / "lecture1" / "low" / "clips" / "TinyScene.png").exists()

@@ -29,8 +29,9 @@ from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 from pipeline.paths import tex_store as tex_store_of
 from pipeline.sound.loudness import RATE
 from pipeline.sound.speech import PiperVoice, cached_speech, script
-from scenes import SCENES_IN_ORDER, theme
-from scenes.s09_summary import SummaryScene
+from scenes import theme
+from scenes.lecture1 import LECTURE, SCENES_IN_ORDER
+from scenes.lecture1.s09_summary import SummaryScene
 from tests.conftest import LectureRender
 from tests.pipeline.fixture_scenes import TinyScene
 from tests.pipeline.measure import bursts, caption_text, decoded, ebur128, onset, take
@@ -51,7 +52,7 @@ def test_contact_sheet_before_rendering_says_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "has not been rendered here" in result.output
-    assert "run `lecture render -q low` first" in result.output
+    assert "run `lecture render --lecture lecture1 -q low` first" in result.output
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_preview_of_a_later_beat_follows_its_take_and_carries_it(
 def test_preview_of_a_beat_is_spoken_by_piper_and_captioned(out_dir: Path) -> None:
     path = _preview("SummaryScene", "--section", "Next", "--voice", "piper", "--output-dir",
                     str(out_dir))  # fmt: skip
-    (beat,) = [b for b in script([SummaryScene], 5) if b.beat == "Next"]
+    (beat,) = [b for b in script([SummaryScene], LECTURE, 5) if b.beat == "Next"]
     speech = cached_speech(beat, PiperVoice(), out_dir)  # what the preview had spoken
     assert speech is not None
     assert speech.source == "piper"
@@ -155,7 +156,7 @@ def test_lecture_has_a_chapter_per_scene_and_a_subtitle_track(
     rendered: tuple[Path, Result],
 ) -> None:
     out, result = rendered
-    info = probe(out / "low" / "lecture.mp4")
+    info = probe(out / "lecture1" / "low" / "lecture.mp4")
     titles = [c["tags"]["title"] for c in info["chapters"]]
     assert titles == [cls.title for cls in SCENES_IN_ORDER]
     starts = [float(c["start_time"]) for c in info["chapters"]]
@@ -169,14 +170,14 @@ def test_lecture_has_a_chapter_per_scene_and_a_subtitle_track(
     # The converters' progress bars stay out of the command's output.
     assert "Generating video slides" not in result.output
     # Nothing half-written or scratch left beside the outputs: only the lock and the stamp.
-    assert sorted(p.name for p in (out / "low").glob(".*")) == [".lock", STAMP]
+    assert sorted(p.name for p in (out / "lecture1" / "low").glob(".*")) == [".lock", STAMP]
 
 
 @pytest.mark.slow
 def test_captions_follow_the_chapters(rendered: tuple[Path, Result]) -> None:
     out, _ = rendered
-    srt = _cues((out / "low" / "lecture.srt").read_text())
-    vtt_text = (out / "low" / "lecture.vtt").read_text()
+    srt = _cues((out / "lecture1" / "low" / "lecture.srt").read_text())
+    vtt_text = (out / "lecture1" / "low" / "lecture.vtt").read_text()
     assert vtt_text.startswith("WEBVTT\n\n")
     vtt = _cues(vtt_text)
     assert [(a, b) for a, b, _ in srt] == [(a, b) for a, b, _ in vtt]
@@ -185,9 +186,11 @@ def test_captions_follow_the_chapters(rendered: tuple[Path, Result]) -> None:
     assert all(b > a for a, b, _ in srt)
     # Each scene's first words open a cue where its chapter starts plus where the scene's
     # first beat starts speaking (after the title card).
-    chapters = probe(out / "low" / "lecture.mp4")["chapters"]
+    chapters = probe(out / "lecture1" / "low" / "lecture.mp4")["chapters"]
     for chapter, cls in zip(chapters, SCENES_IN_ORDER, strict=True):
-        info = json.loads((out / "low" / "scenes" / f"{cls.__name__}.json").read_text())
+        info = json.loads(
+            (out / "lecture1" / "low" / "scenes" / f"{cls.__name__}.json").read_text()
+        )
         first_words = float(chapter["start_time"]) + info["beats"][0]["speech_start"]
         assert np.min(np.abs(starts - first_words)) < 0.05
     assert all(len(line) <= 42 for _, _, body in srt for line in body.splitlines())
@@ -198,12 +201,12 @@ def test_captions_follow_the_chapters(rendered: tuple[Path, Result]) -> None:
 @pytest.mark.slow
 def test_the_lecture_is_spoken_at_the_loudness_targets(rendered: tuple[Path, Result]) -> None:
     out, _ = rendered
-    lecture = out / "low" / "lecture.mp4"
+    lecture = out / "lecture1" / "low" / "lecture.mp4"
     integrated, peak = ebur128(lecture)  # measured by ffmpeg, as a player would hear it
     assert integrated == pytest.approx(-16.0, abs=1.0)
     assert peak <= -1.5
     # Sound and picture end together, within a frame, in the lecture and every mp4 clip.
-    for path in [lecture, *sorted((out / "low" / "clips").glob("*.mp4"))]:
+    for path in [lecture, *sorted((out / "lecture1" / "low" / "clips").glob("*.mp4"))]:
         streams = {s["codec_type"]: s for s in probe(path)["streams"]}
         assert {"audio", "video"} <= set(streams), path
         video, audio = float(streams["video"]["duration"]), float(streams["audio"]["duration"])
@@ -213,7 +216,7 @@ def test_the_lecture_is_spoken_at_the_loudness_targets(rendered: tuple[Path, Res
 @pytest.mark.slow
 def test_the_manifest_lists_every_output(rendered: tuple[Path, Result]) -> None:
     out, _ = rendered
-    rows = json.loads((out / "low" / "manifest.json").read_text())["outputs"]
+    rows = json.loads((out / "lecture1" / "low" / "manifest.json").read_text())["outputs"]
     paths = {r["path"] for r in rows}
     for cls in SCENES_IN_ORDER:
         for ext in ("mp4", "webm", "gif", "png", "vtt"):
@@ -221,7 +224,7 @@ def test_the_manifest_lists_every_output(rendered: tuple[Path, Result]) -> None:
     assert {"lecture.mp4", "lecture.srt", "lecture.vtt"} <= paths
     assert {"slides/lecture.html", "slides/lecture.pptx"} <= paths
     for row in rows:
-        assert row["bytes"] == (out / "low" / row["path"]).stat().st_size
+        assert row["bytes"] == (out / "lecture1" / "low" / row["path"]).stat().st_size
         assert len(row["hash"]) == 16
     lecture = next(r for r in rows if r["path"] == "lecture.mp4")
     clips = [r["duration"] for r in rows if r["format"] == "mp4" and r["scene"] != "lecture"]
@@ -237,7 +240,7 @@ def test_the_deck_has_a_slide_per_beat_with_the_narration_as_notes(
     result = CliRunner().invoke(main, ["slides", "--output-dir", str(out), "--voice", "piper"])
     assert result.exit_code == 0, result.output
     assert result.output.count("cached") == len(SCENES_IN_ORDER)
-    deck = out / "low" / "slides"
+    deck = out / "lecture1" / "low" / "slides"
     html = (deck / "lecture.html").read_text()
     sources = re.findall(r'<video class="slide"[^>]*src="([^"]+)"', html)
     assert len(sources) == BEATS
@@ -248,7 +251,7 @@ def test_the_deck_has_a_slide_per_beat_with_the_narration_as_notes(
     ]
     assert len(notes) == BEATS
     sidecars = [
-        json.loads((out / "low" / "scenes" / f"{c.__name__}.json").read_text())
+        json.loads((out / "lecture1" / "low" / "scenes" / f"{c.__name__}.json").read_text())
         for c in SCENES_IN_ORDER
     ]
     assert notes == [sub["text"] for info in sidecars for sub in info["subcaptions"]]
@@ -266,7 +269,7 @@ def test_every_pptx_slide_shows_its_beat_in_libreoffice(
             pytest.fail("CI must install libreoffice-impress and poppler-utils (--test)")
         pytest.skip("needs soffice and pdftoppm: apt-get install libreoffice-impress poppler-utils")
     out, _ = rendered
-    deck = out / "low" / "slides" / "lecture.pptx"
+    deck = out / "lecture1" / "low" / "slides" / "lecture.pptx"
     subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
@@ -298,13 +301,13 @@ def test_a_second_render_changes_nothing(rendered: tuple[Path, Result]) -> None:
     # 5.6 s instead of 0.4 s, every scene's key checked again).
     slides = CliRunner().invoke(main, ["slides", "--output-dir", str(out)])
     assert slides.exit_code == 0, slides.output
-    before = _mtimes(out / "low")
+    before = _mtimes(out / "lecture1" / "low")
     result = CliRunner().invoke(main, ["render", "--output-dir", str(out)])
     assert result.exit_code == 0, result.output
     assert "nothing changed since the last render" in result.output
     assert result.output.count("cached") == len(SCENES_IN_ORDER)
     assert "wrote" not in result.output
-    after = _mtimes(out / "low")
+    after = _mtimes(out / "lecture1" / "low")
     assert after == before
 
 
@@ -367,7 +370,11 @@ def _page(path: Path) -> _Refs:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["index.html", "low/transcript.html", "low/slides/lecture.html"])
+@pytest.mark.parametrize(
+    "name",
+    ["index.html", "lecture1/index.html", "lecture1/low/transcript.html",
+     "lecture1/low/slides/lecture.html"],
+)  # fmt: skip
 def test_each_page_is_valid_html_and_every_link_resolves(
     rendered: tuple[Path, Result], name: str
 ) -> None:
@@ -383,7 +390,7 @@ def test_each_page_is_valid_html_and_every_link_resolves(
 def test_the_pages_hold_every_scene_and_beat(rendered: tuple[Path, Result]) -> None:
     out, _ = rendered
     titles = [cls.title for cls in SCENES_IN_ORDER]
-    gallery = _page(out / "index.html")
+    gallery = _page(out / "lecture1" / "index.html")
     videos = [a for tag, a in gallery.tags if tag == "video"]
     assert len(videos) == len(SCENES_IN_ORDER) + 1  # the lecture and each clip
     tracks = [a for tag, a in gallery.tags if tag == "track"]
@@ -398,14 +405,14 @@ def test_the_pages_hold_every_scene_and_beat(rendered: tuple[Path, Result]) -> N
     for output in ("low/lecture.mp4", "low/lecture.srt", "low/lecture.vtt",
                    "low/transcript.html", "low/slides/lecture.pptx"):  # fmt: skip
         assert output in links
-    transcript = _page(out / "low" / "transcript.html")
+    transcript = _page(out / "lecture1" / "low" / "transcript.html")
     said = " ".join(" ".join(transcript.text).split())
     assert [t for t in titles if t.upper() not in said.upper()] == []
     for cls in SCENES_IN_ORDER:  # every beat's first written words
         for beat in cls.narration:
             first = " ".join(cls.narration[beat].split("[[")[0].split("{")[0].split()[:4])
             assert first in said, (cls.__name__, beat)
-    deck = _page(out / "low" / "slides" / "lecture.html")
+    deck = _page(out / "lecture1" / "low" / "slides" / "lecture.html")
     assert sum(tag == "video" for tag, _ in deck.tags) == BEATS
 
 
@@ -415,7 +422,7 @@ def test_contact_sheet_has_a_thumbnail_per_beat(rendered: tuple[Path, Result]) -
     sheet = CliRunner().invoke(main, ["contact-sheet", "--output-dir", str(out)])
     assert sheet.exit_code == 0, sheet.output
     assert f"({BEATS} beats)" in sheet.output
-    path = out / "low" / "contact_sheet.png"
+    path = out / "lecture1" / "low" / "contact_sheet.png"
     with Image.open(path) as im:
         assert im.size == (4 * THUMB[0], -(-BEATS // 4) * (THUMB[1] + LABEL_HEIGHT))
     # Asked again with nothing re-rendered, the sheet is kept as it is.
@@ -424,7 +431,7 @@ def test_contact_sheet_has_a_thumbnail_per_beat(rendered: tuple[Path, Result]) -
     assert f"({BEATS} beats)" in again.output
     assert path.stat().st_mtime_ns == made
     # A scene rendered again (here: its movie touched) makes it again.
-    movie = out / "low" / "scenes" / f"{SCENES_IN_ORDER[0].__name__}.mp4"
+    movie = out / "lecture1" / "low" / "scenes" / f"{SCENES_IN_ORDER[0].__name__}.mp4"
     st = movie.stat()
     os.utime(movie, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     try:
@@ -455,7 +462,7 @@ def test_the_gallery_loads_every_video_in_a_browser(rendered: tuple[Path, Result
         browser, "--headless", "--no-sandbox", "--disable-gpu", "--mute-audio",
         "--allow-file-access-from-files", "--virtual-time-budget=20000",
     ]  # fmt: skip
-    url = (out / "index.html").as_uri()
+    url = (out / "lecture1" / "index.html").as_uri()
     dom = subprocess.run(
         [*flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True
     ).stdout

@@ -29,7 +29,7 @@ from pipeline.sound.speech import (
     stale_takes,
     write_wav,
 )
-from pipeline.storyboard import lecture_scenes
+from pipeline.storyboard import lecture, lecture_scenes
 from scenes import theme
 from tests.conftest import LectureRender
 from tests.pipeline.measure import bursts, decoded, ebur128, onset, take
@@ -67,7 +67,7 @@ def test_normalising_silence_is_an_error() -> None:
 def test_caption_cues_of_every_beat_respect_the_limits() -> None:
     """In the product's mode (scene_files.scene_captions): each beat's cues may linger into
     the quiet after its last word, up to the beat's end."""
-    beats = script(lecture_scenes(), 5)
+    beats = script(lecture_scenes(), lecture(), 5)
     voice = SilentVoice()
     lingered = 0
     for beat in beats:
@@ -211,7 +211,7 @@ def test_no_audio_and_the_silent_voice_make_clips_without_sound(
         RenderRequest(["TinyScene"], formats=("mp4",), out_root=tmp_path, assemble=False)
     )
     assert not report.failed
-    streams = probe(tmp_path / "low" / "clips" / "TinyScene.mp4")["streams"]
+    streams = probe(tmp_path / "lecture1" / "low" / "clips" / "TinyScene.mp4")["streams"]
     assert [s["codec_type"] for s in streams] == ["video"]
 
 
@@ -295,7 +295,7 @@ def test_every_caption_of_the_spoken_lecture_can_be_read(lecture_render: Lecture
     render, timed by piper's voice), goes by at no more than MAX_WPS words a second."""
     import srt
 
-    cues = list(srt.parse((lecture_render.out / "low" / "lecture.srt").read_text()))
+    cues = list(srt.parse((lecture_render.out / "lecture1" / "low" / "lecture.srt").read_text()))
     assert len(cues) > 100  # the whole lecture, not one scene
     fastest = sorted(
         (

@@ -109,7 +109,7 @@ def test_the_fingerprint_follows_the_project_sources(tmp_path: Path) -> None:
 
     first = fingerprint()
     assert first == fingerprint()
-    for edited in ("math_core/mixture.py", "scenes/s02_mixture_sampling.py"):
+    for edited in ("math_core/mixture.py", "scenes/lecture1/s02_mixture_sampling.py"):
         with open(copy / edited, "a") as handle:
             handle.write("\n# an edit\n")
         now = fingerprint()

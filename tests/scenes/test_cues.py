@@ -14,7 +14,7 @@ from pipeline.paths import MANIM_CFG
 from scenes import theme
 from scenes.base import LectureScene
 from scenes.kit.env import SECTION_ENV, SPEECH_ENV
-from scenes.s09_summary import SummaryScene
+from scenes.lecture1.s09_summary import SummaryScene
 from tests.scenes.test_scenes import dry_run
 
 FPS = 10

@@ -12,17 +12,18 @@ import pytest
 from manim import config, tempconfig
 from PIL import Image
 
-from math_core.lecture import build_lecture
+from math_core.lecture1 import build_lecture
 from pipeline.caches import tex as texcache
 from pipeline.paths import MANIM_CFG, ROOT
 from pipeline.running.worker import measure_beats
 from pipeline.storyboard import find_scene
-from scenes import SCENES_IN_ORDER, theme
+from scenes import theme
 from scenes.base import LectureScene
 from scenes.kit.env import STATES_ENV
 from scenes.kit.patches import RENDER_PATCHES
 from scenes.kit.patches import installed as patches_installed
-from scenes.s00_title import TitleScene
+from scenes.lecture1 import SCENES_IN_ORDER
+from scenes.lecture1.s00_title import TitleScene
 from tests.conftest import LectureRender
 from tests.scenes.frames import DIFF_LEVEL, frame_digests, mismatched, one_beat
 from tests.scenes.safe_area import EXCEPTIONS, checked
@@ -165,7 +166,7 @@ def test_live_numbers_render_the_recorded_text(constructed: LectureScene) -> Non
 @pytest.mark.slow
 def test_fit_scene_shows_the_source_plot_titles_value(tmp_path: Path, tex_store: Path) -> None:
     # The source's plot title prints -3.959; the fit scene must put that text on screen.
-    from scenes.s03_gaussian_fit import SingleGaussianFitScene
+    from scenes.lecture1.s03_gaussian_fit import SingleGaussianFitScene
 
     scene = dry_run_once(SingleGaussianFitScene, tmp_path, tex_store)
     texts = {r.text for r in scene.numbers_shown if r.source == "fit.mle.avg_log_likelihood"}
@@ -207,7 +208,9 @@ def test_frames_match_the_references(
     """The screens of the session's spoken render at each beat's middle cue and end (drawn
     as the patched worker draws them, at 854x480), each matching its reference."""
     frames, labels = _rendered_states(lecture_render, name)
-    info = json.loads((lecture_render.out / "low" / "scenes" / f"{name}.json").read_text())
+    info = json.loads(
+        (lecture_render.out / "lecture1" / "low" / "scenes" / f"{name}.json").read_text()
+    )
     # Real renders keep one Manim section per beat (dry runs drop them as "empty").
     assert info["sections"] == list(find_scene(name).narration)
     assert info["patches"] == list(RENDER_PATCHES), "the worker installs its patches by default"

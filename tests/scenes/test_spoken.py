@@ -13,8 +13,9 @@ from functools import cache
 
 import pytest
 
-from math_core.lecture import build_lecture
-from scenes import SCENES_IN_ORDER, narration
+from math_core.lecture1 import build_lecture
+from scenes import narration
+from scenes.lecture1 import SCENES_IN_ORDER
 
 VOICE = "en-us"
 #: characters the voice reads as it should: ASCII, typographic quotes and dashes, the minus
