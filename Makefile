@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 	@VENV=$(VENV) PYTHON=$(PYTHON) bash scripts/install-python.sh
 
 render: setup
-	$(BIN)/lecture render --quality $(QUALITY)
-	$(BIN)/lecture contact-sheet --quality $(QUALITY)
+	$(BIN)/lecture render --all --quality $(QUALITY)
+	$(BIN)/lecture contact-sheet --all --quality $(QUALITY)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -147,7 +147,9 @@ def lecture_runs(scratch: Path, qualities: Sequence[str]) -> dict[str, Any]:
                 out[f"{quality}{name}_jobs{jobs}_cpu_s"] = cpu
         out["default_jobs"] = DEFAULT_JOBS
         root = scratch / f"lecture-{quality}-jobs{DEFAULT_JOBS}"
-        manifest = json.loads((root / quality / "manifest.json").read_text())
+        from pipeline.storyboard import lecture as the_lecture
+
+        manifest = json.loads((root / the_lecture().id / quality / "manifest.json").read_text())
         video = next(e["duration"] for e in manifest["outputs"] if e["path"] == "lecture.mp4")
         out[f"{quality}_video_s"] = video
         note(f"lecture at {quality} quality again, nothing changed")

@@ -112,7 +112,9 @@ def run(out: Path, quality: str, workers: int, scenes: list[str], side: str) -> 
             log.seek(0)
             raise RuntimeError(f"{' '.join(args)} failed:\n{log.read()[-4000:]}")
     per_scene = {}
-    for sidecar in sorted((out / quality / "scenes").glob("*.json")):
+    from pipeline.storyboard import lecture
+
+    for sidecar in sorted((out / lecture().id / quality / "scenes").glob("*.json")):
         info = json.loads(sidecar.read_text())
         per_scene[info["scene"]] = round(float(info.get("render_seconds", 0.0)), 2)
     return {

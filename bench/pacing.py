@@ -56,7 +56,9 @@ def pacing(
     quality: str = "low", out_root: Path = RENDERS, scenes: list[str] | None = None
 ) -> list[dict[str, Any]]:
     """One row per beat of ``scenes`` (default: the lecture's), from each scene's movie."""
-    out_dir = out_root / quality
+    from pipeline.storyboard import lecture
+
+    out_dir = out_root / lecture().id / quality
     rows = []
     for scene in scenes or scene_names():
         info = json.loads((out_dir / "scenes" / f"{scene}.json").read_text())

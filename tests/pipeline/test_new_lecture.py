@@ -99,7 +99,7 @@ def test_a_new_lecture_renders_with_no_other_edit_and_reruns_only_what_changed(
     assert ambiguous.returncode == 2
     assert "lecture1.TitleScene, lecture2.TitleScene" in ambiguous.stderr
 
-    first = _lecture(copy, "render", "--lecture", "lecture2").stdout
+    first = _lecture(copy, "render", "--lecture", "lecture2", "--voice", "piper").stdout
     assert _rendered(first) == {"TitleScene": "ok", "PointsScene": "ok"}
     out = copy / "renders" / "lecture2" / "low"
     video = probe(out / "lecture.mp4")
@@ -136,12 +136,12 @@ def test_a_new_lecture_renders_with_no_other_edit_and_reruns_only_what_changed(
     # An edit to one scene's file renders that scene again, and no other.
     scene_file = copy / "scenes" / "lecture2" / "s01_points.py"
     scene_file.write_text(scene_file.read_text() + "\n# an edit\n")
-    second = _lecture(copy, "render", "--lecture", "lecture2").stdout
+    second = _lecture(copy, "render", "--lecture", "lecture2", "--voice", "piper").stdout
     assert _rendered(second) == {"TitleScene": "cached", "PointsScene": "ok"}
     # An edit to the numbers renders again the scenes that read them: the title reads none.
     numbers_file = copy / "math_core" / "lecture2.py"
     numbers_file.write_text(numbers_file.read_text().replace("N_POINTS = 600", "N_POINTS = 500"))
-    third = _lecture(copy, "render", "--lecture", "lecture2").stdout
+    third = _lecture(copy, "render", "--lecture", "lecture2", "--voice", "piper").stdout
     assert _rendered(third) == {"TitleScene": "cached", "PointsScene": "ok"}
     cues = list(srt.parse((out / "lecture.srt").read_text()))
     assert "There are 500 of them" in " ".join(" ".join(c.content.split()) for c in cues)
