@@ -27,6 +27,10 @@ def lectures() -> tuple[LectureSpec, ...]:
     return found
 
 
+class AmbiguousSceneError(ValueError):
+    """A scene name that several lectures have, asked for without naming the lecture."""
+
+
 def lecture_ids() -> list[str]:
     return [spec.id for spec in lectures()]
 
@@ -106,7 +110,7 @@ def find_scene(name: str, spec: LectureSpec | str | None = None) -> type[Lecture
     pool = [*chosen.scenes, *extra_scenes()] if chosen else course_scenes()
     found = [cls for cls in pool if cls.__name__ == name]
     if len(found) > 1:
-        raise ValueError(
+        raise AmbiguousSceneError(
             f"scene name {name!r} is ambiguous: it is {', '.join(map(_where, found))}; "
             "name the lecture with --lecture ID"
         )

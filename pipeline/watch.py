@@ -438,12 +438,14 @@ class Watch:
     def lecture_spec(self) -> LectureSpec:
         """The lecture named, else the one whose scene this is (if the name is wrong or
         ambiguous: the course's only lecture, else the error that says so)."""
-        from pipeline.storyboard import find_scene, lecture, lecture_of
+        from pipeline.storyboard import AmbiguousSceneError, find_scene, lecture, lecture_of
 
         if self.lecture is not None:
             return lecture(self.lecture)
         try:
             found = lecture_of(find_scene(self.scene))
+        except AmbiguousSceneError:
+            raise
         except ValueError:
             found = None  # the fork reports an unknown scene, and the watcher waits for a fix
         return found or lecture()

@@ -172,6 +172,8 @@ def _watch(
         watcher.run(open_frame=_launch if display else None, port=port)
     except KeyboardInterrupt:
         click.echo("stopped")
+    except ValueError as exc:  # an ambiguous scene name, an unknown lecture
+        raise click.BadParameter(str(exc), param_hint="SCENE") from None
 
 
 def _launch(path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -103,37 +104,53 @@ def report_unchanged(out_dir: Path, key: str | None) -> bool:
 
 def run_render(request: RenderRequest, executor: Executor | None = None) -> RenderReport:
     """Run a render with a progress bar; print one line per scene; fail if any scene failed."""
+    return run_course([request], executor)[0]
+
+
+def run_course(
+    requests: list[RenderRequest], executor: Executor | None = None,
+    complete: Callable[[RenderRequest, RenderReport], None] | None = None,
+) -> list[RenderReport]:  # fmt: skip
+    """Render one or more lectures as one set of jobs, with a progress bar; print one line per
+    scene and each lecture's outputs; call ``complete`` for each lecture whose every scene and
+    beat was made; then fail if a scene failed or a beat could not be spoken."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from pipeline.running.make import render
+    from pipeline.running.executor import speaks
+    from pipeline.running.make import render_course, speak_scenes
 
     console = Console(highlight=False)
-    total = len(request.scenes) * (2 if "mov" in request.formats else 1)
+    several = len(requests) > 1
+    total = sum(len(r.scenes) * (2 if "mov" in r.formats else 1) for r in requests)
     start = time.perf_counter()
+    first = requests[0]
     console.print(
-        f"rendering {len(request.scenes)} scene(s) at {request.quality} quality "
-        f"with {request.jobs} job(s); formats: {', '.join(request.formats) or 'none'}"
+        f"rendering {sum(len(r.scenes) for r in requests)} scene(s)"
+        + (f" of {len(requests)} lectures" if several else "")
+        + f" at {first.quality} quality with {first.jobs} job(s); "
+        f"formats: {', '.join(first.formats) or 'none'}"
     )
-    from pipeline.running.executor import speaks
-    from pipeline.running.make import speak_scenes
-
-    spoken = time.perf_counter()
-    try:
-        speech = speak_scenes(request, defer=speaks(executor))
-    except RuntimeError as exc:  # SpeechError: the voice cannot speak
-        raise click.ClickException(str(exc)) from None
-    if speech.synthesised:
-        console.print(
-            f"speech: {len(speech.synthesised)} beat(s) spoken in "
-            f"{time.perf_counter() - spoken:.1f} s ({request.voice})"
-        )
-    if speech.deferred:
-        scenes = len({b.scene for b in speech.deferred})
-        console.print(
-            f"speech: {len(speech.deferred)} beat(s) of {scenes} scene(s) to be spoken on the "
-            "cluster, each scene before it renders"
-        )
+    speeches = []
+    for request in requests:
+        spoken = time.perf_counter()
+        try:
+            speech = speak_scenes(request, defer=speaks(executor))
+        except RuntimeError as exc:  # SpeechError: the voice cannot speak
+            raise click.ClickException(str(exc)) from None
+        where = f" of {request.spec.id}" if several else ""
+        if speech.synthesised:
+            console.print(
+                f"speech{where}: {len(speech.synthesised)} beat(s) spoken in "
+                f"{time.perf_counter() - spoken:.1f} s ({request.voice})"
+            )
+        if speech.deferred:
+            scenes = len({b.scene for b in speech.deferred})
+            console.print(
+                f"speech{where}: {len(speech.deferred)} beat(s) of {scenes} scene(s) to be "
+                "spoken on the cluster, each scene before it renders"
+            )
+        speeches.append(speech)
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=console, transient=True,
@@ -141,7 +158,8 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
         task = progress.add_task("scenes", total=total)
 
         def done(outcome: SceneOutcome) -> None:
-            name = outcome.scene + (" (transparent)" if outcome.transparent else "")
+            name = (f"{outcome.lecture}/" if several else "") + outcome.scene
+            name += " (transparent)" if outcome.transparent else ""
             if not outcome.ok:
                 progress.console.print(f"  FAILED  {name:<40} {outcome.error}")
             elif outcome.cached:
@@ -155,32 +173,42 @@ def run_render(request: RenderRequest, executor: Executor | None = None) -> Rend
             progress.advance(task)
 
         try:
-            report = render(request, on_event=done, executor=executor, speech=speech)
+            reports = render_course(requests, on_event=done, executor=executor, speeches=speeches)
         except (RuntimeError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from None
-    for path in report.rebuilt:
-        console.print(f"  wrote   {path}")
-    if report.speech is not None:
-        for note in report.speech.notes:
-            console.print(f"note: {note}")
-    if report.lecture:
-        console.print(f"lecture: {report.lecture}")
-    if report.deck:
-        console.print(f"slides:  {report.deck}")
-    console.print(f"gallery: {report.gallery}")
+    problems = []
+    for request, report in zip(requests, reports, strict=True):
+        where = f"{request.spec.id}: " if several else ""
+        for path in report.rebuilt:
+            console.print(f"  wrote   {path}")
+        if report.speech is not None:
+            for note in report.speech.notes:
+                console.print(f"note: {note}")
+        if report.lecture:
+            console.print(f"{where}lecture: {report.lecture}")
+        if report.deck:
+            console.print(f"{where}slides:  {report.deck}")
+        console.print(f"{where}gallery: {report.gallery}")
+        if report.speech is not None and report.speech.errors:
+            problems.append(
+                where
+                + "; ".join(report.speech.errors)
+                + " (those beats were spoken by the synthetic voice; every other output was made)"
+            )
+        if report.failed:
+            names = "; ".join(f"{o.scene}: {o.error}" for o in report.failed)
+            problems.append(
+                f"{where}{len(report.failed)} scene(s) failed ({names}); the other scenes and all "
+                "earlier outputs were kept"
+            )
+        elif complete is not None and not (report.speech and report.speech.errors):
+            complete(request, report)
+    if several:
+        console.print(f"course:  {requests[0].out_root / 'index.html'}")
     console.print(f"done in {time.perf_counter() - start:.1f} s")
-    if report.speech is not None and report.speech.errors:
-        raise click.ClickException(
-            "; ".join(report.speech.errors)
-            + " (those beats were spoken by the synthetic voice; every other output was made)"
-        )
-    if report.failed:
-        names = "; ".join(f"{o.scene}: {o.error}" for o in report.failed)
-        raise click.ClickException(
-            f"{len(report.failed)} scene(s) failed ({names}); the other scenes and all earlier "
-            "outputs were kept"
-        )
-    return report
+    if problems:
+        raise click.ClickException("; ".join(problems))
+    return reports
 
 
 @click.command()
@@ -276,39 +304,34 @@ def render(
         raise click.BadParameter(
             "--scheduler and --shared-dir are for --executor dask", param_hint="--executor"
         )
-    failed: list[str] = []
     with _engine(executor, jobs, scheduler, shared_dir) as engine:
         from pipeline.running.make import RenderRequest, resolve_scenes
         from pipeline.storyboard import lecture
 
+        requests = []
         for lid in todo:
             try:
                 spec = lecture(lid)
                 names = resolve_scenes(scenes, spec)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="SCENES") from None
-            request = RenderRequest(
-                names, quality, chosen, jobs, seed, output_dir, force, lecture=spec,
-                assemble=not scenes, slides=slides, voice=voice,
-                takes=takes or ROOT / spec.takes, audio=audio,
+            requests.append(
+                RenderRequest(
+                    names, quality, chosen, jobs, seed, output_dir, force, lecture=spec,
+                    assemble=not scenes, slides=slides, voice=voice,
+                    takes=takes or ROOT / spec.takes, audio=audio,
+                )
             )  # fmt: skip
-            if len(todo) > 1:
-                click.echo(f"lecture {spec.id}: {spec.title}")
             # Written again only by a complete run. `lecture slides` leaves it: what it
             # remakes changes the files the stamp watches, and an unchanged deck keeps it valid.
-            stamp.clear(request.out_dir)
-            try:
-                report = run_render(request, engine)
-            except click.ClickException as exc:
-                if len(todo) == 1:
-                    raise
-                failed.append(f"{spec.id}: {exc.message}")  # the other lectures still render
-                continue
+            stamp.clear(requests[-1].out_dir)
+
+        def stamped(request: RenderRequest, report: RenderReport) -> None:
             gallery = [report.gallery] if report.gallery else []
-            summary = stamp_summary(report)
-            stamp.write(request.out_dir, keys[lid], summary, watched_files(report), gallery)
-    if failed:
-        raise click.ClickException("; ".join(failed))
+            key = keys[request.spec.id]
+            stamp.write(request.out_dir, key, stamp_summary(report), watched_files(report), gallery)
+
+        run_course(requests, engine, complete=stamped)
 
 
 def chosen_lectures(lecture_id: str | None, every: bool) -> list[str]:

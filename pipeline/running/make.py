@@ -1,6 +1,6 @@
 """``lecture render``: render scenes (skipping unchanged ones), then make every output from them.
 
-Outputs under ``<out_root>/<quality>/``:
+Outputs of each lecture under ``<out_root>/<lecture>/<quality>/``:
 
 - ``scenes/<Scene>.mp4`` and ``.json``: Manim's movie (silent) and what the worker reported
   (beats, subtitles, numbers shown, the math_core sections read, the content hash), and
@@ -10,7 +10,8 @@ Outputs under ``<out_root>/<quality>/``:
 - ``lecture.mp4`` (AAC speech, a chapter per scene, a soft subtitle track), ``lecture.srt``,
   ``lecture.vtt``;
 - ``slides/lecture.html`` (offline) and ``slides/lecture.pptx``;
-- ``manifest.json``; and ``<out_root>/index.html``, the gallery of every quality.
+- ``manifest.json``; ``<out_root>/<lecture>/index.html``, the lecture's gallery of every
+  quality, and ``<out_root>/index.html``, the course page.
 
 Every file is written beside its final path and moved into place when complete. The speech
 of every beat is made first (:mod:`pipeline.sound.speech`): its length is an input of the scene's
@@ -20,9 +21,10 @@ render, so the movies stay silent and cacheable and the sound is added by ffmpeg
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
+from dataclasses import dataclass, field
 
 from pipeline.media import sweep_partials
 from pipeline.outputs import manifest
@@ -44,8 +46,8 @@ from pipeline.storyboard import find_scene
 
 # The names the commands take from here, besides render itself.
 __all__ = [
-    "RenderReport", "RenderRequest", "SceneOutcome", "exclusive", "render", "resolve_scenes",
-    "speak_scenes",
+    "RenderReport", "RenderRequest", "SceneOutcome", "exclusive", "render", "render_course",
+    "resolve_scenes", "speak_scenes",
 ]  # fmt: skip
 
 
@@ -54,8 +56,9 @@ def _finish(
 ) -> SceneOutcome:
     """Store a finished render and make its clips; a failure of either is the scene's."""
     outcome = SceneOutcome(
-        result.scene, result.ok, error=result.error, transparent=result.job.transparent
-    )
+        result.scene, result.ok, error=result.error, transparent=result.job.transparent,
+        lecture=request.spec.id,
+    )  # fmt: skip
     if result.ok:
         speech = spoken.for_scene(result.scene)
         outcome.info = store_scene(
@@ -71,6 +74,19 @@ def _finish(
     return outcome
 
 
+@dataclass
+class _Lecture:
+    """One request of a run, while it runs: its report, outputs, speech and jobs."""
+
+    request: RenderRequest
+    report: RenderReport
+    outputs: Outputs
+    spoken: SpeakRun
+    pending: list[RenderJob] = field(default_factory=list)
+    #: beats the engine synthesises (a cluster): each such scene renders after its speech
+    to_speak: dict[str, list[BeatScript]] = field(default_factory=dict)
+
+
 def render(
     request: RenderRequest,
     on_event: Callable[[SceneOutcome], None] | None = None,
@@ -81,95 +97,142 @@ def render(
 
     ``speech`` is the request's speech if the caller has made it (see :func:`speak_scenes`).
     """
-    out_dir, spec = request.out_dir, request.spec
-    report = RenderReport(out_dir)
-    variants = [False] + ([True] if "mov" in request.formats else [])
-    with exclusive(out_dir):
-        sweep_partials(out_dir)
-        # Every beat's speech first: its length is an input of the scene's render. (Made
-        # while the first scenes render instead, it only slowed both down: piper already
-        # uses both cores; bench/RESULTS.md has the run.)
-        if speech is None:
-            speech = speak_scenes(request, defer=speaks(executor))
-        report.speech = spoken = speech
-        outputs = Outputs(out_dir)
-        pending: list[RenderJob] = []
-        # Beats the engine synthesises (a cluster): each such scene renders after its speech.
-        to_speak: dict[str, list[BeatScript]] = {}
-        for beat in spoken.deferred:
-            to_speak.setdefault(beat.scene, []).append(beat)
-        for scene in request.scenes:
-            speech_of_scene = spoken.for_scene(scene)
-            for transparent in variants:
-                info = None
-                if not request.force and scene not in to_speak:  # new speech: a new render
-                    info = cached_info(
-                        out_dir, find_scene(scene, spec), request.quality,
-                        request.numbers_seed, transparent, speech_of_scene,
-                    )  # fmt: skip
-                if info is None:
-                    media = media_dir(request.lecture_root, request.quality, scene, transparent)
-                    pending.append(
-                        RenderJob(
-                            scene, request.quality, media.resolve(), request.seed,
-                            transparent=transparent, tex_cache=tex_store(request.out_root),
-                            speech=speech_plan(speech_of_scene), lecture=spec.id,
-                        )
-                    )  # fmt: skip
-                    continue
-                outcome = SceneOutcome(scene, True, True, info=info, transparent=transparent)
-                scene_outputs(outputs, info, request.formats, transparent, request.audio)
-                report.outcomes.append(outcome)
-                if on_event:
-                    on_event(outcome)
-        if pending:
-            # Our own LocalExecutor is closed (and its workers killed on an error) here; a
-            # caller's executor is the caller's to manage.
-            engine = LocalExecutor(request.jobs) if executor is None else nullcontext(executor)
-            lock = threading.Lock()
+    return render_course([request], on_event, executor, [speech])[0]
 
-            def finish(result: SceneResult) -> None:
-                """A scene's clips, made while the others render."""
-                with lock:
-                    for made in result.speech:  # before the scene's sound is put together
-                        keep(spoken, made)
-                outcome = _finish(result, outputs, request, spoken)
-                with lock:
-                    report.outcomes.append(outcome)
-                    if on_event:
-                        on_event(outcome)
 
-            # The engine is left first: on an error or Ctrl-C it starts no other job and
-            # kills the workers while the scenes already rendered get their clips.
-            with ThreadPoolExecutor(request.jobs) as finishing, engine as runner:
-                for job in pending:
-                    if job.scene in to_speak:  # its plan is completed where its speech is made
-                        assert isinstance(runner, Speaker)  # only a Speaker is given beats
-                        runner.submit_spoken(job, to_speak[job.scene])
-                    else:
-                        runner.submit(job)
-                made = [finishing.submit(finish, result) for result in runner.collect()]
-            for future in made:
-                future.result()  # an error in a scene's outputs, after the others are recorded
-        order = {n: i for i, n in enumerate(request.scenes)}
-        report.outcomes.sort(key=lambda o: (order[o.scene], o.transparent))
-        lecture_scenes = [o for o in report.outcomes if not o.transparent]
-        complete = [o.scene for o in lecture_scenes if o.ok] == spec.scene_names
-        if request.assemble and complete:
-            with outputs.batch():  # the lecture's ffmpeg and the deck's converter overlap
-                report.lecture = lecture_outputs(
-                    outputs, spec, [o.info for o in lecture_scenes], request.audio
-                )
-                if request.slides:
-                    report.deck = deck_outputs(outputs, spec, [o.info for o in lecture_scenes])
-        report.manifest = manifest.save(out_dir, request.quality, outputs.entries())
-        report.rebuilt = outputs.made
+def render_course(
+    requests: Sequence[RenderRequest],
+    on_event: Callable[[SceneOutcome], None] | None = None,
+    executor: Executor | None = None,
+    speeches: Sequence[SpeakRun | None] | None = None,
+) -> list[RenderReport]:
+    """:func:`render` of several lectures as one set of jobs on one engine: a core that one
+    lecture's last scene leaves free renders the next lecture's first. Each lecture's
+    lecture.mp4 and deck are made as soon as its own scenes are done."""
+    speeches = list(speeches) if speeches is not None else [None] * len(requests)
+    with ExitStack() as locks:
+        for request in requests:
+            locks.enter_context(exclusive(request.out_dir))
+            sweep_partials(request.out_dir)
+        runs = [_plan(r, s, executor, on_event) for r, s in zip(requests, speeches, strict=True)]
+        _render_jobs(runs, on_event, executor, requests[0].jobs if requests else 1)
+        for run in runs:
+            _assemble(run)
     from pipeline.outputs.course_page import write_course_page
     from pipeline.outputs.gallery import write_gallery
 
-    report.gallery = write_gallery(request.lecture_root, spec)
-    write_course_page(request.out_root)
-    return report
+    for run in runs:
+        run.report.gallery = write_gallery(run.request.lecture_root, run.request.spec)
+    if requests:
+        write_course_page(requests[0].out_root)
+    return [run.report for run in runs]
+
+
+def _plan(
+    request: RenderRequest, speech: SpeakRun | None, executor: Executor | None,
+    on_event: Callable[[SceneOutcome], None] | None,
+) -> _Lecture:  # fmt: skip
+    """The lecture's speech, its cached scenes (their clips made now) and its jobs."""
+    spec, out_dir = request.spec, request.out_dir
+    # Every beat's speech first: its length is an input of the scene's render. (Made while
+    # the first scenes render instead, it only slowed both down: piper already uses both
+    # cores; bench/RESULTS.md has the run.)
+    if speech is None:
+        speech = speak_scenes(request, defer=speaks(executor))
+    run = _Lecture(request, RenderReport(out_dir), Outputs(out_dir), speech)
+    run.report.speech = speech
+    for beat in speech.deferred:
+        run.to_speak.setdefault(beat.scene, []).append(beat)
+    variants = [False] + ([True] if "mov" in request.formats else [])
+    for scene in request.scenes:
+        speech_of_scene = speech.for_scene(scene)
+        for transparent in variants:
+            info = None
+            if not request.force and scene not in run.to_speak:  # new speech: a new render
+                info = cached_info(
+                    out_dir, find_scene(scene, spec), request.quality, request.numbers_seed,
+                    transparent, speech_of_scene,
+                )  # fmt: skip
+            if info is None:
+                media = media_dir(request.lecture_root, request.quality, scene, transparent)
+                run.pending.append(
+                    RenderJob(
+                        scene, request.quality, media.resolve(), request.seed,
+                        transparent=transparent, tex_cache=tex_store(request.out_root),
+                        speech=speech_plan(speech_of_scene), lecture=spec.id,
+                    )
+                )  # fmt: skip
+                continue
+            outcome = SceneOutcome(
+                scene, True, True, info=info, transparent=transparent, lecture=spec.id
+            )
+            scene_outputs(run.outputs, info, request.formats, transparent, request.audio)
+            run.report.outcomes.append(outcome)
+            if on_event:
+                on_event(outcome)
+    return run
+
+
+def _render_jobs(
+    runs: list[_Lecture], on_event: Callable[[SceneOutcome], None] | None,
+    executor: Executor | None, jobs: int,
+) -> None:  # fmt: skip
+    """Every lecture's pending jobs on one engine; each scene's clips made as it finishes."""
+    if not any(run.pending for run in runs):
+        return
+    # Our own LocalExecutor is closed (and its workers killed on an error) here; a caller's
+    # executor is the caller's to manage.
+    engine = LocalExecutor(jobs) if executor is None else nullcontext(executor)
+    lock = threading.Lock()
+    owner = {
+        (run.request.spec.id, job.scene, job.transparent): run
+        for run in runs
+        for job in run.pending
+    }
+
+    def finish(result: SceneResult) -> None:
+        """A scene's clips, made while the others render."""
+        job = result.job
+        run = owner[(job.lecture, job.scene, job.transparent)]
+        with lock:
+            for made in result.speech:  # before the scene's sound is put together
+                keep(run.spoken, made)
+        outcome = _finish(result, run.outputs, run.request, run.spoken)
+        with lock:
+            run.report.outcomes.append(outcome)
+            if on_event:
+                on_event(outcome)
+
+    # The engine is left first: on an error or Ctrl-C it starts no other job and kills the
+    # workers while the scenes already rendered get their clips.
+    with ThreadPoolExecutor(jobs) as finishing, engine as runner:
+        for run in runs:
+            for job in run.pending:
+                if job.scene in run.to_speak:  # its plan is completed where its speech is made
+                    assert isinstance(runner, Speaker)  # only a Speaker is given beats
+                    runner.submit_spoken(job, run.to_speak[job.scene])
+                else:
+                    runner.submit(job)
+        made = [finishing.submit(finish, result) for result in runner.collect()]
+    for future in made:
+        future.result()  # an error in a scene's outputs, after the others are recorded
+
+
+def _assemble(run: _Lecture) -> None:
+    """The lecture's video and deck, if every one of its scenes is there; its manifest."""
+    request, report, outputs, spec = run.request, run.report, run.outputs, run.request.spec
+    order = {n: i for i, n in enumerate(request.scenes)}
+    report.outcomes.sort(key=lambda o: (order[o.scene], o.transparent))
+    scenes = [o for o in report.outcomes if not o.transparent]
+    complete = [o.scene for o in scenes if o.ok] == spec.scene_names
+    if request.assemble and complete:
+        with outputs.batch():  # the lecture's ffmpeg and the deck's converter overlap
+            infos = [o.info for o in scenes]
+            report.lecture = lecture_outputs(outputs, spec, infos, request.audio)
+            if request.slides:
+                report.deck = deck_outputs(outputs, spec, infos)
+    report.manifest = manifest.save(request.out_dir, request.quality, outputs.entries())
+    report.rebuilt = outputs.made
 
 
 def speak_scenes(request: RenderRequest, defer: bool = False) -> SpeakRun:

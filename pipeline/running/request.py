@@ -82,6 +82,8 @@ class SceneOutcome:
     error: str = ""
     info: dict[str, Any] = field(default_factory=dict)
     transparent: bool = False
+    #: the id of the lecture whose scene it is
+    lecture: str = ""
 
 
 @dataclass

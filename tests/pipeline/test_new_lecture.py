@@ -64,7 +64,7 @@ def _numbers(copy: Path) -> dict[str, float]:
 
 def _rendered(output: str) -> dict[str, str]:
     """Each scene's line of a render's output: "ok" (rendered) or "cached"."""
-    return {m[1]: m[0] for m in re.findall(r"^\s+(ok|cached)\s+(\w+)", output, re.M)}
+    return {m[1]: m[0] for m in re.findall(r"^\s+(ok|cached)\s+([\w/]+)", output, re.M)}
 
 
 @pytest.mark.slow
@@ -145,3 +145,23 @@ def test_a_new_lecture_renders_with_no_other_edit_and_reruns_only_what_changed(
     assert _rendered(third) == {"TitleScene": "cached", "PointsScene": "ok"}
     cues = list(srt.parse((out / "lecture.srt").read_text()))
     assert "There are 500 of them" in " ".join(" ".join(c.content.split()) for c in cues)
+
+    # The course: with Lecture 1 taken out of this copy (to keep the test short) and a third
+    # lecture made, --all renders both as one set of jobs. Lecture 2 stays cached: another
+    # lecture's files are not in its scenes' keys.
+    shutil.rmtree(copy / "scenes" / "lecture1")
+    _lecture(copy, "new", "lecture3", "--title", "Diffusion Models")
+    ambiguous = _lecture(copy, "preview", "TitleScene", "--watch", "--port", "0", check=False)
+    assert ambiguous.returncode == 2
+    assert "lecture2.TitleScene, lecture3.TitleScene" in ambiguous.stderr
+    course_run = _lecture(copy, "render", "--all", "--voice", "piper").stdout
+    assert "rendering 4 scene(s) of 2 lectures" in course_run
+    assert _rendered(course_run) == {
+        "lecture2/TitleScene": "cached", "lecture2/PointsScene": "cached",
+        "lecture3/TitleScene": "ok", "lecture3/PointsScene": "ok",
+    }  # fmt: skip
+    course = (copy / "renders" / "index.html").read_text()
+    assert "lecture2/low/lecture.mp4" in course
+    assert "lecture3/low/lecture.mp4" in course
+    chapters = probe(copy / "renders" / "lecture3" / "low" / "lecture.mp4")["chapters"]
+    assert [c["tags"]["title"] for c in chapters] == ["Diffusion Models", "A cloud of points"]
