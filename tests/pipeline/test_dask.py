@@ -88,7 +88,7 @@ def test_the_cluster_draws_the_same_frames_and_rows_as_this_machine(
         assert framemd5(ours) == framemd5(theirs), scene
     assert rows(tmp_path / "local") == rows(tmp_path / "dask")
     # Nothing half-written or scratch beside the outputs.
-    assert not [p for p in (tmp_path / "dask" / "low").rglob("*") if ".part" in p.name]
+    assert not [p for p in (tmp_path / "dask" / "lecture1" / "low").rglob("*") if ".part" in p.name]
 
 
 def test_a_lost_worker_costs_a_retry_not_the_render(
@@ -109,7 +109,7 @@ def test_a_lost_worker_costs_a_retry_not_the_render(
                     "--scheduler", cluster)  # fmt: skip
     assert marker.exists(), "the scene did not kill its worker: this test tested nothing"
     assert result.exit_code == 0, result.output
-    movie = tmp_path / "out" / "low" / "clips" / "DiesOnceScene.mp4"
+    movie = tmp_path / "out" / "lecture1" / "low" / "clips" / "DiesOnceScene.mp4"
     assert framemd5(movie)  # complete, and it decodes
 
 

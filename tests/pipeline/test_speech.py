@@ -171,7 +171,7 @@ def test_a_recorded_take_sets_its_beat_and_is_heard_where_the_sidecar_says(
     )  # fmt: skip
     report = render_outputs(request)
     assert not report.failed, report.failed
-    low = tmp_path / "out" / "low"
+    low = tmp_path / "out" / "lecture1" / "low"
     info = json.loads((low / "scenes" / "TinyScene.json").read_text())
     square, gone = info["beats"]
     assert info["speech"]["Square"]["source"] == "take"
