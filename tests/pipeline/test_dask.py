@@ -88,7 +88,9 @@ def test_the_cluster_draws_the_same_frames_and_rows_as_this_machine(
         assert framemd5(ours) == framemd5(theirs), scene
     assert rows(tmp_path / "local") == rows(tmp_path / "dask")
     # Nothing half-written or scratch beside the outputs.
-    assert not [p for p in (tmp_path / "dask" / "lecture1" / "low").rglob("*") if ".part" in p.name]
+    made = list((tmp_path / "dask" / "lecture1" / "low").rglob("*"))
+    assert made, "the cluster's render wrote nothing where the check looks"
+    assert not [p for p in made if ".part" in p.name]
 
 
 def test_a_lost_worker_costs_a_retry_not_the_render(
