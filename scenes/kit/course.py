@@ -48,7 +48,7 @@ class LectureSpec:
         if self.seed < 0:
             raise ValueError(f"lecture {self.id!r}: seed must be >= 0, got {self.seed}")
         for cls in self.scenes:
-            other = declared_lecture(cls)
+            other = vars(cls).get("_declared_in")  # its own declaration, not a parent's
             if other is not None and other.id != self.id:
                 raise ValueError(
                     f"lecture {self.id!r} declares {cls.__name__}, which lecture {other.id!r} "
@@ -62,8 +62,9 @@ class LectureSpec:
 
 
 def declared_lecture(scene: type) -> LectureSpec | None:
-    """The lecture whose declaration lists ``scene`` (not a parent class), if any."""
-    found = vars(scene).get("_declared_in")
+    """The lecture whose declaration lists ``scene``, or else the nearest of its parent
+    classes (a scene that only wraps a lecture's scene reads that lecture's numbers)."""
+    found = getattr(scene, "_declared_in", None)
     return found if isinstance(found, LectureSpec) else None
 
 

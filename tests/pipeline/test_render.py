@@ -333,7 +333,12 @@ def test_an_unchanged_render_imports_neither_manim_the_scenes_nor_scipy(
     ]
     # the log is there and complete: the render command and the stamp it answers from
     assert {"pipeline.commands.render", "pipeline.caches.stamp"} <= set(imported)
-    heavy = [m for m in imported if m.split(".")[0] in ("manim", "scenes", "scipy")]
+    # Which lectures there are is read from their packages' files, not by importing them:
+    # only the (stdlib-only) module that reads them is imported.
+    light = {"scenes", "scenes.kit", "scenes.kit.course"}
+    heavy = [
+        m for m in imported if m.split(".")[0] in ("manim", "scenes", "scipy") and m not in light
+    ]
     assert heavy == []
 
 
@@ -382,7 +387,8 @@ def test_each_page_is_valid_html_and_every_link_resolves(
     page = _page(out / name)
     files = page.files()
     assert files or name.endswith("transcript.html")
-    missing = [f for f in files if not (out / name).parent.joinpath(f.split("?")[0]).is_file()]
+    local = [f.split("?")[0].split("#")[0] for f in files]  # a link may start a video at a time
+    missing = [f for f in local if not (out / name).parent.joinpath(f).is_file()]
     assert missing == []
 
 
