@@ -195,7 +195,7 @@ def test_captions_follow_the_chapters(rendered: tuple[Path, Result]) -> None:
         assert np.min(np.abs(starts - first_words)) < 0.05
     assert all(len(line) <= 42 for _, _, body in srt for line in body.splitlines())
     assert all(len(body.splitlines()) <= 2 for _, _, body in srt)
-    assert all(1.0 - 1e-3 <= b - a <= 7.0 for a, b, _ in srt)
+    assert all(1.0 - 1e-3 <= b - a <= 7.0 + 1e-3 for a, b, _ in srt)  # SRT keeps ms
 
 
 @pytest.mark.slow
