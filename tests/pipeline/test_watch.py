@@ -3,6 +3,7 @@ leaves nothing behind."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import queue
@@ -299,33 +300,37 @@ def test_saves_are_edits_and_reads_are_not(tmp_path: Path) -> None:
     scene.write_text("A = 1\n")
     other.write_text("B = 2\n")
 
-    def through(edits: Edits, last: Path) -> list[Path]:
-        """The edits taken once ``last`` is among them: inotify reports a watch's events in
-        order, so every event before ``last``'s has been seen by then (no sleep decides)."""
-        deadline = time.monotonic() + 30
-        while last not in edits.peek():
-            assert time.monotonic() < deadline, f"{last.name} was never reported"
-            time.sleep(0.01)
-        return edits.take()
+    markers = (tmp_path / f"marker{i}.py" for i in itertools.count())
 
-    sentinel = tmp_path / "sentinel.py"
+    def edits_of(edits: Edits) -> list[Path]:
+        """The edits of what was done since the last call: a marker file is written, and once
+        it is reported, every event before it has been seen too (inotify reports a watch's
+        events in order; no sleep decides). A write is several events (modify, close), so a
+        file's last event can come after it was first reported: only the markers, written
+        after everything, bound an action. The markers' own events are left out."""
+        marker = next(markers)
+        marker.write_text("")
+        deadline = time.monotonic() + 30
+        while marker not in edits.peek():
+            assert time.monotonic() < deadline, f"{marker.name} was never reported"
+            time.sleep(0.01)
+        return [p for p in edits.take() if not p.name.startswith("marker")]
+
     with Edits([tmp_path]) as edits:
         scene.read_text()
         subprocess.run([sys.executable, "-c", "import scene"], cwd=tmp_path, check=True)
         (tmp_path / ".#scene.py").symlink_to(scene)  # Emacs's lock while editing
-        sentinel.write_text("")
-        assert through(edits, sentinel) == [sentinel]
+        assert edits_of(edits) == []
         scene.write_text("A = 2\n")
-        assert through(edits, scene) == [scene]
+        assert edits_of(edits) == [scene]
         saved = other.with_name(".helper.py.tmp")
         saved.write_text("B = 3\n")
         saved.replace(other)  # an editor's atomic save
-        assert through(edits, other) == [other]
+        assert edits_of(edits) == [other]
         st = scene.stat()
         os.utime(scene, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
         other.unlink()
-        sentinel.unlink()
-        assert through(edits, sentinel) == sorted([scene, other, sentinel])
+        assert edits_of(edits) == sorted([scene, other])
 
 
 def test_events_that_came_together_are_taken_as_one_edit(tmp_path: Path) -> None:
