@@ -42,14 +42,14 @@ def beat_speech(
 
     Raises :class:`pipeline.sound.speech.SpeechError` if the voice cannot speak.
     """
-    from pipeline.paths import ROOT
+    from pipeline.options import takes_of
     from pipeline.sound.speech import make_voice, script, speak
     from pipeline.storyboard import find_scene, lecture_of
     from pipeline.storyboard import lecture as course_lecture
 
     cls = find_scene(scene, lecture)
     spec = lecture_of(cls) or course_lecture(lecture)
-    takes = takes if takes is not None else ROOT / spec.takes
+    takes = takes_of(takes, spec)
     service, notes = make_voice(voice, takes)
     beats = [b for b in script([cls], spec, seed) if section in (None, b.beat)]
     started = time.perf_counter()

@@ -16,10 +16,11 @@ from pipeline.options import (
     output_dir_option,
     quality_option,
     seed_option,
+    takes_of,
     takes_option,
     voice_option,
 )
-from pipeline.paths import ROOT, TAKES_DIR
+from pipeline.paths import TAKES_DIR
 
 if TYPE_CHECKING:  # imported lazily below: they pull in Manim, which `--help` need not wait for
     from pipeline.running.executor import Executor
@@ -319,7 +320,7 @@ def render(
                 RenderRequest(
                     names, quality, chosen, jobs, seed, output_dir, force, lecture=spec,
                     assemble=not scenes, slides=slides, voice=voice,
-                    takes=takes or ROOT / spec.takes, audio=audio,
+                    takes=takes_of(takes, spec), audio=audio,
                 )
             )  # fmt: skip
             # Written again only by a complete run. `lecture slides` leaves it: what it

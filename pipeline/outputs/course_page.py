@@ -15,17 +15,12 @@ from typing import Any
 
 from pipeline.media import probe, write_text_atomic
 from pipeline.outputs import pages
-from pipeline.outputs.gallery import GALLERY, LECTURE_LINKS
+from pipeline.outputs.gallery import GALLERY, LECTURE_LINKS, rounded_clock
 from pipeline.quality import QUALITIES
 
 COURSE_PAGE = "index.html"
 #: what a lecture's row links besides its video and deck (file, label)
 TEXT_LINKS = (("transcript.html", "transcript"), ("transcript.txt", "transcript (text)"))
-
-
-def _clock(seconds: float) -> str:
-    m, s = divmod(round(seconds), 60)
-    return f"{m}:{s:02d}"
 
 
 def _rendered(root: Path, lecture_id: str, quality: str) -> dict[str, Any] | None:
@@ -48,7 +43,7 @@ def _rendered(root: Path, lecture_id: str, quality: str) -> dict[str, Any] | Non
             start = float(c["start_time"])
             title = c.get("tags", {}).get("title", "")
             chapters.append(
-                {"clock": _clock(start), "title": title, "href": f"{video}#t={start:.2f}"}
+                {"clock": rounded_clock(start), "title": title, "href": f"{video}#t={start:.2f}"}
             )
     links = [{"href": href[f], "label": label} for f, label in LECTURE_LINKS if f in href]
     links += [

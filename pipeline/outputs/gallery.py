@@ -33,7 +33,8 @@ LECTURE_LINKS = (
 Rows = dict[tuple[str, str], dict[str, Any]]
 
 
-def _clock(seconds: float) -> str:
+def rounded_clock(seconds: float) -> str:
+    """``m:ss`` to the nearest second (a chapter's start, a video's length)."""
     m, s = divmod(round(seconds), 60)
     return f"{m}:{s:02d}"
 
@@ -53,7 +54,7 @@ def _lecture(
         {
             "start": float(c["start_time"]),
             "end": float(c["end_time"]),
-            "clock": _clock(float(c["start_time"])),
+            "clock": rounded_clock(float(c["start_time"])),
             "title": c.get("tags", {}).get("title", ""),
         }
         for c in probe(root / href["mp4"]).get("chapters", [])
@@ -73,7 +74,7 @@ def _lecture(
         "captions": href.get("vtt"),
         "chapters_track": chapters_track,
         "chapters": chapters,
-        "duration": _clock(lecture["duration"]),
+        "duration": rounded_clock(lecture["duration"]),
         "width": lecture["width"],
         "height": lecture["height"],
         "links": [{"href": href[f], "label": label} for f, label in LECTURE_LINKS if f in href],
