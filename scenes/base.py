@@ -35,6 +35,7 @@ from scenes.format import ShownNumber, shown
 from scenes.kit.camera import LectureCamera
 from scenes.kit.course import declared_lecture
 from scenes.kit.env import SECTION_ENV, STATES_ENV, SpeechTiming, lecture_seed, speech_plan
+from scenes.kit.numbers import SteadyDecimal
 from scenes.kit.pacing import BeatTime, Segment
 from scenes.kit.stored import text
 from scenes.layout import fit_to_panel, fit_to_panel_width, two_lines
@@ -461,9 +462,10 @@ class LectureScene(Slide):
     def live_number(
         self, source: str, value: float, decimals: int = 3, color: str = theme.TEXT
     ) -> DecimalNumber:
-        """A DecimalNumber that will end at ``value`` (recorded like :meth:`number`)."""
+        """A DecimalNumber that will end at ``value`` (recorded like :meth:`number`); it
+        redraws only when the text it shows changes (:class:`scenes.kit.numbers.SteadyDecimal`)."""
         self.fmt(source, value, decimals)
-        number = DecimalNumber(
+        number = SteadyDecimal(
             value,
             num_decimal_places=decimals,
             font_size=theme.NUMBER_SIZE * 1.25,
