@@ -29,8 +29,10 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# On every core: one worker renders the spoken lecture and runs what reads it, the others
+# take the rest, a module at a time (tests/conftest.py). `$(BIN)/pytest` alone runs serially.
 test: system-test lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # The property tests with fresh random examples, 40 times as many (`make test` draws a fixed set).
 test-explore: setup

@@ -3,6 +3,7 @@ the spoken lecture rendered once per test session, which every end-to-end check 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,8 +82,15 @@ class LectureRender:
 @pytest.fixture(scope="session")
 def lecture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the session's lecture render goes (made by :func:`lecture_render` when a test
-    asks for it); its TeX store is the session's (:func:`tex_store`)."""
-    return tmp_path_factory.mktemp("lecture")
+    asks for it); its TeX store is the session's (:func:`tex_store`). Under pytest-xdist every
+    worker names the same folder: one worker renders the lecture there (see
+    :func:`pytest_collection_modifyitems`), and all of them share its TeX store."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / "lecture"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +125,23 @@ def lecture_render(lecture_dir: Path, tex_store: Path) -> LectureRender:
         result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return LectureRender(out, result, out / "states")
+
+
+#: the pytest-xdist group of every test that reads the session's spoken render
+RENDER_GROUP = "the spoken lecture render"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """For pytest-xdist's ``--dist loadgroup`` (``make test``): every test that reads the
+    spoken render (:func:`lecture_render`) runs on one worker, so the lecture renders once,
+    and those tests go first, since that render is the longest piece of work in the suite;
+    every other test runs on the worker of its module, so that a module's fixtures (a Dask
+    cluster, a copy of the project, the scenes' dry runs) are made once. Without xdist the
+    marks change nothing."""
+    for item in items:
+        group = RENDER_GROUP if "lecture_render" in item.fixturenames else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: "lecture_render" not in item.fixturenames)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
