@@ -131,6 +131,7 @@ def lecture_render(lecture_dir: Path, tex_store: Path) -> LectureRender:
 RENDER_GROUP = "the spoken lecture render"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """For pytest-xdist's ``--dist loadgroup`` (``make test``): every test that reads the
     spoken render (:func:`lecture_render`) runs on one worker, so the lecture renders once,
@@ -142,6 +143,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = RENDER_GROUP if "lecture_render" in item.fixturenames else item.module.__name__
         item.add_marker(pytest.mark.xdist_group(group))
     items.sort(key=lambda item: "lecture_render" not in item.fixturenames)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``--dist loadgroup`` under pytest 9.2 spreads every test alone (pytest-xdist#1386:
+    the groups never reach the scheduler), and every worker would make the spoken render at
+    once: stop first, and say why."""
+    if config.getoption("dist", "no") == "loadgroup" and pytest.version_tuple[:2] >= (9, 2):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} breaks pytest-xdist's --dist loadgroup "
+            "(pytest-xdist#1386): install the pinned pytest<9.2 (make setup)"
+        )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
