@@ -24,6 +24,7 @@ from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 from pipeline.running.executor import RenderJob, SceneResult, run_job
 from pipeline.running.make import RenderRequest
 from pipeline.running.make import render as render_outputs
+from tests.pipeline.terminal import as_at_a_terminal
 
 pytestmark = pytest.mark.slow
 FIXTURES = "tests.pipeline.fixture_scenes"
@@ -142,19 +143,12 @@ def test_one_failing_scene_loses_nothing_else(tmp_path: Path) -> None:
     assert {r["scene"] for r in rows} == {"TinyScene"}
 
 
-def _as_at_a_terminal() -> None:
-    """Ctrl-C as a user at a terminal has it: a shell running the tests in the background
-    (`make test &`) makes SIGINT ignored, the child inherits that, and Python then never
-    raises KeyboardInterrupt (a CI run launched that way rendered to the end, exit 0)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _start_render(out: Path, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, EXTRA_SCENES_ENV: FIXTURES}
     cmd = [sys.executable, "-m", "pipeline.cli", "render", "--output-dir", str(out), *args]
     return subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, preexec_fn=_as_at_a_terminal,
+        start_new_session=True, preexec_fn=as_at_a_terminal,
     )  # fmt: skip
 
 

@@ -27,6 +27,7 @@ from pipeline.paths import ROOT
 from pipeline.watch import PHASES_ENV, Edits, beat_blocks, touched_beat
 from scenes import theme
 from tests.pipeline.measure import caption_text, decoded, onset
+from tests.pipeline.terminal import as_at_a_terminal
 
 SCENE = textwrap.dedent(
     """
@@ -116,7 +117,7 @@ class Watcher:
                 "--voice", "piper", "--output-dir", str(out)]  # fmt: skip
         self.proc = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True,
+            text=True, start_new_session=True, preexec_fn=as_at_a_terminal,
         )  # fmt: skip
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
