@@ -25,8 +25,9 @@ FILES = {
     "numbers.py.j2": "math_core/{id}.py",
     "test_numbers.py.j2": "tests/math_core/test_{id}.py",
 }
-#: what the project already uses under these names: a lecture may not take them
-TAKEN = {"kit", "base", "format", "layout", "mobjects", "narration", "theme", "writer"}
+#: the packages a lecture's id names a module or package in: an id that either has already
+#: (a lecture, or the project's own code such as scenes/kit or scenes/theme.py) is taken
+PACKAGES = ("scenes", "math_core")
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,16 @@ def check_id(lecture_id: str, root: Path) -> None:
             f"a lecture's id names its package: lowercase letters, digits and _, starting with a "
             f"letter (for example lecture2), got {lecture_id!r}"
         )
-    if lecture_id in TAKEN:
-        raise ValueError(f"{lecture_id!r} is already a module of scenes/; choose another id")
     for pattern in FILES.values():
         path = root / pattern.format(id=lecture_id)
         if path.exists():
             raise ValueError(f"lecture {lecture_id!r} exists already: {path} is there")
-    if (root / "math_core" / f"{lecture_id}.py").exists() or (
-        root / "scenes" / lecture_id
-    ).exists():
-        raise ValueError(f"{lecture_id!r} is already taken under scenes/ or math_core/")
+    for package in PACKAGES:
+        for path in (root / package / f"{lecture_id}.py", root / package / lecture_id):
+            if path.exists():
+                raise ValueError(
+                    f"{lecture_id!r} is taken: {path} is there already; choose another id"
+                )
 
 
 def write_lecture(new: NewLecture, root: Path) -> list[Path]:
