@@ -15,7 +15,7 @@ from functools import cache
 
 from pipeline.paths import EXTRA_SCENES_ENV
 from scenes.base import LectureScene
-from scenes.kit.course import LectureSpec, course, declared_lecture
+from scenes.kit.course import LectureSpec, choose, course, declared_lecture
 
 
 @cache
@@ -38,20 +38,8 @@ def lecture_ids() -> list[str]:
 def lecture(lecture_id: str | None = None) -> LectureSpec:
     """The lecture ``lecture_id``; None: the course's only lecture (an error if it has more,
     which names them)."""
-    every = lectures()
-    if lecture_id is None:
-        if len(every) == 1:
-            return every[0]
-        raise ValueError(
-            f"the course has {len(every)} lectures ({', '.join(lecture_ids())}): name one with "
-            "--lecture ID, or take them all with --all"
-        )
-    for spec in every:
-        if spec.id == lecture_id:
-            return spec
-    raise ValueError(
-        f"unknown lecture {lecture_id!r}; the lectures are: {', '.join(lecture_ids())}"
-    )
+    every = {spec.id: spec for spec in lectures()}
+    return every[choose(list(every), lecture_id)]
 
 
 def seed_of(given: int | None, spec: LectureSpec | None = None) -> int:

@@ -338,24 +338,17 @@ def render(
 def chosen_lectures(lecture_id: str | None, every: bool) -> list[str]:
     """The ids of the lectures asked for, found without importing them (or Manim): all of
     them, the one named, or the course's only one."""
-    from scenes.kit.course import lecture_packages
+    from scenes.kit.course import UnknownLectureError, choose, lecture_packages
 
     ids = lecture_packages()
     if every:
         return ids
-    if lecture_id is not None:
-        if lecture_id not in ids:
-            raise click.BadParameter(
-                f"unknown lecture {lecture_id!r}; the lectures are: {', '.join(ids)}",
-                param_hint="--lecture",
-            )
-        return [lecture_id]
-    if len(ids) != 1:
-        raise click.UsageError(
-            f"the course has {len(ids)} lectures ({', '.join(ids)}): name one with "
-            "--lecture ID, or render them all with --all"
-        )
-    return ids
+    try:
+        return [choose(ids, lecture_id)]
+    except UnknownLectureError as exc:
+        raise click.BadParameter(str(exc), param_hint="--lecture") from None
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _engine(executor: str, jobs: int, scheduler: str | None, shared_dir: Path | None) -> Any:

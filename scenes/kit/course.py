@@ -100,6 +100,33 @@ def lecture_packages(package: str = "scenes") -> list[str]:
     return sorted(found, key=_natural)
 
 
+class UnknownLectureError(ValueError):
+    """A lecture id the course does not have."""
+
+
+class WhichLectureError(ValueError):
+    """No lecture named, and the course has more than one."""
+
+
+def choose(ids: list[str], lecture_id: str | None) -> str:
+    """The id of the lecture meant: ``lecture_id`` if the course has it, or the course's
+    only lecture when none is named. The one decision behind every command's ``--lecture``,
+    whether the ids were read without import (:func:`lecture_packages`) or from the imported
+    lectures (``pipeline.storyboard.lecture``)."""
+    if lecture_id is None:
+        if len(ids) == 1:
+            return ids[0]
+        raise WhichLectureError(
+            f"the course has {len(ids)} lectures ({', '.join(ids)}): name one with "
+            "--lecture ID, or take them all with --all"
+        )
+    if lecture_id not in ids:
+        raise UnknownLectureError(
+            f"unknown lecture {lecture_id!r}; the lectures are: {', '.join(ids)}"
+        )
+    return lecture_id
+
+
 def course(package: str = "scenes") -> list[LectureSpec]:
     """Every lecture of the course (see :func:`lecture_packages`), imported, in natural order
     of their ids. A package whose import fails is an error that names it."""

@@ -71,3 +71,30 @@ def test_the_course_is_every_package_that_sets_lecture_in_natural_order(
 def test_lecture1_is_found_and_declares_its_own_id() -> None:
     assert lecture_packages() == [spec.id for spec in course()]
     assert course()[0].id == "lecture1"
+
+
+def test_the_lecture_meant_is_the_named_one_or_the_only_one() -> None:
+    from scenes.kit.course import UnknownLectureError, WhichLectureError, choose
+
+    assert choose(["solo"], None) == "solo"
+    assert choose(["a", "b"], "b") == "b"
+    with pytest.raises(WhichLectureError, match=r"has 2 lectures \(a, b\)"):
+        choose(["a", "b"], None)
+    with pytest.raises(UnknownLectureError, match=r"unknown lecture 'c'; the lectures are: a, b"):
+        choose(["a", "b"], "c")
+
+
+def test_the_render_command_and_the_storyboard_decide_alike() -> None:
+    """`lecture render` decides on ids read without import, the other commands on imported
+    lectures: the same answer and the same words, for a good id and a bad one."""
+    import click
+
+    from pipeline.commands.render import chosen_lectures
+    from pipeline.storyboard import lecture
+
+    assert chosen_lectures(None, every=False) == [lecture(None).id]
+    with pytest.raises(ValueError, match="unknown lecture") as imported:
+        lecture("no_such_lecture")
+    with pytest.raises(click.BadParameter) as read:
+        chosen_lectures("no_such_lecture", every=False)
+    assert read.value.message == str(imported.value)
