@@ -115,6 +115,17 @@ def test_a_new_lecture_renders_with_no_other_edit_and_reruns_only_what_changed(
     assert f"There are {numbers['n']} of them" in said
     assert f"{numbers['m0']:.3f}" in said
     assert f"{numbers['m1']:.3f}" in said
+    # And every number the scene recorded (on screen, and in the narration): each the
+    # module's value, written as the scene writes it.
+    shown = json.loads((out / "scenes" / "PointsScene.json").read_text())["numbers"]
+    expected = {
+        "points.count": numbers["n"], "points.mean[0]": numbers["m0"],
+        "points.mean[1]": numbers["m1"],
+    }  # fmt: skip
+    assert {row["source"] for row in shown} == set(expected)
+    for row in shown:
+        assert row["value"] == expected[row["source"]], row
+        assert row["text"] == f"{expected[row['source']]:.{row['decimals']}f}", row
     assert (out / "lecture.vtt").read_text().startswith("WEBVTT")
     assert (out / "slides" / "lecture.html").stat().st_size > 0
     assert (out / "slides" / "lecture.pptx").stat().st_size > 0
