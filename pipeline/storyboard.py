@@ -31,10 +31,6 @@ class AmbiguousSceneError(ValueError):
     """A scene name that several lectures have, asked for without naming the lecture."""
 
 
-def lecture_ids() -> list[str]:
-    return [spec.id for spec in lectures()]
-
-
 def lecture(lecture_id: str | None = None) -> LectureSpec:
     """The lecture ``lecture_id``; None: the course's only lecture (an error if it has more,
     which names them)."""

@@ -338,7 +338,7 @@ def render(
 def chosen_lectures(lecture_id: str | None, every: bool) -> list[str]:
     """The ids of the lectures asked for, found without importing them (or Manim): all of
     them, the one named, or the course's only one."""
-    from scenes.kit.course import UnknownLectureError, choose, lecture_packages
+    from scenes.kit.course import UnknownLectureError, WhichLectureError, choose, lecture_packages
 
     ids = lecture_packages()
     if every:
@@ -347,7 +347,7 @@ def chosen_lectures(lecture_id: str | None, every: bool) -> list[str]:
         return [choose(ids, lecture_id)]
     except UnknownLectureError as exc:
         raise click.BadParameter(str(exc), param_hint="--lecture") from None
-    except ValueError as exc:
+    except WhichLectureError as exc:
         raise click.UsageError(str(exc)) from None
 
 

@@ -25,9 +25,8 @@ from pipeline.quality import QUALITIES, check_quality
 def measure_beats(cls: type) -> dict[str, Any]:
     """Each beat's time as written, from a pass that skips every frame: the mobjects are
     built and every animation begins and ends, nothing is drawn or encoded. Not free: 1.2-16.4
-    s a scene in a first spoken render of Lecture 1 at 480p15 (its TeX typeset in this pass),
-    a fifth to a half of each render; InverseCDF's alone with its TeX stored, 8.7 s
-    (bench/RESULTS.md, "The suite on every core").
+    s a scene in a first spoken render at 480p15 (its TeX typeset in this pass), a fifth to a
+    half of each render (bench/RESULTS.md, "The suite on every core").
 
     The render that follows stretches each beat to its speech from these (see
     :class:`scenes.kit.pacing.BeatTime`): a beat must know how long its animations would run before

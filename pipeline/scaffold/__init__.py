@@ -25,8 +25,9 @@ FILES = {
     "numbers.py.j2": "math_core/{id}.py",
     "test_numbers.py.j2": "tests/math_core/test_{id}.py",
 }
-#: the packages a lecture's id names a module or package in: an id that either has already
-#: (a lecture, or the project's own code such as scenes/kit or scenes/theme.py) is taken
+#: where a lecture's id becomes a module or package name: an id that one of them already
+#: uses (another lecture, or the project's own code such as scenes/kit or scenes/theme.py)
+#: is taken
 PACKAGES = ("scenes", "math_core")
 
 
