@@ -34,7 +34,14 @@ from scenes import narration, theme
 from scenes.format import ShownNumber, shown
 from scenes.kit.camera import LectureCamera
 from scenes.kit.course import declared_lecture
-from scenes.kit.env import SECTION_ENV, STATES_ENV, SpeechTiming, lecture_seed, speech_plan
+from scenes.kit.env import (
+    SECTION_ENV,
+    STATES_ENV,
+    SpeechTiming,
+    beats_to_draw,
+    lecture_seed,
+    speech_plan,
+)
 from scenes.kit.numbers import SteadyDecimal
 from scenes.kit.pacing import BeatTime, Segment
 from scenes.kit.stored import text
@@ -168,11 +175,24 @@ class LectureScene(Slide):
                 segment.animation += seconds
         if not still and config.save_last_frame and not self.timing_only:
             self._note_closing(animations)
+        if self._playing is not None and not self._playing["timed"]:
+            self._playing["timed"] = self._driven_by_time(animations)
         factor = self._stretch[1] if still else self._stretch[0]
         if factor != 1.0:
             for animation in animations:
                 animation.run_time *= factor
         return animations
+
+    def _driven_by_time(self, animations: list[Animation]) -> bool:
+        """Whether this play moves something by the time that passes (an updater that takes
+        ``dt``, or the scene's own updaters): then where it leaves the screen depends on how
+        long it ran, and a skipped play (one step of its whole run time) may leave it
+        elsewhere. A beat with such a play makes the beats after it depend on its timing
+        (see :mod:`pipeline.caches.beat_keys`)."""
+        if self.updaters or self.always_update_mobjects:
+            return True
+        tops = [*self.mobjects, *(a.mobject for a in animations)]
+        return any(m.has_time_based_updater() for top in tops for m in top.get_family())
 
     def _note_closing(self, animations: list[Animation]) -> None:
         """Keep what is on screen before a run of plays that only remove (fade-outs).
@@ -247,11 +267,14 @@ class LectureScene(Slide):
         if name not in self.narration:
             raise KeyError(f"beat {name!r} of {type(self).__name__} has no narration")
         target = os.environ.get(SECTION_ENV)
+        drawn = beats_to_draw()
         # Manim drops the empty section it opened itself, so the first beat is section 0.
         # Slide.next_slide opens the section and starts a slide whose notes are the narration.
         self.next_slide(
             name,
-            skip_animations=self.timing_only or (bool(target) and target != name),
+            skip_animations=self.timing_only
+            or (bool(target) and target != name)
+            or (drawn is not None and name not in drawn),
             notes=self.narration_text(name, record=False),
         )
         start = self.renderer.time
@@ -269,19 +292,25 @@ class LectureScene(Slide):
             "end": speech_start + speech.seconds + theme.SPEECH_TAIL,
             "written": written,
             "segment": 0,
+            "timed": False,
         }
         self._cue_states = []
         if self.timing_only:
             self._measuring = self.measured_beats[name] = BeatTime()
         else:
             self._stretch = self._segment_stretch()
+        playing = self._playing
         try:
             yield
         finally:
             self._measuring, self._stretch, self._playing = None, (1.0, 1.0), None
         short = speech_start + speech.seconds + theme.SPEECH_TAIL - self.renderer.time
         if short > 1e-6 and not self.timing_only:
-            self.wait(short)
+            self._playing = playing  # the closing wait is the beat's too
+            try:
+                self.wait(short)
+            finally:
+                self._playing = None
         if self._cue_states:  # the screen at the middle one of the beat's cues
             self.kept_states.append(self._cue_states[len(self._cue_states) // 2])
         self.keep_state(f"{name} @ end")
@@ -296,6 +325,7 @@ class LectureScene(Slide):
                 "speech_start": speech_start,
                 "speech_seconds": speech.seconds,
                 "written": written,
+                "timed": playing["timed"],
             }
         )
         self.beats_done.append(name)

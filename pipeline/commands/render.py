@@ -167,9 +167,15 @@ def run_course(
                 progress.console.print(f"  cached  {name:<40} unchanged")
             else:
                 info = outcome.info
+                drawn, beats = info.get("drawn", []), info.get("beats", [])
+                some = (
+                    f" ({len(drawn)} of {len(beats)} beats drawn: {', '.join(drawn) or 'none'})"
+                    if len(drawn) < len(beats)
+                    else ""
+                )
                 progress.console.print(
                     f"  ok      {name:<40} {info['duration']:6.1f} s video in "
-                    f"{info['render_seconds']:6.1f} s"
+                    f"{info['render_seconds']:6.1f} s{some}"
                 )
             progress.advance(task)
 

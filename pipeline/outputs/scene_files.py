@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 import cachekeys
+from pipeline.caches.beat_keys import beat_keys
 from pipeline.caches.scene_keys import scene_key
 from pipeline.media import copy_atomic, probe, video_stream, write_text_atomic
-from pipeline.outputs import clips
+from pipeline.outputs import beat_store, clips
 from pipeline.outputs.current import Outputs
 from pipeline.paths import movie_path, sidecar_path
 from pipeline.running.executor import SceneResult
@@ -39,6 +40,15 @@ def speech_plan(speech: dict[str, SpokenBeat]) -> str:
 def speech_key(speech: dict[str, SpokenBeat]) -> dict[str, list[Any]]:
     """What of a scene's speech decides its render: each beat's seconds and audio."""
     return {beat: [s.seconds, s.digest] for beat, s in sorted(speech.items())}
+
+
+def last_info(out_dir: Path, scene: str, transparent: bool) -> dict[str, Any] | None:
+    """The sidecar of the scene's last render, current or not (None if there is none)."""
+    try:
+        info: dict[str, Any] = json.loads(sidecar_path(out_dir, scene, transparent).read_text())
+    except (OSError, ValueError):
+        return None
+    return info
 
 
 def cached_info(
@@ -146,6 +156,75 @@ def scene_audio(
     return track
 
 
+def slides_path(out_dir: Path, scene: str, transparent: bool = False) -> Path:
+    """The scene's slides (manim-slides' configuration), each slide a stored beat's movie."""
+    return sidecar_path(out_dir, scene, transparent).with_suffix(".slides.json")
+
+
+def drawn_beats(
+    scene_class: type, quality: str, seed: int, transparent: bool, speech: str,
+    previous: dict[str, Any] | None, out_dir: Path,
+) -> tuple[tuple[str, ...] | None, dict[str, str]]:  # fmt: skip
+    """Which beats of a scene that is not current must be drawn, and the key of each: None
+    (every beat) unless the last render's beats are known and some are in the beat store.
+
+    ``speech``: the plan the worker is told (:func:`speech_plan`); ``previous``: the last
+    render's sidecar (its beats' order, which of them were timed, the numbers it read)."""
+    if not previous or not previous.get("beats") or "reads" not in previous:
+        return None, {}
+    keys = beat_keys(
+        scene_class, quality, seed, previous["reads"], transparent, json.loads(speech or "{}"),
+        previous["beats"],
+    )  # fmt: skip
+    kept = beat_store.stored(out_dir, scene_class.__name__, transparent, keys)
+    if not kept or len(kept) == len(keys):
+        # Every beat kept but the scene's key changed: only its sound did (a take of the same
+        # length). Rare, and the worker cannot draw no beat at all: draw them all.
+        return None, keys
+    return tuple(b for b in keys if b not in kept), keys
+
+
+def _store_beats(
+    job: Any, info: dict[str, Any], scene_class: type, out_dir: Path, quality: str, seed: int,
+    movie: Path,
+) -> None:  # fmt: skip
+    """Keep each beat the worker drew in the beat store; put the scene's movie at ``movie``
+    (the worker's, or, if it drew only some beats, the stored beats joined) and its slides
+    beside it; record each beat's key in ``info``."""
+    scene, transparent = job.scene, job.transparent
+    keys = beat_keys(
+        scene_class, quality, seed, info["reads"], transparent, json.loads(job.speech or "{}"),
+        info["beats"],
+    )  # fmt: skip
+    order = list(keys)
+    drawn = order if job.beats is None else [b for b in order if b in job.beats]
+    if job.beats is not None and dict(job.beat_keys) != keys:  # the plan was made from these
+        raise RuntimeError(
+            f"the beats of {scene} rendered differ from those planned (order, or which are "
+            "timed): render it again with --force"
+        )
+    movies = info.get("beat_movies", {})
+    missing = [b for b in drawn if b not in movies]
+    if missing:
+        raise RuntimeError(f"the worker made no movie for beat(s) {missing} of {scene}")
+    beat_store.keep(out_dir, scene, transparent, keys, {b: movies[b] for b in drawn})
+    files = {b: beat_store.beat_file(out_dir, scene, transparent, k) for b, k in keys.items()}
+    lost = [b for b in order if not files[b].is_file()]
+    if lost:
+        raise RuntimeError(f"the beat store lost beat(s) {lost} of {scene}: render it with --force")
+    if job.beats is None:
+        copy_atomic(Path(info["movie"]), movie)
+    else:
+        beat_store.join([files[b] for b in order], movie)
+    slides = slides_path(out_dir, scene, transparent)
+    if info.get("slides") and Path(info["slides"]).exists():
+        beat_store.slides(Path(info["slides"]), drawn, order, files, slides, slides)
+        info["slides"] = str(slides)
+    info["beat_keys"] = keys
+    info["drawn"] = drawn
+    beat_store.prune(out_dir, scene, transparent, keys.values())
+
+
 def store_scene(
     result: SceneResult, scene_class: type, out_dir: Path, quality: str, seed: int,
     speech: dict[str, SpokenBeat] | None = None,
@@ -155,7 +234,7 @@ def store_scene(
     job, info = result.job, dict(result.info)
     speech = speech or {}
     movie = movie_path(out_dir, job.scene, job.transparent)
-    copy_atomic(Path(info["movie"]), movie)
+    _store_beats(job, info, scene_class, out_dir, quality, seed, movie)
     info["final"] = str(movie)
     # Probed once here, while the next scene renders: the clips and the lecture's chapters
     # need the stream and ffprobe's duration, and each ffprobe costs about 0.1 s to start.

@@ -9,6 +9,7 @@ methods (submit, collect), so another engine (a cluster, a queue) can take the s
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
@@ -31,6 +32,11 @@ class RenderJob:
     #: None: the seed the lecture declares (the worker looks it up)
     seed: int | None = None
     section: str | None = None
+    #: draw only these beats (the others played skipped, to the scene's end); None: all
+    beats: tuple[str, ...] | None = None
+    #: with ``beats``: every beat's key as planned, (beat, key) in order (the result's
+    #: beats are stored under these; the beats not drawn are the store's)
+    beat_keys: tuple[tuple[str, str], ...] = ()
     last_frame: bool = False
     transparent: bool = False
     #: override the quality's frame size and rate (tests render tiny frames)
@@ -58,6 +64,8 @@ class RenderJob:
             cmd += ["--lecture", self.lecture]
         if self.section:
             cmd += ["--section", self.section]
+        if self.beats is not None:
+            cmd += ["--beats", json.dumps(list(self.beats))]
         if self.last_frame:
             cmd.append("--last-frame")
         if self.transparent:

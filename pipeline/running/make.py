@@ -30,7 +30,14 @@ from pipeline.media import sweep_partials
 from pipeline.outputs import manifest
 from pipeline.outputs.assembly import deck_outputs, lecture_outputs
 from pipeline.outputs.current import Outputs, exclusive
-from pipeline.outputs.scene_files import cached_info, scene_outputs, speech_plan, store_scene
+from pipeline.outputs.scene_files import (
+    cached_info,
+    drawn_beats,
+    last_info,
+    scene_outputs,
+    speech_plan,
+    store_scene,
+)
 from pipeline.paths import media_dir, tex_store
 from pipeline.running.executor import (
     Executor,
@@ -155,11 +162,19 @@ def _plan(
                 )  # fmt: skip
             if info is None:
                 media = media_dir(request.lecture_root, request.quality, scene, transparent)
+                plan = speech_plan(speech_of_scene)
+                beats, keys = None, dict[str, str]()
+                if not request.force and scene not in run.to_speak:
+                    beats, keys = drawn_beats(
+                        find_scene(scene, spec), request.quality, request.numbers_seed,
+                        transparent, plan, last_info(out_dir, scene, transparent), out_dir,
+                    )  # fmt: skip
                 run.pending.append(
                     RenderJob(
                         scene, request.quality, media.resolve(), request.seed,
                         transparent=transparent, tex_cache=tex_store(request.out_root),
-                        speech=speech_plan(speech_of_scene), lecture=spec.id,
+                        speech=plan, lecture=spec.id, beats=beats,
+                        beat_keys=tuple(keys.items()) if beats is not None else (),
                     )
                 )  # fmt: skip
                 continue

@@ -99,6 +99,13 @@ def render_scene(
         movie = None if last_frame else str(writer.movie_file_path)
         image = str(writer.image_file_path) if last_frame else None
         sections = [s.name for s in writer.sections]
+        # each drawn beat's own movie (Manim's section video: the same partial movies the
+        # scene's movie joins), for the pipeline's beat store
+        beat_movies = {
+            s.name: str(writer.sections_output_dir / s.video)
+            for s in writer.sections
+            if s.video and not last_frame
+        }
         subcaptions = [
             {"start": c.start.total_seconds(), "end": c.end.total_seconds(), "text": c.content}
             for c in writer.subcaptions
@@ -118,6 +125,7 @@ def render_scene(
         "image": image,
         "frame": str(frame) if frame is not None else None,
         "sections": sections,
+        "beat_movies": beat_movies,
         "subcaptions": subcaptions,
         "duration": duration,
         "render_seconds": time.perf_counter() - start,
@@ -170,6 +178,9 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--seed", type=int)
     parser.add_argument("--lecture", help="the lecture whose scene it is (needed if ambiguous)")
     parser.add_argument("--section")
+    parser.add_argument(
+        "--beats", help="JSON list: draw only these beats, play the others skipped to the end"
+    )
     parser.add_argument("--frame", type=Path, help="also write the last frame to this PNG")
     parser.add_argument(
         "--speech", help="JSON: beat name -> its speech (scenes.kit.env.SPEECH_ENV)"
@@ -180,7 +191,11 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     )  # fmt: skip
     args = parser.parse_args(argv)
     # the scenes read these from the environment
-    from scenes.kit.env import SECTION_ENV, SEED_ENV, SPEECH_ENV
+    from scenes.kit.env import BEATS_ENV, SECTION_ENV, SEED_ENV, SPEECH_ENV
+
+    os.environ.pop(BEATS_ENV, None)
+    if args.beats is not None:
+        os.environ[BEATS_ENV] = args.beats
 
     os.environ.pop(SPEECH_ENV, None)
     if args.speech:

@@ -10,6 +10,11 @@ from typing import NamedTuple
 #: Environment variables the pipeline sets for a render worker.
 SEED_ENV = "LECTURE_SEED"  #: the seed (unset: the one the scene's lecture declares)
 SECTION_ENV = "LECTURE_SECTION"  #: render only this beat (the others are skipped)
+#: JSON list of beat names: draw only these beats; the others are played skipped (every
+#: mobject reaches its state, no frame is drawn) and the scene runs to its end, so what it
+#: reports (each beat's times, captions, numbers) is the whole scene's. The pipeline's beat
+#: cache draws the beats whose key changed and joins them with the stored others.
+BEATS_ENV = "LECTURE_BEATS"
 #: JSON {beat: {"seconds": s, "starts": [each sentence's start, s]}}; unset, each beat is
 #: paced by its words (as the silent voice paces it)
 SPEECH_ENV = "LECTURE_SPEECH"
@@ -55,3 +60,19 @@ def speech_plan() -> dict[str, SpeechTiming]:
             f"{SPEECH_ENV} must be a JSON object of beat name -> "
             f'{{"seconds": s, "starts": [s, ...]}}, got {raw[:80]!r}'
         ) from None
+
+
+def beats_to_draw() -> frozenset[str] | None:
+    """The beats $LECTURE_BEATS asks to draw (None: every beat)."""
+    raw = os.environ.get(BEATS_ENV, "")
+    if not raw:
+        return None
+    try:
+        names = json.loads(raw)
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            f"{BEATS_ENV} must be a JSON list of beat names, got {raw[:80]!r}"
+        ) from None
+    return frozenset(names)

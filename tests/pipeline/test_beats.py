@@ -1,0 +1,223 @@
+"""The beat cache: a reworded sentence draws its beat again, not its scene; the scene's movie
+joined from stored and new beats has the frames of a whole render; any other edit of the
+code draws every beat; a beat that moves things by the time that passes keys the later
+beats on its timing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.caches.beat_keys import BLANK, beat_keys, masked_code_key, masked_source
+from pipeline.caches.scene_keys import code_key
+from pipeline.paths import EXTRA_SCENES_ENV, ROOT
+from pipeline.storyboard import course_scenes
+
+SCENE = "BeatsScene"
+
+#: a scene of three beats; {middle} is the middle beat's narration, {helper} a helper's body
+SOURCE = '''
+"""A scene of three beats, written by tests/pipeline/test_beats.py (removed after)."""
+
+from manim import BLUE, RIGHT, Dot, FadeIn, ValueTracker
+
+from scenes.base import LectureScene
+
+
+def shift_of(value: float) -> float:
+    {helper}
+
+
+class BeatsScene(LectureScene):
+    title = "Three beats"
+    narration = {{
+        "First": "A dot appears on the left.",
+        "Middle": {middle!r},
+        "Last": "It comes to rest.",
+    }}
+
+    def construct(self) -> None:
+        t = ValueTracker(0.0)
+        dot = Dot(color=BLUE).shift(3 * RIGHT * -1)
+        dot.add_updater(lambda d: d.move_to(RIGHT * shift_of(t.get_value())))
+        # run times of no whole number of frames: a drawn play takes whole frames
+        with self.beat("First"):
+            self.play(FadeIn(dot), run_time=0.55)
+            self.wait(0.37)
+        with self.beat("Middle"):
+            self.play(t.animate.set_value(1.0), run_time=1.03)
+        with self.beat("Last"):
+            self.play(t.animate.set_value(0.5), run_time=0.62)
+
+
+SCENES = [BeatsScene]
+'''
+
+FIRST_WORDS = "Then it moves across to the right."
+REWORDED = "Next it glides over to the right-hand side."
+
+
+@pytest.fixture
+def beat_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+    """A scene module of the project's (so its source is keyed like a lecture's), written for
+    this test and removed after it."""
+    name = f"beats_scene_{uuid.uuid4().hex[:8]}"
+    path = ROOT / "tests" / "pipeline" / f"{name}.py"
+    write(path, FIRST_WORDS)
+    monkeypatch.setenv(EXTRA_SCENES_ENV, f"tests.pipeline.{name}")
+    try:
+        yield f"tests.pipeline.{name}", path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def write(path: Path, middle: str, helper: str = "return -3.0 + 6.0 * value") -> None:
+    path.write_text(SOURCE.format(middle=middle, helper=helper))
+
+
+def render(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``lecture render`` in a process of its own, as a lecturer runs it after an edit (this
+    process has imported the scene as it was)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "render", SCENE, "--output-dir", str(out),
+         "--format", "mp4", "--voice", "none", "--jobs", "1", *args],
+        capture_output=True, text=True, cwd=ROOT, check=False, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+
+
+def sidecar(out: Path) -> dict:
+    return json.loads((out / "lecture1" / "low" / "scenes" / f"{SCENE}.json").read_text())
+
+
+def framemd5(movie: Path) -> list[str]:
+    text = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(movie), "-map", "0:v", "-f", "framemd5",
+         "-"], capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [line.split(",")[-1].strip() for line in text.splitlines() if not line.startswith("#")]
+
+
+def test_masking_leaves_out_the_narration_and_keeps_the_code() -> None:
+    source = SOURCE.format(middle=FIRST_WORDS, helper="return value")
+    masked = masked_source(source)
+    assert FIRST_WORDS not in masked
+    assert "A dot appears" not in masked
+    assert masked.count(BLANK) == 3
+    assert '"Middle": ...' in masked
+    assert "def shift_of(value: float)" in masked
+    assert masked_source(source.replace(FIRST_WORDS, REWORDED)) == masked
+    # a narration not written as a dict literal stays in the code (and is keyed as code)
+    built = source.replace("narration = {", "narration = dict(**{")
+    last = '"Last": "It comes to rest.",\n    }'
+    built = built.replace(last, last + ")")
+    assert FIRST_WORDS in masked_source(built)
+
+
+@pytest.mark.slow
+def test_a_reworded_sentence_draws_its_beat_alone_with_the_frames_of_a_whole_render(
+    beat_module: tuple[str, Path], tmp_path: Path
+) -> None:
+    module, path = beat_module
+    out, whole = tmp_path / "renders", tmp_path / "whole"
+    others = sorted({cls.__module__ for cls in course_scenes()} | {module})
+    code, masked = code_key(module, others), masked_code_key(module, others)
+    first = render(out)
+    assert first.returncode == 0, first.stderr
+    assert sidecar(out)["drawn"] == ["First", "Middle", "Last"]
+    keys = sidecar(out)["beat_keys"]
+
+    write(path, REWORDED)
+    assert code_key(module, others) != code, "a reword changes the scene's own key"
+    assert masked_code_key(module, others) == masked, "and not the code its beats share"
+    again = render(out)
+    assert again.returncode == 0, again.stderr
+    assert "(1 of 3 beats drawn: Middle)" in again.stdout
+    info = sidecar(out)
+    assert info["drawn"] == ["Middle"]
+    changed = {b for b in keys if info["beat_keys"][b] != keys[b]}
+    assert changed == {"Middle"}
+    # the joined movie has the frames of the same scene rendered whole
+    forced = render(whole, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert sidecar(whole)["drawn"] == ["First", "Middle", "Last"]
+    joined = framemd5(out / "lecture1" / "low" / "scenes" / f"{SCENE}.mp4")
+    assert len(joined) > 30
+    assert joined == framemd5(whole / "lecture1" / "low" / "scenes" / f"{SCENE}.mp4")
+    # and the times of its beats, captions and speech are the whole render's
+    for field in ("beats", "subcaptions", "captions", "duration"):
+        assert info[field] == sidecar(whole)[field], field
+    # the container's own length may round one millisecond apart (the same frames)
+    assert info["movie_duration"] == pytest.approx(sidecar(whole)["movie_duration"], abs=1.5e-3)
+    # the slides: one per beat, the middle one the new beat's movie with the new words
+    slides = json.loads(Path(info["slides"]).read_text())["slides"]
+    assert [Path(s["file"]).stem for s in slides] == [info["beat_keys"][b] for b in keys]
+    assert REWORDED in slides[1]["notes"]
+    assert "A dot appears" in slides[0]["notes"]
+    assert framemd5(Path(slides[1]["file"])) == framemd5(
+        Path(json.loads(Path(sidecar(whole)["slides"]).read_text())["slides"][1]["file"])
+    )
+    # only the current beats are stored
+    store = out / "lecture1" / "low" / "beats" / SCENE
+    assert sorted(p.stem for p in store.iterdir()) == sorted(info["beat_keys"].values())
+
+
+@pytest.mark.slow
+def test_an_edit_of_the_code_draws_every_beat(
+    beat_module: tuple[str, Path], tmp_path: Path
+) -> None:
+    _, path = beat_module
+    out = tmp_path / "renders"
+    assert render(out).returncode == 0
+    write(path, FIRST_WORDS, helper="return -2.0 + 6.0 * value")  # the helper the beats use
+    again = render(out)
+    assert again.returncode == 0, again.stderr
+    assert "beats drawn" not in again.stdout
+    assert sidecar(out)["drawn"] == ["First", "Middle", "Last"]
+
+
+def test_a_timed_beat_keys_the_beats_after_it_on_its_timing() -> None:
+    from tests.pipeline.fixture_scenes import TinyScene
+
+    def keys(timed: bool, first_seconds: float) -> dict[str, str]:
+        plan = {
+            "Square": {"seconds": first_seconds, "starts": [0.0]},
+            "Gone": {"seconds": 1.0, "starts": [0.0]},
+        }
+        beats = [{"beat": "Square", "timed": timed}, {"beat": "Gone", "timed": False}]
+        return beat_keys(TinyScene, "low", 5, [], False, plan, beats)
+
+    assert keys(False, 2.0)["Gone"] == keys(False, 2.5)["Gone"]
+    assert keys(False, 2.0)["Square"] != keys(False, 2.5)["Square"]
+    assert keys(True, 2.0)["Gone"] != keys(True, 2.5)["Gone"]
+
+
+def test_a_scene_reports_which_beats_move_things_by_time(tmp_path: Path) -> None:
+    from manim import Dot, FadeIn
+
+    from scenes.base import LectureScene
+    from tests.scenes.test_scenes import dry_run
+
+    class TimedScene(LectureScene):
+        title = "A dot that drifts"
+        narration = {"Still": "A dot.", "Drift": "It drifts.", "After": "And after."}  # noqa: RUF012
+
+        def construct(self) -> None:
+            dot = Dot()
+            with self.beat("Still"):
+                self.play(FadeIn(dot), run_time=0.3)
+            with self.beat("Drift"):
+                dot.add_updater(lambda d, dt: d.shift(dt * d.get_center()))
+                self.wait(0.3)
+                dot.clear_updaters()
+            with self.beat("After"):
+                self.wait(0.3)
+
+    scene = dry_run(TimedScene, tmp_path)
+    assert [b["timed"] for b in scene.beat_times] == [False, True, False]
