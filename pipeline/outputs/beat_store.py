@@ -73,11 +73,12 @@ def _quoted(path: Path) -> str:
 
 
 def prune(out_dir: Path, scene: str, transparent: bool, keys: Iterable[str]) -> None:
-    """Remove the scene's stored beats that are not among ``keys``."""
+    """Remove the scene's stored beats that are not among ``keys``, and what was made from
+    them beside them (a slide's poster, ``<key>.poster.png``)."""
     folder = store_dir(out_dir, scene, transparent)
     keep_names = set(keys)
     for path in folder.glob("*"):
-        if path.is_file() and path.stem not in keep_names:
+        if path.is_file() and path.name.split(".")[0] not in keep_names:
             path.unlink(missing_ok=True)
 
 

@@ -163,9 +163,14 @@ def test_a_reworded_sentence_draws_its_beat_alone_with_the_frames_of_a_whole_ren
     assert framemd5(Path(slides[1]["file"])) == framemd5(
         Path(json.loads(Path(sidecar(whole)["slides"]).read_text())["slides"][1]["file"])
     )
-    # only the current beats are stored
+    # only the current beats are stored, with what was made from them (a slide's poster)
     store = out / "lecture1" / "low" / "beats" / SCENE
-    assert sorted(p.stem for p in store.iterdir()) == sorted(info["beat_keys"].values())
+    poster = store / f"{info['beat_keys']['First']}.poster.png"
+    poster.write_bytes(b"")
+    assert render(out, "--force").returncode == 0
+    assert poster.exists()
+    assert sorted(p.stem for p in store.glob("*.mp4")) == sorted(info["beat_keys"].values())
+    assert {p.name.split(".")[0] for p in store.iterdir()} == set(info["beat_keys"].values())
 
 
 @pytest.mark.slow
