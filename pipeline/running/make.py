@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.media import sweep_partials
 from pipeline.outputs import manifest
@@ -58,27 +59,32 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _finish(
-    result: SceneResult, outputs: Outputs, request: RenderRequest, spoken: SpeakRun
-) -> SceneOutcome:
-    """Store a finished render and make its clips; a failure of either is the scene's."""
+def _store(result: SceneResult, request: RenderRequest, spoken: SpeakRun) -> SceneOutcome:
+    """Store a finished render (its movie joined from its beats, its sound, its sidecar); a
+    failure to is the scene's."""
     outcome = SceneOutcome(
         result.scene, result.ok, error=result.error, transparent=result.job.transparent,
         lecture=request.spec.id,
     )  # fmt: skip
     if result.ok:
-        speech = spoken.for_scene(result.scene)
-        outcome.info = store_scene(
-            result, find_scene(result.scene, request.spec), outputs.out_dir, request.quality,
-            request.numbers_seed, speech,
-        )  # fmt: skip
         try:
-            scene_outputs(
-                outputs, outcome.info, request.formats, outcome.transparent, request.audio
-            )
+            outcome.info = store_scene(
+                result, find_scene(result.scene, request.spec), request.out_dir,
+                request.quality, request.numbers_seed, spoken.for_scene(result.scene),
+            )  # fmt: skip
         except (RuntimeError, OSError) as exc:
-            outcome.ok, outcome.error = False, f"making its clips: {exc}"
+            outcome.ok, outcome.error = False, f"storing its render: {exc}"
     return outcome
+
+
+def _clips(outcome: SceneOutcome, outputs: Outputs, request: RenderRequest) -> None:
+    """A stored scene's clips; a failure to make them is the scene's."""
+    if not outcome.ok:
+        return
+    try:
+        scene_outputs(outputs, outcome.info, request.formats, outcome.transparent, request.audio)
+    except (RuntimeError, OSError) as exc:
+        outcome.ok, outcome.error = False, f"making its clips: {exc}"
 
 
 @dataclass
@@ -92,6 +98,16 @@ class _Lecture:
     pending: list[RenderJob] = field(default_factory=list)
     #: beats the engine synthesises (a cluster): each such scene renders after its speech
     to_speak: dict[str, list[BeatScript]] = field(default_factory=dict)
+    #: each scene's stored sidecar (the movie variant), as the scenes are stored
+    infos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the lecture and deck being made, started once every scene is stored (while the last
+    #: scenes' clips are made: neither needs the other)
+    assembling: Future[None] | None = None
+
+    @property
+    def whole(self) -> bool:
+        """Whether every scene of the lecture is stored, and the lecture is to be made."""
+        return self.request.assemble and set(self.infos) >= set(self.request.spec.scene_names)
 
 
 def render(
@@ -181,6 +197,8 @@ def _plan(
             outcome = SceneOutcome(
                 scene, True, True, info=info, transparent=transparent, lecture=spec.id
             )
+            if not transparent:
+                run.infos[scene] = info
             scene_outputs(run.outputs, info, request.formats, transparent, request.audio)
             run.report.outcomes.append(outcome)
             if on_event:
@@ -206,13 +224,19 @@ def _render_jobs(
     }
 
     def finish(result: SceneResult) -> None:
-        """A scene's clips, made while the others render."""
+        """A scene's clips, made while the others render; the lecture, once it can be."""
         job = result.job
         run = owner[(job.lecture, job.scene, job.transparent)]
         with lock:
             for made in result.speech:  # before the scene's sound is put together
                 keep(run.spoken, made)
-        outcome = _finish(result, run.outputs, run.request, run.spoken)
+        outcome = _store(result, run.request, run.spoken)
+        if outcome.ok and not job.transparent:
+            with lock:
+                run.infos[job.scene] = outcome.info
+                if run.whole and run.assembling is None:
+                    run.assembling = assembling.submit(_make_lecture, run)
+        _clips(outcome, run.outputs, run.request)
         with lock:
             run.report.outcomes.append(outcome)
             if on_event:
@@ -220,7 +244,8 @@ def _render_jobs(
 
     # The engine is left first: on an error or Ctrl-C it starts no other job and kills the
     # workers while the scenes already rendered get their clips.
-    with ThreadPoolExecutor(jobs) as finishing, engine as runner:
+    assembling = ThreadPoolExecutor(len(runs), thread_name_prefix="lecture")
+    with assembling, ThreadPoolExecutor(jobs) as finishing, engine as runner:
         for run in runs:
             for job in run.pending:
                 if job.scene in run.to_speak:  # its plan is completed where its speech is made
@@ -233,19 +258,26 @@ def _render_jobs(
         future.result()  # an error in a scene's outputs, after the others are recorded
 
 
-def _assemble(run: _Lecture) -> None:
-    """The lecture's video and deck, if every one of its scenes is there; its manifest."""
+def _make_lecture(run: _Lecture) -> None:
+    """The lecture's video and deck from its stored scenes."""
     request, report, outputs, spec = run.request, run.report, run.outputs, run.request.spec
+    infos = [run.infos[name] for name in spec.scene_names]
+    with outputs.batch():  # the lecture's ffmpeg and the deck's converter overlap
+        report.lecture = lecture_outputs(outputs, spec, infos, request.audio)
+        if request.slides:
+            report.deck = deck_outputs(outputs, spec, infos)
+
+
+def _assemble(run: _Lecture) -> None:
+    """The lecture's video and deck, if every one of its scenes is there (made already, if
+    its last scene was rendered now); its manifest."""
+    request, report, outputs = run.request, run.report, run.outputs
     order = {n: i for i, n in enumerate(request.scenes)}
     report.outcomes.sort(key=lambda o: (order[o.scene], o.transparent))
-    scenes = [o for o in report.outcomes if not o.transparent]
-    complete = [o.scene for o in scenes if o.ok] == spec.scene_names
-    if request.assemble and complete:
-        with outputs.batch():  # the lecture's ffmpeg and the deck's converter overlap
-            infos = [o.info for o in scenes]
-            report.lecture = lecture_outputs(outputs, spec, infos, request.audio)
-            if request.slides:
-                report.deck = deck_outputs(outputs, spec, infos)
+    if run.assembling is not None:
+        run.assembling.result()
+    elif run.whole:  # every scene was current
+        _make_lecture(run)
     report.manifest = manifest.save(request.out_dir, request.quality, outputs.entries())
     report.rebuilt = outputs.made
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.signal import resample_poly
 
 from pipeline.media import probe
 from pipeline.paths import EXTRA_SCENES_ENV
@@ -350,3 +351,13 @@ def test_a_sentence_too_fast_to_read_is_spoken_again_slower(per_char: float, out
         assert wps > speech.CAPTION_WPS
         return
     assert wps <= speech.CAPTION_WPS * 1.02
+
+
+@pytest.mark.parametrize("length", [1, 7, 4800, 48_001])
+def test_the_peak_envelope_is_each_samples_largest_oversampled_point(length: int) -> None:
+    # The definition: sample n's envelope is the largest magnitude among x[n] and the four
+    # points of the 4x-oversampled signal at 4n .. 4n+3 (as scipy's resample_poly makes them).
+    x = np.random.default_rng(length).standard_normal(length).astype(np.float32)
+    up = np.abs(resample_poly(x, 4, 1))
+    expected = [max(abs(float(x[i])), *map(float, up[4 * i : 4 * i + 4])) for i in range(length)]
+    assert loudness.peak_envelope(x).tolist() == expected
