@@ -173,6 +173,8 @@ def run_course(
                     if len(drawn) < len(beats)
                     else ""
                 )
+                if info.get("part_seconds"):
+                    some += f" ({len(info['part_seconds'])} beat jobs)"
                 progress.console.print(
                     f"  ok      {name:<40} {info['duration']:6.1f} s video in "
                     f"{info['render_seconds']:6.1f} s{some}"

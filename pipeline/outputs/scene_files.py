@@ -198,7 +198,7 @@ def _store_beats(
     )  # fmt: skip
     order = list(keys)
     drawn = order if job.beats is None else [b for b in order if b in job.beats]
-    if job.beats is not None and dict(job.beat_keys) != keys:  # the plan was made from these
+    if job.beat_keys and dict(job.beat_keys) != keys:  # the plan was made from these
         raise RuntimeError(
             f"the beats of {scene} rendered differ from those planned (order, or which are "
             "timed): render it again with --force"

@@ -37,6 +37,8 @@ class RenderJob:
     #: with ``beats``: every beat's key as planned, (beat, key) in order (the result's
     #: beats are stored under these; the beats not drawn are the store's)
     beat_keys: tuple[tuple[str, str], ...] = ()
+    #: one of several jobs that draw a scene's beats between them: (index, count)
+    part: tuple[int, int] = (0, 1)
     last_frame: bool = False
     transparent: bool = False
     #: override the quality's frame size and rate (tests render tiny frames)

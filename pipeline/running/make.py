@@ -20,14 +20,16 @@ render, so the movies stay silent and cacheable and the sound is added by ffmpeg
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from pipeline.media import sweep_partials
+from pipeline.media import sweep_partials, write_text_atomic
 from pipeline.outputs import manifest
 from pipeline.outputs.assembly import deck_outputs, lecture_outputs
 from pipeline.outputs.current import Outputs, exclusive
@@ -206,6 +208,103 @@ def _plan(
     return run
 
 
+def _beats_of(job: RenderJob, spec: Any, out_dir: Any) -> list[str]:
+    """The beats ``job`` draws, in order: those it names, else every beat of its scene (as
+    its last render played them, or as its narration lists them)."""
+    if job.beats is not None:
+        return list(job.beats)
+    last = last_info(out_dir, job.scene, job.transparent)
+    if last and last.get("beats"):
+        return [b["beat"] for b in last["beats"]]
+    return list(getattr(find_scene(job.scene, spec), "narration", {}))
+
+
+#: a scene whose last render took less than this many seconds is not split into beat jobs:
+#: each part runs the scene's timing pass and plays its other beats skipped (a few seconds)
+MIN_SPLIT_SECONDS = 15.0
+
+
+def _worth_splitting(job: RenderJob, out_dir: Any, beats: list[str]) -> bool:
+    """Whether ``job``'s scene is long enough to draw in parts: its last render took at
+    least :data:`MIN_SPLIT_SECONDS` (a scene never rendered: if it has three beats or more)."""
+    last = last_info(out_dir, job.scene, job.transparent)
+    if last and "render_seconds" in last:
+        return float(last["render_seconds"]) >= MIN_SPLIT_SECONDS
+    return len(beats) >= 3
+
+
+def beat_jobs(
+    pending: list[RenderJob], workers: int, beats: list[list[str]],
+    worth: list[bool] | None = None,
+) -> list[RenderJob]:  # fmt: skip
+    """``pending`` (with the beats each draws), the one with most beats split into beat jobs
+    while there are fewer jobs than ``workers``: a worker that would wait draws half of
+    another scene's beats instead (each part plays the others skipped, and the parts' beat
+    movies are joined when the last is done). Only a job ``worth`` it is split (see
+    :func:`_worth_splitting`)."""
+    worth = worth if worth is not None else [True] * len(pending)
+    todo = [(job, names, ok) for job, names, ok in zip(pending, beats, worth, strict=True)]
+    while len(todo) < workers:
+        splittable = [
+            i for i, (job, names, ok) in enumerate(todo)
+            if ok and len(names) > 1 and not (job.speech_file or job.last_frame or job.section)
+        ]  # fmt: skip
+        if not splittable:
+            break
+        i = max(splittable, key=lambda k: len(todo[k][1]))
+        job, names, _ = todo.pop(i)
+        half = (len(names) + 1) // 2
+        todo += [(job, names[:half], True), (job, names[half:], True)]
+    count: dict[tuple[str | None, str, bool], int] = {}
+    for job, _, _ in todo:
+        ident = (job.lecture, job.scene, job.transparent)
+        count[ident] = count.get(ident, 0) + 1
+    seen: dict[tuple[str | None, str, bool], int] = {}
+    out = []
+    for job, names, _ in todo:
+        ident = (job.lecture, job.scene, job.transparent)
+        if count[ident] == 1:
+            out.append(job)
+            continue
+        index = seen[ident] = seen.get(ident, -1) + 1
+        out.append(
+            replace(
+                job, beats=tuple(names), part=(index, count[ident]),
+                media_dir=job.media_dir / f"beats-{index}",
+            )
+        )  # fmt: skip
+    return out
+
+
+def joined_result(parts: list[SceneResult]) -> SceneResult:
+    """One scene's result from the results of the beat jobs that drew it between them."""
+    parts = sorted(parts, key=lambda r: r.job.part[0])
+    first = parts[0]
+    job = replace(first.job, part=(0, 1), media_dir=first.job.media_dir.parent)
+    failed = [r for r in parts if not r.ok]
+    if failed:
+        error = "; ".join(f"beats {', '.join(r.job.beats or ())}: {r.error}" for r in failed)
+        return SceneResult(job, False, error=error, speech=[m for r in parts for m in r.speech])
+    # in the order the scene plays its beats (a part split again comes after the others)
+    order = [b["beat"] for b in first.info["beats"]]
+    parts.sort(key=lambda r: min(order.index(b) for b in r.job.beats or ()))
+    job = replace(job, beats=tuple(b for r in parts for b in r.job.beats or ()))
+    info = dict(first.info)
+    info["beat_movies"] = {b: m for r in parts for b, m in r.info["beat_movies"].items()}
+    if all(r.info.get("slides") and Path(r.info["slides"]).exists() for r in parts):
+        # each part's slides are those of the beats it drew, in order
+        slides = json.loads(Path(first.info["slides"]).read_text())
+        slides["slides"] = [
+            s for r in parts for s in json.loads(Path(r.info["slides"]).read_text())["slides"]
+        ]
+        info["slides"] = str(job.media_dir / "slides" / f"{job.scene}.json")
+        write_text_atomic(Path(info["slides"]), json.dumps(slides, indent=2))
+    # the scene took as long as its longest part; its CPU, all of them
+    info["render_seconds"] = max(r.info["render_seconds"] for r in parts)
+    info["part_seconds"] = [r.info["render_seconds"] for r in parts]
+    return SceneResult(job, True, info, speech=[m for r in parts for m in r.speech])
+
+
 def _render_jobs(
     runs: list[_Lecture], on_event: Callable[[SceneOutcome], None] | None,
     executor: Executor | None, jobs: int,
@@ -213,6 +312,16 @@ def _render_jobs(
     """Every lecture's pending jobs on one engine; each scene's clips made as it finishes."""
     if not any(run.pending for run in runs):
         return
+    for run in runs:  # more workers than scenes to render: beat jobs fill them
+        if run.to_speak:
+            continue
+        free = max(1, jobs - sum(len(r.pending) for r in runs if r is not run))
+        beats = [_beats_of(job, run.request.spec, run.request.out_dir) for job in run.pending]
+        worth = [
+            _worth_splitting(j, run.request.out_dir, b)
+            for j, b in zip(run.pending, beats, strict=True)
+        ]
+        run.pending = beat_jobs(run.pending, free, beats, worth)
     # Our own LocalExecutor is closed (and its workers killed on an error) here; a caller's
     # executor is the caller's to manage.
     engine = LocalExecutor(jobs) if executor is None else nullcontext(executor)
@@ -223,9 +332,20 @@ def _render_jobs(
         for job in run.pending
     }
 
+    parts: dict[tuple[str | None, str, bool], list[SceneResult]] = {}
+
     def finish(result: SceneResult) -> None:
         """A scene's clips, made while the others render; the lecture, once it can be."""
         job = result.job
+        ident = (job.lecture, job.scene, job.transparent)
+        if job.part[1] > 1:  # one of a scene's beat jobs: the scene is done with its last
+            with lock:
+                done = parts.setdefault(ident, [])
+                done.append(result)
+                if len(done) < job.part[1]:
+                    return
+            result = joined_result(done)
+            job = result.job
         run = owner[(job.lecture, job.scene, job.transparent)]
         with lock:
             for made in result.speech:  # before the scene's sound is put together

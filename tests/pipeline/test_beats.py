@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,8 @@ import pytest
 from pipeline.caches.beat_keys import BLANK, beat_keys, masked_code_key, masked_source
 from pipeline.caches.scene_keys import code_key
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
-from pipeline.storyboard import course_scenes
+from pipeline.storyboard import lectures
+from tests.pipeline.test_new_lecture import SKIP
 
 SCENE = "BeatsScene"
 
@@ -64,31 +65,38 @@ FIRST_WORDS = "Then it moves across to the right."
 REWORDED = "Next it glides over to the right-hand side."
 
 
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project to edit and render in (the lecture's own files, or a module added
+    to them, would change the code every other test and a running cluster see)."""
+    copy = tmp_path_factory.mktemp("beats") / "project"
+    shutil.copytree(ROOT, copy, ignore=SKIP)
+    return copy
+
+
 @pytest.fixture
-def beat_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
-    """A scene module of the project's (so its source is keyed like a lecture's), written for
-    this test and removed after it."""
+def beat_module(project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path]:
+    """A scene module of the copy's (so its source is keyed like a lecture's)."""
     name = f"beats_scene_{uuid.uuid4().hex[:8]}"
-    path = ROOT / "tests" / "pipeline" / f"{name}.py"
+    path = project / "tests" / "pipeline" / f"{name}.py"
     write(path, FIRST_WORDS)
     monkeypatch.setenv(EXTRA_SCENES_ENV, f"tests.pipeline.{name}")
-    try:
-        yield f"tests.pipeline.{name}", path
-    finally:
-        path.unlink(missing_ok=True)
+    return f"tests.pipeline.{name}", path
 
 
 def write(path: Path, middle: str, helper: str = "return -3.0 + 6.0 * value") -> None:
     path.write_text(SOURCE.format(middle=middle, helper=helper))
 
 
-def render(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``lecture render`` in a process of its own, as a lecturer runs it after an edit (this
-    process has imported the scene as it was)."""
+def render(module: tuple[str, Path], out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``lecture render`` of the copy that holds ``module``, in a process of its own, as a
+    lecturer runs it after an edit (this process has imported the scene as it was)."""
+    root = module[1].parents[2]
     return subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "render", SCENE, "--output-dir", str(out),
          "--format", "mp4", "--voice", "none", "--jobs", "1", *args],
-        capture_output=True, text=True, cwd=ROOT, check=False, env={**os.environ, "COLUMNS": "200"},
+        capture_output=True, text=True, cwd=root, check=False,
+        env={**os.environ, "COLUMNS": "200", "PYTHONPATH": str(root)},
     )  # fmt: skip
 
 
@@ -125,18 +133,20 @@ def test_a_reworded_sentence_draws_its_beat_alone_with_the_frames_of_a_whole_ren
     beat_module: tuple[str, Path], tmp_path: Path
 ) -> None:
     module, path = beat_module
+    root = path.parents[2]
     out, whole = tmp_path / "renders", tmp_path / "whole"
-    others = sorted({cls.__module__ for cls in course_scenes()} | {module})
-    code, masked = code_key(module, others), masked_code_key(module, others)
-    first = render(out)
+    # every lecture's scene modules (the added one is the copy's: not importable here)
+    others = sorted({cls.__module__ for spec in lectures() for cls in spec.scenes} | {module})
+    code, masked = code_key(module, others, root), masked_code_key(module, others, root)
+    first = render(beat_module, out)
     assert first.returncode == 0, first.stderr
     assert sidecar(out)["drawn"] == ["First", "Middle", "Last"]
     keys = sidecar(out)["beat_keys"]
 
     write(path, REWORDED)
-    assert code_key(module, others) != code, "a reword changes the scene's own key"
-    assert masked_code_key(module, others) == masked, "and not the code its beats share"
-    again = render(out)
+    assert code_key(module, others, root) != code, "a reword changes the scene's own key"
+    assert masked_code_key(module, others, root) == masked, "and not the code its beats share"
+    again = render(beat_module, out)
     assert again.returncode == 0, again.stderr
     assert "(1 of 3 beats drawn: Middle)" in again.stdout
     info = sidecar(out)
@@ -144,7 +154,7 @@ def test_a_reworded_sentence_draws_its_beat_alone_with_the_frames_of_a_whole_ren
     changed = {b for b in keys if info["beat_keys"][b] != keys[b]}
     assert changed == {"Middle"}
     # the joined movie has the frames of the same scene rendered whole
-    forced = render(whole, "--force")
+    forced = render(beat_module, whole, "--force")
     assert forced.returncode == 0, forced.stderr
     assert sidecar(whole)["drawn"] == ["First", "Middle", "Last"]
     joined = framemd5(out / "lecture1" / "low" / "scenes" / f"{SCENE}.mp4")
@@ -167,7 +177,7 @@ def test_a_reworded_sentence_draws_its_beat_alone_with_the_frames_of_a_whole_ren
     store = out / "lecture1" / "low" / "beats" / SCENE
     poster = store / f"{info['beat_keys']['First']}.poster.png"
     poster.write_bytes(b"")
-    assert render(out, "--force").returncode == 0
+    assert render(beat_module, out, "--force").returncode == 0
     assert poster.exists()
     assert sorted(p.stem for p in store.glob("*.mp4")) == sorted(info["beat_keys"].values())
     assert {p.name.split(".")[0] for p in store.iterdir()} == set(info["beat_keys"].values())
@@ -179,9 +189,9 @@ def test_an_edit_of_the_code_draws_every_beat(
 ) -> None:
     _, path = beat_module
     out = tmp_path / "renders"
-    assert render(out).returncode == 0
+    assert render(beat_module, out).returncode == 0
     write(path, FIRST_WORDS, helper="return -2.0 + 6.0 * value")  # the helper the beats use
-    again = render(out)
+    again = render(beat_module, out)
     assert again.returncode == 0, again.stderr
     assert "beats drawn" not in again.stdout
     assert sidecar(out)["drawn"] == ["First", "Middle", "Last"]
@@ -226,3 +236,44 @@ def test_a_scene_reports_which_beats_move_things_by_time(tmp_path: Path) -> None
 
     scene = dry_run(TimedScene, tmp_path)
     assert [b["timed"] for b in scene.beat_times] == [False, True, False]
+
+
+@pytest.mark.slow
+def test_a_scene_alone_on_two_workers_is_drawn_by_two_beat_jobs_with_the_same_frames(
+    beat_module: tuple[str, Path], tmp_path: Path
+) -> None:
+    parts, whole = tmp_path / "parts", tmp_path / "whole"
+    split = render(beat_module, parts, "--jobs", "2")
+    assert split.returncode == 0, split.stderr
+    assert "(2 beat jobs)" in split.stdout
+    info = sidecar(parts)
+    assert len(info["part_seconds"]) == 2
+    assert info["drawn"] == ["First", "Middle", "Last"]
+    one = render(beat_module, whole)  # --jobs 1: the scene in one job
+    assert one.returncode == 0, one.stderr
+    assert "beat jobs" not in one.stdout
+    assert "part_seconds" not in sidecar(whole)
+    assert framemd5(parts / "lecture1" / "low" / "scenes" / f"{SCENE}.mp4") == framemd5(
+        whole / "lecture1" / "low" / "scenes" / f"{SCENE}.mp4"
+    )
+    for field in ("beats", "subcaptions", "captions", "duration", "beat_keys"):
+        assert info[field] == sidecar(whole)[field], field
+
+
+@pytest.mark.slow
+def test_a_failing_beat_job_fails_its_scene_by_name_and_leaves_nothing_half_joined(
+    beat_module: tuple[str, Path], tmp_path: Path
+) -> None:
+    _, path = beat_module
+    out = tmp_path / "renders"
+    write(path, FIRST_WORDS, helper="raise ValueError('a helper that fails')")
+    failed = render(beat_module, out, "--jobs", "2")  # never rendered, three beats: two beat jobs
+    assert failed.returncode != 0
+    # each part plays the whole scene (the beats it does not draw, skipped): both fail
+    assert "BeatsScene: beats First, Middle: ValueError: a helper that fails" in failed.stderr
+    assert "; beats Last: ValueError: a helper that fails" in failed.stderr
+    scenes = out / "lecture1" / "low" / "scenes"
+    assert not (scenes / f"{SCENE}.mp4").exists()
+    assert not (scenes / f"{SCENE}.json").exists()
+    assert not list((out / "lecture1" / "low").rglob(".partial*"))
+    assert not (out / "lecture1" / "low" / "beats" / SCENE).exists()
