@@ -226,10 +226,12 @@ MIN_SPLIT_SECONDS = 15.0
 
 def _worth_splitting(job: RenderJob, out_dir: Any, beats: list[str]) -> bool:
     """Whether ``job``'s scene is long enough to draw in parts: its last render took at
-    least :data:`MIN_SPLIT_SECONDS` (a scene never rendered: if it has three beats or more)."""
+    least :data:`MIN_SPLIT_SECONDS` of work (its parts' seconds added up, if it was drawn in
+    parts; a scene never rendered: if it has three beats or more)."""
     last = last_info(out_dir, job.scene, job.transparent)
     if last and "render_seconds" in last:
-        return float(last["render_seconds"]) >= MIN_SPLIT_SECONDS
+        work = sum(last.get("part_seconds") or [last["render_seconds"]])
+        return float(work) >= MIN_SPLIT_SECONDS
     return len(beats) >= 3
 
 

@@ -277,3 +277,48 @@ def test_a_failing_beat_job_fails_its_scene_by_name_and_leaves_nothing_half_join
     assert not (scenes / f"{SCENE}.json").exists()
     assert not list((out / "lecture1" / "low").rglob(".partial*"))
     assert not (out / "lecture1" / "low" / "beats" / SCENE).exists()
+
+
+def test_beat_jobs_fill_free_workers_with_the_scene_that_has_most_beats(tmp_path: Path) -> None:
+    from pipeline.running.executor import RenderJob
+    from pipeline.running.make import beat_jobs
+
+    def job(scene: str) -> RenderJob:
+        return RenderJob(scene, "low", tmp_path / scene)
+
+    a, b = ["A1", "A2", "A3", "A4", "A5"], ["B1", "B2"]
+    # as many jobs as workers: nothing split
+    assert beat_jobs([job("A"), job("B")], 2, [a, b]) == [job("A"), job("B")]
+    # three workers: the scene of five beats in two parts (3 + 2), in order, own folders
+    split = beat_jobs([job("A"), job("B")], 3, [a, b])
+    assert split[0] == job("B")
+    assert [(j.scene, j.beats, j.part) for j in split[1:]] == [
+        ("A", ("A1", "A2", "A3"), (0, 2)), ("A", ("A4", "A5"), (1, 2)),
+    ]  # fmt: skip
+    assert len({j.media_dir for j in split}) == 3
+    # not worth it (a short scene): left whole, however many workers wait
+    assert beat_jobs([job("A")], 4, [a], [False]) == [job("A")]
+    # a scene of one beat cannot be split
+    assert beat_jobs([job("B")], 4, [["B1"]]) == [job("B")]
+    # four workers, one scene of five beats: parts of 2, 1, 1 and ... until all are busy
+    four = beat_jobs([job("A")], 4, [a])
+    assert len(four) == 4
+    assert sorted(b for j in four for b in j.beats or ()) == sorted(a)
+    assert {j.part[1] for j in four} == {4}
+
+
+def test_a_scene_is_split_when_its_last_render_was_long_enough(tmp_path: Path) -> None:
+    from pipeline.running.executor import RenderJob
+    from pipeline.running.make import MIN_SPLIT_SECONDS, _worth_splitting
+
+    job = RenderJob("A", "low", tmp_path / "media")
+    sidecar = tmp_path / "scenes" / "A.json"
+    assert _worth_splitting(job, tmp_path, ["1", "2", "3"])  # never rendered, three beats
+    assert not _worth_splitting(job, tmp_path, ["1", "2"])
+    sidecar.parent.mkdir()
+    short = MIN_SPLIT_SECONDS - 1
+    sidecar.write_text(json.dumps({"render_seconds": short}))
+    assert not _worth_splitting(job, tmp_path, ["1", "2", "3"])
+    # drawn in two parts last time: the work is both parts' seconds
+    sidecar.write_text(json.dumps({"render_seconds": short, "part_seconds": [short, 2.0]}))
+    assert _worth_splitting(job, tmp_path, ["1", "2"])
