@@ -4,6 +4,7 @@ found by following imports, not from a hand-kept list."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -184,3 +185,19 @@ def test_a_package_new_to_the_project_is_followed_without_being_listed(tmp_path:
     assert project_packages(tmp_path) == ["common", "lecture9"]
     assert packages_reached("lecture9", tmp_path) == ["common", "lecture9"]
     assert packages_reached("common", tmp_path) == ["common"]
+
+
+def test_an_edit_is_followed_even_when_the_file_keeps_its_size(tmp_path: Path) -> None:
+    # The import follower parses each version of a file once a process: a new version is one
+    # with another size or modification time.
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "b.py").write_text("VALUE = 1\n")
+    a = package / "a.py"
+    a.write_text("# imports nothing yet\n")
+    assert imported_sources(["pkg.a"], tmp_path) == [package / "__init__.py", a]
+    before = a.stat().st_mtime_ns
+    a.write_text("import pkg.b  # now b\n")  # the same number of bytes
+    os.utime(a, ns=(before + 10**9, before + 10**9))
+    assert imported_sources(["pkg.a"], tmp_path) == [package / "__init__.py", a, package / "b.py"]
