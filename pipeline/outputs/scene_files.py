@@ -222,6 +222,12 @@ def _store_beats(
         info["slides"] = str(slides)
     info["beat_keys"] = keys
     info["drawn"] = drawn
+    # the work of drawing the whole scene (its parts' seconds added up): what the next run
+    # plans its jobs by; a render of some beats keeps the last whole one's
+    work = float(sum(info.get("part_seconds") or [info.get("render_seconds", 0.0)]))
+    if len(drawn) < len(order):
+        work = float((last_info(out_dir, scene, transparent) or {}).get("scene_seconds", work))
+    info["scene_seconds"] = work
     beat_store.prune(out_dir, scene, transparent, keys.values())
 
 

@@ -21,6 +21,7 @@ render, so the movies stay silent and cacheable and the sound is added by ffmpeg
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -225,14 +226,32 @@ MIN_SPLIT_SECONDS = 15.0
 
 
 def _worth_splitting(job: RenderJob, out_dir: Any, beats: list[str]) -> bool:
-    """Whether ``job``'s scene is long enough to draw in parts: its last render took at
-    least :data:`MIN_SPLIT_SECONDS` of work (its parts' seconds added up, if it was drawn in
-    parts; a scene never rendered: if it has three beats or more)."""
+    """Whether ``job``'s scene is long enough to draw in parts: drawing it whole took at
+    least :data:`MIN_SPLIT_SECONDS` of work the last time (its parts' seconds added up, if it
+    was drawn in parts; see ``scene_seconds`` in the sidecar); a scene never rendered: if it
+    has three beats or more."""
     last = last_info(out_dir, job.scene, job.transparent)
-    if last and "render_seconds" in last:
-        work = sum(last.get("part_seconds") or [last["render_seconds"]])
-        return float(work) >= MIN_SPLIT_SECONDS
+    if last and "scene_seconds" in last:
+        return float(last["scene_seconds"]) >= MIN_SPLIT_SECONDS
     return len(beats) >= 3
+
+
+def _expected_seconds(job: RenderJob, out_dir: Any) -> float:
+    """How long ``job`` should take, from its scene's last render (its parts' seconds added
+    up, as a share of its beats if the job draws some of them); a scene never rendered first
+    (infinity), in the order given."""
+    last = last_info(out_dir, job.scene, job.transparent)
+    if not last or "scene_seconds" not in last:
+        return math.inf
+    beats = len(last.get("beats") or []) or 1
+    share = len(job.beats) / beats if job.beats is not None else 1.0
+    return float(last["scene_seconds"]) * share
+
+
+def longest_first(pending: list[RenderJob], out_dir: Any) -> list[RenderJob]:
+    """``pending``, the longest first (see :func:`_expected_seconds`): the last job to start
+    is a short one, so no worker waits long for another at the end of a run."""
+    return sorted(pending, key=lambda job: _expected_seconds(job, out_dir), reverse=True)
 
 
 def beat_jobs(
@@ -324,6 +343,7 @@ def _render_jobs(
             for j, b in zip(run.pending, beats, strict=True)
         ]
         run.pending = beat_jobs(run.pending, free, beats, worth)
+        run.pending = longest_first(run.pending, run.request.out_dir)
     # Our own LocalExecutor is closed (and its workers killed on an error) here; a caller's
     # executor is the caller's to manage.
     engine = LocalExecutor(jobs) if executor is None else nullcontext(executor)

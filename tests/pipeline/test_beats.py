@@ -141,7 +141,9 @@ def test_a_reworded_sentence_draws_its_beat_alone_with_the_frames_of_a_whole_ren
     first = render(beat_module, out)
     assert first.returncode == 0, first.stderr
     assert sidecar(out)["drawn"] == ["First", "Middle", "Last"]
-    keys = sidecar(out)["beat_keys"]
+    keys_info = sidecar(out)
+    keys = keys_info["beat_keys"]
+    assert keys_info["scene_seconds"] == pytest.approx(keys_info["render_seconds"])
 
     write(path, REWORDED)
     assert code_key(module, others, root) != code, "a reword changes the scene's own key"
@@ -157,6 +159,8 @@ def test_a_reworded_sentence_draws_its_beat_alone_with_the_frames_of_a_whole_ren
     forced = render(beat_module, whole, "--force")
     assert forced.returncode == 0, forced.stderr
     assert sidecar(whole)["drawn"] == ["First", "Middle", "Last"]
+    # the work of the whole scene is kept from the render that drew it whole
+    assert info["scene_seconds"] == keys_info["scene_seconds"]
     joined = framemd5(out / "lecture1" / "low" / "scenes" / f"{SCENE}.mp4")
     assert len(joined) > 30
     assert joined == framemd5(whole / "lecture1" / "low" / "scenes" / f"{SCENE}.mp4")
@@ -248,6 +252,7 @@ def test_a_scene_alone_on_two_workers_is_drawn_by_two_beat_jobs_with_the_same_fr
     assert "(2 beat jobs)" in split.stdout
     info = sidecar(parts)
     assert len(info["part_seconds"]) == 2
+    assert info["scene_seconds"] == pytest.approx(sum(info["part_seconds"]))
     assert info["drawn"] == ["First", "Middle", "Last"]
     one = render(beat_module, whole)  # --jobs 1: the scene in one job
     assert one.returncode == 0, one.stderr
@@ -316,9 +321,26 @@ def test_a_scene_is_split_when_its_last_render_was_long_enough(tmp_path: Path) -
     assert _worth_splitting(job, tmp_path, ["1", "2", "3"])  # never rendered, three beats
     assert not _worth_splitting(job, tmp_path, ["1", "2"])
     sidecar.parent.mkdir()
-    short = MIN_SPLIT_SECONDS - 1
-    sidecar.write_text(json.dumps({"render_seconds": short}))
+    sidecar.write_text(json.dumps({"scene_seconds": MIN_SPLIT_SECONDS - 1}))
     assert not _worth_splitting(job, tmp_path, ["1", "2", "3"])
-    # drawn in two parts last time: the work is both parts' seconds
-    sidecar.write_text(json.dumps({"render_seconds": short, "part_seconds": [short, 2.0]}))
+    sidecar.write_text(json.dumps({"scene_seconds": MIN_SPLIT_SECONDS}))
     assert _worth_splitting(job, tmp_path, ["1", "2"])
+
+
+def test_jobs_start_longest_first_by_their_scenes_last_whole_render(tmp_path: Path) -> None:
+    from pipeline.running.executor import RenderJob
+    from pipeline.running.make import longest_first
+
+    (tmp_path / "scenes").mkdir()
+    for scene, seconds in (("Short", 5.0), ("Long", 40.0), ("Middle", 12.0)):
+        beats = [{"beat": f"{scene}{i}"} for i in range(4)]
+        info = {"scene_seconds": seconds, "beats": beats}
+        (tmp_path / "scenes" / f"{scene}.json").write_text(json.dumps(info))
+    jobs = [RenderJob(s, "low", tmp_path / s) for s in ("Short", "Long", "Middle", "New")]
+    half = RenderJob("Long", "low", tmp_path / "x", beats=("Long0", "Long1"), part=(1, 2))
+    order = [(j.scene, j.beats) for j in longest_first([*jobs, half], tmp_path)]
+    # never rendered: first; a job of half the beats: half the scene's seconds (20 > 12)
+    assert order == [
+        ("New", None), ("Long", None), ("Long", ("Long0", "Long1")), ("Middle", None),
+        ("Short", None),
+    ]  # fmt: skip
