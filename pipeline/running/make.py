@@ -248,10 +248,21 @@ def _expected_seconds(job: RenderJob, out_dir: Any) -> float:
     return float(last["scene_seconds"]) * share
 
 
-def longest_first(pending: list[RenderJob], out_dir: Any) -> list[RenderJob]:
+def longest_first(pending: list[RenderJob], out_dir: Path) -> list[RenderJob]:
     """``pending``, the longest first (see :func:`_expected_seconds`): the last job to start
-    is a short one, so no worker waits long for another at the end of a run."""
-    return sorted(pending, key=lambda job: _expected_seconds(job, out_dir), reverse=True)
+    is a short one, so no worker waits long for another at the end of a run. Scenes never
+    rendered at this quality go first, the longest at another quality first among them."""
+
+    def at_other_quality(job: RenderJob) -> float:
+        others = [q for q in out_dir.parent.iterdir() if q != out_dir and q.is_dir()]
+        known = [s for s in (_expected_seconds(job, q) for q in others) if not math.isinf(s)]
+        return max(known, default=math.inf)  # never rendered anywhere: first
+
+    def expected(job: RenderJob) -> tuple[float, float]:
+        here = _expected_seconds(job, out_dir)
+        return here, at_other_quality(job) if math.isinf(here) else 0.0
+
+    return sorted(pending, key=expected, reverse=True)
 
 
 def beat_jobs(

@@ -331,16 +331,24 @@ def test_jobs_start_longest_first_by_their_scenes_last_whole_render(tmp_path: Pa
     from pipeline.running.executor import RenderJob
     from pipeline.running.make import longest_first
 
-    (tmp_path / "scenes").mkdir()
+    low, high = tmp_path / "low", tmp_path / "high"
+
+    def rendered(out: Path, scene: str, seconds: float) -> None:
+        (out / "scenes").mkdir(parents=True, exist_ok=True)
+        info = {"scene_seconds": seconds, "beats": [{"beat": f"{scene}{i}"} for i in range(4)]}
+        (out / "scenes" / f"{scene}.json").write_text(json.dumps(info))
+
     for scene, seconds in (("Short", 5.0), ("Long", 40.0), ("Middle", 12.0)):
-        beats = [{"beat": f"{scene}{i}"} for i in range(4)]
-        info = {"scene_seconds": seconds, "beats": beats}
-        (tmp_path / "scenes" / f"{scene}.json").write_text(json.dumps(info))
+        rendered(low, scene, seconds)
     jobs = [RenderJob(s, "low", tmp_path / s) for s in ("Short", "Long", "Middle", "New")]
     half = RenderJob("Long", "low", tmp_path / "x", beats=("Long0", "Long1"), part=(1, 2))
-    order = [(j.scene, j.beats) for j in longest_first([*jobs, half], tmp_path)]
+    order = [(j.scene, j.beats) for j in longest_first([*jobs, half], low)]
     # never rendered: first; a job of half the beats: half the scene's seconds (20 > 12)
     assert order == [
         ("New", None), ("Long", None), ("Long", ("Long0", "Long1")), ("Middle", None),
         ("Short", None),
     ]  # fmt: skip
+    # at a quality not rendered yet, by the seconds at another one (never rendered: first)
+    rendered(high, "Middle", 100.0)
+    order = [j.scene for j in longest_first(jobs, high)]
+    assert order == ["New", "Long", "Short", "Middle"]
