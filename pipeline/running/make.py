@@ -240,12 +240,14 @@ def _expected_seconds(job: RenderJob, out_dir: Any) -> float:
     """How long ``job`` should take, from its scene's last render (its parts' seconds added
     up, as a share of its beats if the job draws some of them); a scene never rendered first
     (infinity), in the order given."""
-    last = last_info(out_dir, job.scene, job.transparent)
-    if not last or "scene_seconds" not in last:
+    last = last_info(out_dir, job.scene, job.transparent) or {}
+    # a sidecar older than scene_seconds: its render drew every beat
+    seconds = last.get("scene_seconds", last.get("render_seconds"))
+    if seconds is None:
         return math.inf
     beats = len(last.get("beats") or []) or 1
     share = len(job.beats) / beats if job.beats is not None else 1.0
-    return float(last["scene_seconds"]) * share
+    return float(seconds) * share
 
 
 def longest_first(pending: list[RenderJob], out_dir: Path) -> list[RenderJob]:
