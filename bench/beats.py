@@ -21,29 +21,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.media import framemd5
+from pipeline.outputs.beat_store import join
 from pipeline.outputs.scene_files import speech_plan
 from pipeline.paths import RENDERS, ROOT, tex_store
 from pipeline.sound.speech import SpokenBeat
 from pipeline.storyboard import lecture
-
-
-def framemd5(movie: Path) -> list[str]:
-    """Each decoded frame's MD5, in order."""
-    text = subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(movie), "-map", "0:v", "-f", "framemd5",
-         "-"], capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return [line.split(",")[-1].strip() for line in text.splitlines() if not line.startswith("#")]
-
-
-def join(movies: list[Path], out: Path) -> None:
-    """``movies`` one after the other in ``out``, no frame decoded or encoded."""
-    listing = out.with_suffix(".txt")
-    listing.write_text("".join(f"file '{m}'\n" for m in movies))
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i",
-         str(listing), "-c", "copy", str(out)], check=True,
-    )  # fmt: skip
 
 
 def by_beats(scene: str, out_root: Path, quality: str, scratch: Path) -> dict[str, Any]:

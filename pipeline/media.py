@@ -120,3 +120,13 @@ def video_stream(info: dict) -> dict:
 
 def duration_of(path: Path) -> float:
     return float(probe(path)["format"]["duration"])
+
+
+def framemd5(movie: Path) -> list[str]:
+    """The MD5 of each decoded frame of ``movie``'s video, in order (ffmpeg's framemd5): two
+    movies with equal lists show the same pictures, however they were muxed."""
+    text = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(movie), "-map", "0:v", "-f", "framemd5",
+         "-"], capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [line.split(",")[-1].strip() for line in text.splitlines() if not line.startswith("#")]

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.caches.beat_keys import BLANK, beat_keys, masked_code_key, masked_source
 from pipeline.caches.scene_keys import code_key
+from pipeline.media import framemd5
 from pipeline.paths import EXTRA_SCENES_ENV, ROOT
 from pipeline.storyboard import lectures
 from tests.pipeline.test_new_lecture import SKIP
@@ -102,14 +103,6 @@ def render(module: tuple[str, Path], out: Path, *args: str) -> subprocess.Comple
 
 def sidecar(out: Path) -> dict:
     return json.loads((out / "lecture1" / "low" / "scenes" / f"{SCENE}.json").read_text())
-
-
-def framemd5(movie: Path) -> list[str]:
-    text = subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(movie), "-map", "0:v", "-f", "framemd5",
-         "-"], capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return [line.split(",")[-1].strip() for line in text.splitlines() if not line.startswith("#")]
 
 
 def test_masking_leaves_out_the_narration_and_keeps_the_code() -> None:

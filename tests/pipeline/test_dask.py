@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.media import framemd5
 from pipeline.paths import EXTRA_SCENES_ENV
 from tests.pipeline.measure import decoded, onset
 
@@ -54,14 +54,6 @@ def cluster() -> Iterator[str]:
 def render(out: Path, *args: str) -> object:
     base = ["render", "--output-dir", str(out), "--voice", "none", "--format", "mp4,png"]
     return CliRunner().invoke(main, [*base, *args])
-
-
-def framemd5(movie: Path) -> list[str]:
-    text = subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(movie), "-map", "0:v", "-f", "framemd5",
-         "-"], capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return [line for line in text.splitlines() if not line.startswith("#")]
 
 
 def rows(out: Path) -> list[dict]:
