@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from cachekeys import key
-from pipeline.caches.inputs import render_environment
-from pipeline.caches.scene_keys import lecture_digest, scene_sources
-from pipeline.paths import MANIM_CFG, ROOT
+from pipeline.caches.inputs import module_file
+from pipeline.caches.scene_keys import code_key, lecture_digest, other_scene_modules
+from pipeline.paths import ROOT
 
 #: what a blanked narration value becomes in the masked source
 BLANK = "..."
@@ -79,17 +79,15 @@ def masked_source(source: str) -> str:
 
 
 def masked_code_key(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> str:
-    """The code key of the scene of ``module`` (see :func:`scene_keys.code_key`), with the
+    """The code key of the scene of ``module`` (:func:`scene_keys.code_key`), with the
     narration of the scene's own module left out."""
-    own = root.joinpath(*module.split(".")).with_suffix(".py")
-    parts = []
-    for path in [*scene_sources(module, other_scenes, root), root / MANIM_CFG.name]:
-        text = path.read_bytes()
-        if path == own:
-            text = masked_source(text.decode()).encode()
-        name = path.relative_to(root) if path.is_relative_to(root) else path
-        parts.append((str(name), key("file", data=text)))
-    return key("beat-code", parts, render_environment())
+    own = module_file(module, root)
+
+    def read(path: Path) -> bytes:
+        data = path.read_bytes()
+        return masked_source(data.decode()).encode() if path == own else data
+
+    return code_key(module, other_scenes, root, read)
 
 
 @cache
@@ -99,10 +97,7 @@ def _masked_now(module: str, others: tuple[str, ...]) -> str:
 
 def scene_code_without_narration(scene_class: type) -> str:
     """:func:`masked_code_key` of the scene as the project is now (once per process)."""
-    from pipeline.storyboard import course_scenes
-
-    others = tuple(sorted({cls.__module__ for cls in course_scenes()}))
-    return _masked_now(scene_class.__module__, others)
+    return _masked_now(scene_class.__module__, other_scene_modules())
 
 
 def beat_keys(

@@ -23,7 +23,7 @@ A scene's key covers what decides its pixels:
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -65,16 +65,28 @@ def scene_sources(module: str, other_scenes: Iterable[str], root: Path = ROOT) -
     return imported_sources([module, WORKER, PRELOAD], root, leave_out=leave_out)
 
 
-def code_key(module: str, other_scenes: Iterable[str], root: Path = ROOT) -> str:
+def code_key(
+    module: str, other_scenes: Iterable[str], root: Path = ROOT,
+    read: Callable[[Path], bytes] = Path.read_bytes,
+) -> str:  # fmt: skip
     """The key of the code that renders the scene of ``module``: its imported sources (see
     :func:`scene_sources`), manim.cfg and what draws it from outside the code
-    (:func:`pipeline.caches.inputs.render_environment`)."""
+    (:func:`pipeline.caches.inputs.render_environment`). ``read`` gives each file's contents
+    as keyed (a beat's key leaves the narration out: :mod:`pipeline.caches.beat_keys`)."""
     files = scene_sources(module, other_scenes, root)
     return key(
         "scene-code",
-        file_digest([*files, root / MANIM_CFG.name], root),
+        file_digest([*files, root / MANIM_CFG.name], root, read),
         render_environment(),
     )
+
+
+def other_scene_modules() -> tuple[str, ...]:
+    """The module of every scene of the course: what a scene's key does not follow, though
+    the worker imports them all (see :func:`scene_sources`)."""
+    from pipeline.storyboard import course_scenes
+
+    return tuple(sorted({cls.__module__ for cls in course_scenes()}))
 
 
 @cache
@@ -84,9 +96,7 @@ def _code_key_now(module: str, others: tuple[str, ...]) -> str:
 
 
 def scene_code_key(scene_class: type) -> str:
-    from pipeline.storyboard import course_scenes
-
-    others = tuple(sorted({cls.__module__ for cls in course_scenes()}))
+    others = other_scene_modules()
     module = scene_class.__module__
     if module == "__main__":  # a class defined in a script: its file is its code
         return key("scene-script", data=Path(inspect.getfile(scene_class)).read_bytes())
