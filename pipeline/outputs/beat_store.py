@@ -83,19 +83,22 @@ def prune(out_dir: Path, scene: str, transparent: bool, keys: Iterable[str]) -> 
 
 
 def slides(
-    worker_slides: Path, drawn: Sequence[str], order: Sequence[str],
+    worker_slides: Sequence[Path], drawn: Sequence[str], order: Sequence[str],
     files: Mapping[str, Path], previous: Path | None, out: Path,
 ) -> None:  # fmt: skip
     """The scene's slide configuration (one slide per beat, in ``order``), written to
-    ``out``: manim-slides' own for the beats drawn now (``drawn``, in order; it leaves out
+    ``out``: manim-slides' own for the beats drawn now (``drawn``, in order, from the
+    ``worker_slides`` of the jobs that drew them, in the same order; manim-slides leaves out
     the beats played skipped) and the previous one's for the others, each slide's movie the
     beat's stored movie."""
-    config: dict[str, Any] = json.loads(worker_slides.read_text())
-    new = config["slides"]
+    configs: list[dict[str, Any]] = [json.loads(p.read_text()) for p in worker_slides]
+    config = configs[0]
+    new = [slide for c in configs for slide in c["slides"]]
     if len(new) != len(drawn):
+        names = ", ".join(map(str, worker_slides))
         raise RuntimeError(
-            f"{worker_slides} has {len(new)} slide(s) for {len(drawn)} beat(s) drawn: a slide "
-            "per beat was expected"
+            f"{names} has {len(new)} slide(s) for {len(drawn)} beat(s) drawn: a slide per "
+            "beat was expected"
         )
     by_beat = dict(zip(drawn, new, strict=True))
     if len(by_beat) < len(order):

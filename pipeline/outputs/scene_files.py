@@ -217,8 +217,10 @@ def _store_beats(
     else:
         beat_store.join([files[b] for b in order], movie)
     slides = slides_path(out_dir, scene, transparent)
-    if info.get("slides") and Path(info["slides"]).exists():
-        beat_store.slides(Path(info["slides"]), drawn, order, files, slides, slides)
+    # a scene drawn by beat jobs: each part's slides, in the order of its beats
+    made = [Path(p) for p in info.pop("part_slides", None) or [info.get("slides") or ""]]
+    if all(p.name and p.exists() for p in made):
+        beat_store.slides(made, drawn, order, files, slides, slides)
         info["slides"] = str(slides)
     info["beat_keys"] = keys
     info["drawn"] = drawn

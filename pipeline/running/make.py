@@ -20,7 +20,6 @@ render, so the movies stay silent and cacheable and the sound is added by ffmpeg
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.media import sweep_partials, write_text_atomic
+from pipeline.media import sweep_partials
 from pipeline.outputs import manifest
 from pipeline.outputs.assembly import deck_outputs, lecture_outputs
 from pipeline.outputs.current import Outputs, exclusive
@@ -325,14 +324,7 @@ def joined_result(parts: list[SceneResult]) -> SceneResult:
     job = replace(job, beats=tuple(b for r in parts for b in r.job.beats or ()))
     info = dict(first.info)
     info["beat_movies"] = {b: m for r in parts for b, m in r.info["beat_movies"].items()}
-    if all(r.info.get("slides") and Path(r.info["slides"]).exists() for r in parts):
-        # each part's slides are those of the beats it drew, in order
-        slides = json.loads(Path(first.info["slides"]).read_text())
-        slides["slides"] = [
-            s for r in parts for s in json.loads(Path(r.info["slides"]).read_text())["slides"]
-        ]
-        info["slides"] = str(job.media_dir / "slides" / f"{job.scene}.json")
-        write_text_atomic(Path(info["slides"]), json.dumps(slides, indent=2))
+    info["part_slides"] = [r.info.get("slides") or "" for r in parts]
     # the scene took as long as its longest part; its CPU, all of them
     info["render_seconds"] = max(r.info["render_seconds"] for r in parts)
     info["part_seconds"] = [r.info["render_seconds"] for r in parts]
