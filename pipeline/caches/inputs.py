@@ -93,7 +93,7 @@ def _imports(path: Path, name: str, root: Path) -> set[str]:
 
     Parsed once per version of the file (its size and modification time) in a process: the
     scenes of a lecture share most of their modules, and a render keys every scene (1.7 s of
-    parsing for Lecture 1's ten scenes, each parse of a shared module repeated per scene).
+    parsing for a lecture of ten scenes, each parse of a shared module repeated per scene).
     """
     stat = path.stat()
     return set(_parsed_imports(path, name, root, stat.st_mtime_ns, stat.st_size))
